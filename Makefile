@@ -1,0 +1,45 @@
+# Two set-up commands for a fresh machine: `make run` and `make test` (see README.md).
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+OUT ?= dist
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install system-deps run build serve test lint bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Debian packages the browser test needs (headless Chromium and its driver).
+system-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+build: install
+	$(VENV)/bin/kg build seeds --out $(OUT)
+
+serve: install
+	$(VENV)/bin/kg serve $(OUT) --host $(HOST) --port $(PORT)
+
+run: build serve
+
+lint: install
+	$(VENV)/bin/ruff check kg server tests bench
+	$(VENV)/bin/mypy
+
+test: install system-deps lint
+	$(VENV)/bin/pytest
+
+bench: install
+	$(PY) -m bench
+
+clean:
+	rm -rf $(OUT) .dist-builds .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,150 @@
+"""One frozen settings object, filled from defaults, then ``KG_*`` environment variables, then flags.
+
+Every setting is declared once in :data:`SETTINGS` (name, default, help). The CLI, the server and the
+README all read that table, so a setting cannot exist in one place and be missing in another.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.errors import SettingsError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+    @property
+    def env(self) -> str:
+        return "KG_" + self.name.upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("out", Path("dist"), "Output folder of a build; the server publishes it."),
+    Setting("base_iri", "http://127.0.0.1:8000/", "Base of every IRI the dataset mints."),
+    Setting("strict", False, "Make any bad input fatal (exit 1) instead of skipping it."),
+    Setting("linker", "offline", "Entity linker: offline (bundled gazetteer), wikidata, or none."),
+    Setting("processes", 1, "spaCy processes for extraction (nlp.pipe n_process)."),
+    Setting("batch_size", 64, "Articles per spaCy batch."),
+    Setting("max_article_bytes", 5 * 1024 * 1024, "Larger input files are rejected."),
+    Setting("cache_dir", None, "Incremental-build cache (default: .<out>-builds/cache beside out)."),
+    Setting("wikidata_cache", None, "On-disk cache of the online linker (default: in cache_dir)."),
+    Setting("host", "127.0.0.1", "Address the server listens on."),
+    Setting("port", 8000, "Port the server listens on."),
+    Setting("workers", 2, "gunicorn worker processes."),
+    Setting("threads", 8, "Threads per gunicorn worker (concurrent requests per worker)."),
+    Setting("query_timeout", 10.0, "Seconds a SPARQL query may run before it is stopped."),
+    Setting("row_limit", 10_000, "Most result rows (or triples) a query returns; announced."),
+    Setting("max_body_bytes", 1_000_000, "Largest accepted request body; larger gets 413."),
+    Setting("query_workers", 2, "Query processes per server worker (killable on timeout)."),
+    Setting("cors", True, "Send Access-Control-Allow-Origin: * on every response."),
+)
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def _convert(setting: Setting, raw: Any) -> Any:
+    """Coerce a raw (string) value to the type of the setting's default; say what was wrong."""
+    if raw is None:
+        return None
+    kind = type(setting.default)
+    try:
+        if isinstance(setting.default, bool):
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text in {"1", "true", "yes", "on"}:
+                return True
+            if text in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError(f"expected true or false, got {raw!r}")
+        if setting.default is None or isinstance(setting.default, Path):
+            return Path(raw)
+        return kind(raw)
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(
+            f"setting {setting.name} ({setting.env}) has an invalid value {raw!r}",
+            why=str(exc),
+            fix=f"give {setting.env} a value of type {kind.__name__}",
+        ) from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    out: Path = Path("dist")
+    base_iri: str = "http://127.0.0.1:8000/"
+    strict: bool = False
+    linker: str = "offline"
+    processes: int = 1
+    batch_size: int = 64
+    max_article_bytes: int = 5 * 1024 * 1024
+    cache_dir: Path | None = None
+    wikidata_cache: Path | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 2
+    threads: int = 8
+    query_timeout: float = 10.0
+    row_limit: int = 10_000
+    max_body_bytes: int = 1_000_000
+    query_workers: int = 2
+    cors: bool = True
+    ontology_path: Path = field(default=PROJECT_ROOT / "ontology" / "newskg.ttl")
+    shapes_path: Path = field(default=PROJECT_ROOT / "shapes" / "newskg.ttl")
+
+    def __post_init__(self) -> None:
+        if not self.base_iri.endswith("/"):
+            object.__setattr__(self, "base_iri", self.base_iri + "/")
+        if not self.base_iri.startswith(("http://", "https://")):
+            raise SettingsError(
+                f"base IRI {self.base_iri!r} is not an http(s) IRI",
+                fix="pass --base-iri like http://example.org/newskg/",
+            )
+        if self.linker not in {"offline", "wikidata", "none"}:
+            raise SettingsError(
+                f"unknown linker {self.linker!r}", fix="choose one of: offline, wikidata, none"
+            )
+        for name in ("processes", "batch_size", "row_limit", "workers", "threads", "query_workers"):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"setting {name} must be at least 1")
+        if self.query_timeout <= 0:
+            raise SettingsError("setting query_timeout must be positive")
+
+    @property
+    def builds_dir(self) -> Path:
+        """Where staged builds live: a hidden sibling of ``out`` (``dist`` -> ``.dist-builds``)."""
+        out = self.out.absolute()
+        return out.parent / f".{out.name}-builds"
+
+    @property
+    def resolved_cache_dir(self) -> Path:
+        return self.cache_dir if self.cache_dir is not None else self.builds_dir / "cache"
+
+    @classmethod
+    def load(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Defaults, then ``KG_*`` variables from ``environ``, then explicit (non-None) overrides."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for setting in SETTINGS:
+            if setting.env in environ:
+                values[setting.name] = _convert(setting, environ[setting.env])
+        for name, value in overrides.items():
+            if value is None:
+                continue
+            if name in _BY_NAME:
+                value = _convert(_BY_NAME[name], value)
+            values[name] = value
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(values) - known
+        if unknown:
+            raise SettingsError(f"unknown settings: {', '.join(sorted(unknown))}")
+        return cls(**values)
