@@ -1,0 +1,63 @@
+"""The ``kg`` command: thin click wrappers over plain, importable functions.
+
+Exit codes: 0 success; 1 the command ran but found a problem (a build released nothing, a
+validation found violations); 2 it could not run (bad flags, missing files, an internal error).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kg.errors import KgError
+from kg.settings import Settings
+
+
+def _settings(**overrides: Any) -> Settings:
+    return Settings.load(**overrides)
+
+
+class KgGroup(click.Group):
+    """Turns every :class:`KgError` into one readable line and exit code 2 (or the error's own)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KgError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+
+@click.group(cls=KgGroup)
+@click.version_option(package_name="newskg")
+def main() -> None:
+    """newskg: English news articles in, a linked, validated, queryable knowledge graph out."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), help="Output folder [default: dist].")
+@click.option("--base-iri", help="Base of minted IRIs [default: http://127.0.0.1:8000/].")
+@click.option("--strict", is_flag=True, default=None, help="Any bad input is fatal.")
+@click.option("--linker", type=click.Choice(["offline", "wikidata", "none"]), help="Entity linker.")
+@click.option("--processes", type=int, help="spaCy processes [default: 1].")
+def build(paths: tuple[Path, ...], **flags: Any) -> None:
+    """Build the graph from article files and folders (default: seeds/)."""
+    from kg.pipeline import build as run_build
+
+    settings = _settings(**flags)
+    report = run_build(list(paths) or [Path("seeds")], settings)
+    for problem in report.problems:
+        click.echo(f"warning: {problem}", err=True)
+    for item in report.quarantined:
+        click.echo(f"quarantined: {item}", err=True)
+    if report.released:
+        click.echo(
+            f"built {len(report.articles)} article(s) into {settings.out} in {report.seconds:.1f}s"
+        )
+    else:
+        click.echo(f"nothing released; {settings.out} is unchanged", err=True)
+    sys.exit(report.exit_code)
