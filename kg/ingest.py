@@ -64,7 +64,9 @@ def read_articles(paths: Iterable[Path], *, max_bytes: int = DEFAULT_MAX_BYTES) 
                 problems.append(item)
             elif item.id in seen:
                 problems.append(
-                    Problem(item.source, f"duplicate article id {item.id!r} (first in {seen[item.id]})")
+                    Problem(
+                        item.source, f"duplicate article id {item.id!r} (first in {seen[item.id]})"
+                    )
                 )
             else:
                 seen[item.id] = item.source

@@ -1,10 +1,11 @@
 """The small frozen records that flow between the pipeline's stages.
 
-ingest -> :class:`Article`; extract -> :class:`Extraction`; link -> the same :class:`Extraction` with
-:attr:`Entity.link` filled in; map -> quads. Offsets are Unicode code points into
-:attr:`Article.text` (Python ``str`` indices), so ``article.text[m.begin:m.end] == m.anchor`` for
-every :class:`Mention`. Records refer to each other by index into :attr:`Extraction.entities`
-(and :attr:`Extraction.statements`), which the link stage keeps in place.
+ingest -> :class:`Article`; extract -> :class:`Extraction`; link -> the same
+:class:`Extraction` with :attr:`Entity.link` filled in; map -> quads. Offsets are Unicode code
+points into :attr:`Article.text` (Python ``str`` indices), so
+``article.text[m.begin:m.end] == m.anchor`` for every :class:`Mention`. Records refer to each
+other by index into :attr:`Extraction.entities` (and :attr:`Extraction.statements`), which the
+link stage keeps in place.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ ENTITY_CLASSES = (
     "Hospital",
 )
 
-#: Each entity class's disjoint core class (used in identity keys: a Person never merges with a Place).
+#: Each entity class's disjoint core class (in identity keys: a Person never merges with a Place).
 CORE_CLASS = {
     "Person": "Person",
     "Organisation": "Organisation",

@@ -30,8 +30,7 @@ def sorted_nquads(quads: Iterable[Quad]) -> bytes:
 def turtle_from_nquads(nquads: bytes) -> bytes:
     """All triples of all graphs, distinct, in sorted order, as Turtle with our prefixes."""
     triples = {
-        Triple(q.subject, q.predicate, q.object)
-        for q in parse(nquads, format=RdfFormat.N_QUADS)
+        Triple(q.subject, q.predicate, q.object) for q in parse(nquads, format=RdfFormat.N_QUADS)
     }
     ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     return serialize(ordered, format=RdfFormat.TURTLE, prefixes=PREFIXES) or b""
@@ -40,9 +39,10 @@ def turtle_from_nquads(nquads: bytes) -> bytes:
 def write_gzip(path: Path, data: bytes) -> Path:
     """Gzip ``data`` next to ``path`` with no name or time in the header (reproducible)."""
     target = path.with_name(path.name + ".gz")
-    with open(target, "wb") as raw, gzip.GzipFile(
-        filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6
-    ) as gz:
+    with (
+        open(target, "wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as gz,
+    ):
         gz.write(data)
     return target
 

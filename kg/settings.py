@@ -1,7 +1,8 @@
-"""One frozen settings object, filled from defaults, then ``KG_*`` environment variables, then flags.
+"""One frozen settings object: defaults, then ``KG_*`` environment variables, then flags.
 
-Every setting is declared once in :data:`SETTINGS` (name, default, help). The CLI, the server and the
-README all read that table, so a setting cannot exist in one place and be missing in another.
+Every setting is declared once in :data:`SETTINGS` (name, default, help). The CLI, the server
+and the README all read that table, so a setting cannot exist in one place and be missing in
+another.
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("processes", 1, "spaCy processes for extraction (nlp.pipe n_process)."),
     Setting("batch_size", 64, "Articles per spaCy batch."),
     Setting("max_article_bytes", 5 * 1024 * 1024, "Larger input files are rejected."),
-    Setting("cache_dir", None, "Incremental-build cache (default: .<out>-builds/cache beside out)."),
+    Setting(
+        "cache_dir", None, "Incremental-build cache [default: .<out>-builds/cache]."
+    ),
     Setting("wikidata_cache", None, "On-disk cache of the online linker (default: in cache_dir)."),
     Setting("host", "127.0.0.1", "Address the server listens on."),
     Setting("port", 8000, "Port the server listens on."),
@@ -131,7 +134,7 @@ class Settings:
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
-        """Defaults, then ``KG_*`` variables from ``environ``, then explicit (non-None) overrides."""
+        """Defaults, then ``KG_*`` variables from ``environ``, then the non-None overrides."""
         environ = os.environ if environ is None else environ
         values: dict[str, Any] = {}
         for setting in SETTINGS:
