@@ -1,0 +1,203 @@
+"""Resolving a noun phrase of the parse to an entity of the entity stage.
+
+:class:`EntityIndex` is built once per document: an array from token to the entity whose mention
+covers it (the longest mention wins), and the mentions sorted by offset for anaphora look-ups.
+:func:`resolve_phrase` then costs a few dictionary and array look-ups per phrase.
+
+A phrase resolves, in this order, to
+
+1. the entity whose mention covers its head token ("Russian troops", "the Chernobyl plant");
+2. for a relative pronoun ("which", "who"), its antecedent;
+3. for a class noun ("the town of Sudzha", "the Kursk plant"), the named entity in its
+   of-phrase, apposition or compound, when that entity's class fits the noun;
+4. conservative anaphora, for a pronoun or a definite noun phrase whose head is listed in
+   ``kg/data/events/anaphora.tsv`` ("it", "they", "the facility"): the one entity of a fitting
+   class mentioned earlier in the same or the previous sentence. If there are two or more such
+   entities, or none, the phrase stays unresolved and the argument is left out.
+
+Nothing is ever invented: a phrase that matches no entity gives nothing.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from types import MappingProxyType
+from typing import Literal
+
+from spacy.tokens import Doc, Token
+
+from kg.extract.eventdata import read_event_table
+from kg.model import Entity
+
+Quality = Literal["direct", "inherited", "anaphora"]
+NO_ENTITY = -1
+DEFINITE_DETERMINERS = frozenset({"the", "this", "that", "these", "those"})
+RELATIVE_TAGS = frozenset({"WDT", "WP"})
+NAMING_DEPS = frozenset({"compound", "nmod", "appos"})
+MAX_CONJUNCTS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """An entity index, and how it was reached (direct, through syntax, or by anaphora)."""
+
+    entity: int
+    quality: Quality
+
+
+@dataclass(frozen=True, slots=True)
+class Antecedents:
+    """Anaphoric words and the entity classes each may refer to."""
+
+    pronouns: Mapping[str, frozenset[str]]
+    nouns: Mapping[str, frozenset[str]]
+
+
+@cache
+def antecedent_classes() -> Antecedents:
+    """The anaphora word list, read once per process."""
+    pronouns: dict[str, frozenset[str]] = {}
+    nouns: dict[str, frozenset[str]] = {}
+    for word, kind, classes in read_event_table("anaphora.tsv", 3):
+        target = pronouns if kind == "pronoun" else nouns
+        target[word] = frozenset(classes.split("|"))
+    return Antecedents(MappingProxyType(pronouns), MappingProxyType(nouns))
+
+
+@dataclass(frozen=True, slots=True)
+class EntityIndex:
+    """Entities of one document indexed by token and by offset."""
+
+    entities: Sequence[Entity]
+    token_entity: tuple[int, ...]
+    mention_begins: tuple[int, ...]
+    mention_entities: tuple[int, ...]
+    sentence_starts: tuple[int, ...]
+    token_sentence: tuple[int, ...]
+    antecedents: Antecedents
+
+    def entity_at(self, token: Token) -> int | None:
+        found = self.token_entity[token.i]
+        return None if found == NO_ENTITY else found
+
+    def fits(self, entity: int, classes: frozenset[str]) -> bool:
+        """Whether the entity's own class is one of ``classes`` (no widening to the core class)."""
+        return self.entities[entity].cls in classes
+
+
+def build_entity_index(doc: Doc, entities: Sequence[Entity]) -> EntityIndex:
+    """Index the entities' mentions by token (longest mention wins) and by offset."""
+    starts = [token.idx for token in doc]
+    token_entity = [NO_ENTITY] * len(doc)
+    mentions = sorted(
+        (
+            (m.end - m.begin, m.begin, m.end, number)
+            for number, e in enumerate(entities)
+            for m in e.mentions
+        ),
+    )
+    for _, begin, end, number in mentions:
+        position = max(bisect_right(starts, begin) - 1, 0)
+        while position < len(doc) and starts[position] < end:
+            token = doc[position]
+            if token.idx + len(token.text) > begin:
+                token_entity[position] = number
+            position += 1
+    by_offset = sorted((begin, number) for _, begin, _, number in mentions)
+    sentence_starts: list[int] = []
+    token_sentence = [0] * len(doc)
+    for number, sentence in enumerate(doc.sents):
+        sentence_starts.append(sentence.start_char)
+        for position in range(sentence.start, sentence.end):
+            token_sentence[position] = number
+    return EntityIndex(
+        entities=entities,
+        token_entity=tuple(token_entity),
+        mention_begins=tuple(begin for begin, _ in by_offset),
+        mention_entities=tuple(number for _, number in by_offset),
+        sentence_starts=tuple(sentence_starts),
+        token_sentence=tuple(token_sentence),
+        antecedents=antecedent_classes(),
+    )
+
+
+def conjuncts(head: Token) -> list[Token]:
+    """The head and the phrases coordinated with it ("Chernobyl and Zaporizhzhia")."""
+    found = [head]
+    position = 0
+    while position < len(found) and len(found) < MAX_CONJUNCTS:
+        found.extend(child for child in found[position].children if child.dep_ == "conj")
+        position += 1
+    return found
+
+
+def resolve_phrase(head: Token, index: EntityIndex) -> list[Resolved]:
+    """Entities for a noun phrase and its conjuncts, in text order, without repeats."""
+    found: list[Resolved] = []
+    seen: set[int] = set()
+    for token in conjuncts(head):
+        resolved = resolve_head(token, index)
+        if resolved is not None and resolved.entity not in seen:
+            seen.add(resolved.entity)
+            found.append(resolved)
+    return found
+
+
+def resolve_head(token: Token, index: EntityIndex) -> Resolved | None:
+    """The entity of one phrase head (see the module docstring for the order of the rules)."""
+    covered = index.entity_at(token)
+    if covered is not None:
+        return Resolved(covered, "direct")
+    if token.tag_ in RELATIVE_TAGS and token.head.dep_ == "relcl":
+        antecedent = resolve_head(token.head.head, index)
+        return Resolved(antecedent.entity, "inherited") if antecedent is not None else None
+    named = _named_by_modifier(token, index)
+    if named is not None:
+        return Resolved(named, "direct")
+    referent = _antecedent(token, index)
+    return Resolved(referent, "anaphora") if referent is not None else None
+
+
+def _named_by_modifier(token: Token, index: EntityIndex) -> int | None:
+    """ "the town of Sudzha", "the Kursk plant": a class noun named by an entity of its class."""
+    classes = index.antecedents.nouns.get(token.lemma_.lower())
+    if classes is None:
+        return None
+    for child in token.children:
+        candidates: list[Token] = []
+        if child.dep_ in NAMING_DEPS:
+            candidates.append(child)
+        elif child.dep_ == "prep" and child.lower_ == "of":
+            candidates.extend(g for g in child.children if g.dep_ == "pobj")
+        for candidate in candidates:
+            entity = index.entity_at(candidate)
+            if entity is not None and index.fits(entity, classes):
+                return entity
+    return None
+
+
+def _antecedent(token: Token, index: EntityIndex) -> int | None:
+    """The only entity of a fitting class mentioned before, in this or the previous sentence."""
+    lower = token.lower_
+    if token.pos_ == "PRON":
+        classes = index.antecedents.pronouns.get(lower)
+    elif any(c.dep_ == "det" and c.lower_ in DEFINITE_DETERMINERS for c in token.children):
+        classes = index.antecedents.nouns.get(token.lemma_.lower())
+    else:
+        classes = None
+    if classes is None:
+        return None
+    sentence = index.token_sentence[token.i]
+    window_start = index.sentence_starts[max(sentence - 1, 0)]
+    phrase_start = token.left_edge.idx
+    low = bisect_left(index.mention_begins, window_start)
+    high = bisect_left(index.mention_begins, phrase_start)
+    candidates = {
+        index.mention_entities[position]
+        for position in range(low, high)
+        if index.fits(index.mention_entities[position], classes)
+    }
+    return candidates.pop() if len(candidates) == 1 else None

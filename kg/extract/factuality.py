@@ -1,0 +1,171 @@
+"""Factuality: does the text say the event happened, relay a claim, deny it, or only consider it?
+
+Cue words are data (``kg/data/events/factuality.tsv``). :func:`factuality_of` walks from the
+trigger up the dependency tree, at most :data:`MAX_STEPS` heads, collecting cues:
+
+* on the trigger and on the verbs that carry it ("did not withdraw", "may attack",
+  "did not launch an attack"): a negation gives ``denied``, a modal ``hypothetical``;
+* a governing verb or noun ("plans to attack", "failed to capture", "the threat of an attack")
+  gives its listed value; a negation higher up, past a governor, gives ``hypothetical`` (the event
+  is not asserted, but nor is it plainly denied);
+* a conditional marker on a clause on the way ("if", "unless") gives ``hypothetical``;
+* a modifier of a nominal trigger ("the alleged looting", "a possible attack");
+* a reporting verb (``kg/data/events/speech.tsv``) gives ``reported`` (``deny``: ``denied``).
+
+Relative clauses, participles and noun-phrase subjects are presupposed ("the plant, which was
+seized ..." is seized whatever the main clause says), so above them only reporting verbs count.
+The strongest value wins: denied > hypothetical > reported > asserted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from types import MappingProxyType
+
+from spacy.tokens import Token
+
+from kg.extract.eventdata import DataFileError, read_event_table
+from kg.model import Factuality
+
+MAX_STEPS = 12
+RANK: Mapping[Factuality, int] = MappingProxyType(
+    {"asserted": 0, "reported": 1, "hypothetical": 2, "denied": 3}
+)
+FACTUALITIES: tuple[Factuality, ...] = ("asserted", "reported", "hypothetical", "denied")
+PRESUPPOSING_DEPS = frozenset({"relcl", "acl", "amod", "nsubj", "nsubjpass", "appos", "compound"})
+NEGATION_DEPS = frozenset({"neg", "det", "advmod", "preconj"})
+CUE_KINDS = frozenset(
+    {"negation", "modal", "governor", "governor_noun", "modifier", "marker", "transparent"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FactualityCues:
+    """Cue words by kind; ``speech`` maps reporting verbs to the value they give."""
+
+    by_kind: Mapping[str, Mapping[str, str]]
+    speech: Mapping[str, Factuality]
+
+    def value(self, kind: str, word: str) -> Factuality | None:
+        found = self.by_kind.get(kind, {}).get(word)
+        return as_factuality(found) if found is not None and found != "-" else None
+
+    def has(self, kind: str, word: str) -> bool:
+        return word in self.by_kind.get(kind, {})
+
+
+def as_factuality(value: str) -> Factuality:
+    for factuality in FACTUALITIES:
+        if factuality == value:
+            return factuality
+    raise DataFileError(f"unknown factuality {value!r}; valid: {', '.join(FACTUALITIES)}")
+
+
+@cache
+def factuality_cues() -> FactualityCues:
+    """The cue lists, read once per process."""
+    by_kind: dict[str, dict[str, str]] = {}
+    for word, kind, value in read_event_table("factuality.tsv", 3):
+        if kind not in CUE_KINDS:
+            raise DataFileError(f"events/factuality.tsv: unknown cue kind {kind!r}")
+        by_kind.setdefault(kind, {})[word] = value
+    speech = {lemma: as_factuality(value) for lemma, value in read_event_table("speech.tsv", 2)}
+    frozen = {kind: MappingProxyType(words) for kind, words in by_kind.items()}
+    return FactualityCues(MappingProxyType(frozen), MappingProxyType(speech))
+
+
+def strongest(values: Iterable[Factuality]) -> Factuality:
+    """The value that says least that the event happened."""
+    return max(values, key=RANK.__getitem__, default="asserted")
+
+
+def _is_negation(child: Token, cues: FactualityCues) -> bool:
+    return child.dep_ == "neg" or (
+        child.dep_ in NEGATION_DEPS and cues.has("negation", child.lower_)
+    )
+
+
+def _is_modal(child: Token, cues: FactualityCues) -> bool:
+    return child.dep_ == "aux" and child.tag_ == "MD" and cues.has("modal", child.lower_)
+
+
+def local_cues(node: Token, cues: FactualityCues, *, carries_event: bool) -> list[Factuality]:
+    """Cues among the children of one node of the path.
+
+    ``carries_event`` is true for the trigger and for verbs that only carry it ("began",
+    "launched"): a negation there denies the event; further up it only leaves it unasserted.
+    """
+    found: list[Factuality] = []
+    for child in node.children:
+        if _is_negation(child, cues):
+            found.append("denied" if carries_event else "hypothetical")
+        elif _is_modal(child, cues):
+            found.append("hypothetical")
+        elif child.dep_ == "mark" and cues.has("marker", child.lower_):
+            found.append("hypothetical")
+        elif child.dep_ == "amod" and node.pos_ == "NOUN":
+            value = cues.value("modifier", child.lower_)
+            if value is not None:
+                found.append(value)
+    return found
+
+
+def governor_cue(node: Token, cues: FactualityCues) -> Factuality | None:
+    """The value a governing word gives to what it governs, if it is a cue."""
+    lemma = node.lemma_.lower()
+    if node.pos_ == "VERB":
+        speech = cues.speech.get(lemma)
+        return speech if speech is not None else cues.value("governor", lemma)
+    if node.pos_ == "NOUN":
+        return cues.value("governor_noun", lemma)
+    return None
+
+
+def _has_subject(token: Token) -> bool:
+    return any(child.dep_ in {"nsubj", "nsubjpass"} for child in token.children)
+
+
+def _presupposes(edge: str, head: Token) -> bool:
+    """Whether climbing this edge leaves the asserted content of the clause above.
+
+    A prepositional object of a verb is an adjunct ("pulled out over the explosion"): what it
+    names is taken for granted, unlike the complement of a noun ("the threat of an attack").
+    """
+    if edge in PRESUPPOSING_DEPS:
+        return True
+    return edge == "pobj" and head.dep_ == "prep" and head.head.pos_ in {"VERB", "AUX"}
+
+
+def factuality_of(
+    trigger: Token, cues: FactualityCues, *, light_verbs: frozenset[str]
+) -> Factuality:
+    """How the sentence frames the event of ``trigger`` (see the module docstring)."""
+    found = local_cues(trigger, cues, carries_event=True)
+    node = trigger
+    carries = True
+    presupposed = False
+    for _ in range(MAX_STEPS):
+        if node.head is node:
+            break
+        child, edge, node = node, node.dep_, node.head
+        if edge == "conj":
+            # Coordinated verbs share the auxiliaries of the first one unless they have a subject.
+            if not presupposed and not _has_subject(child):
+                found.extend(local_cues(node, cues, carries_event=carries))
+            continue
+        presupposed = presupposed or _presupposes(edge, node)
+        lemma = node.lemma_.lower()
+        if presupposed:
+            if node.pos_ == "VERB" and lemma in cues.speech:
+                found.append(cues.speech[lemma])
+            continue
+        carries = carries and (cues.has("transparent", lemma) or lemma in light_verbs)
+        value = governor_cue(node, cues)
+        if value is not None:
+            found.append(value)
+            carries = False
+        if node.pos_ in {"VERB", "AUX", "NOUN"}:
+            found.extend(local_cues(node, cues, carries_event=carries))
+    return strongest(found)

@@ -1,0 +1,289 @@
+"""Event roles from the dependency parse: agent, target and location of one trigger.
+
+Verbs, active: the subject is the agent (the target for verbs such as "explode" used without an
+object), the direct object has the role the lexicon gives it (target; for "withdraw" and
+"deploy" the moving force, an agent). Passive ("was seized by"), participles ("plants occupied by
+Russian forces", "the Russian-occupied plant"): the subject or the modified noun takes the
+object's role and the by-phrase is the agent. A verb without a subject takes the one of the verb
+it is coordinated with or controlled by ("looted and destroyed", "began withdrawing", "called on
+Russia to pull out", "accused Russia of shelling"); a verb without an object shares the object of
+the coordinated verb after it ("looted and destroyed a laboratory").
+
+Nouns: a possessive ("Russia's withdrawal") is the agent when it is an organisation or person and
+the target when it is a place; named modifiers ("Russian shelling", "the Kherson evacuation")
+likewise, a place then being the location; of-, from-, on- and by-phrases take the roles the
+lexicon gives; the subject of a light verb ("launched an attack") is the agent.
+
+Prepositional phrases take their role from the trigger's sense, else from
+``kg/data/events/prepositions.tsv``. Each role then keeps only entities of the classes the
+ontology allows (``nks:AgentShape``: person or organisation; target and location: places).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from types import MappingProxyType
+
+from spacy.tokens import Token
+
+from kg.extract.arguments import EntityIndex, Quality, Resolved, resolve_phrase
+from kg.extract.eventdata import read_event_table
+from kg.extract.triggers import ROLES, Role, Trigger
+
+ROLE_CORE_CLASSES: Mapping[Role, frozenset[str]] = MappingProxyType(
+    {
+        "agent": frozenset({"Person", "Organisation"}),
+        "target": frozenset({"Place"}),
+        "location": frozenset({"Place"}),
+    }
+)
+ACTOR_CLASSES = frozenset({"Person", "Organisation"})
+PLACE_CLASSES = frozenset({"Place"})
+MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
+NOMINAL_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos"})
+VERBAL = frozenset({"VERB", "AUX"})
+MAX_CONTROL_DEPTH = 6
+
+
+@dataclass(frozen=True, slots=True)
+class RoleTables:
+    """Default prepositional roles by part of speech, and the light verbs."""
+
+    preps: Mapping[tuple[str, str], Role | None]
+    light_verbs: frozenset[str]
+
+
+@cache
+def role_tables() -> RoleTables:
+    """The role word lists, read once per process."""
+    preps: dict[tuple[str, str], Role | None] = {}
+    for pos, prep, role in read_event_table("prepositions.tsv", 3):
+        preps[(pos, prep)] = next((r for r in ROLES if r == role), None)
+    light = frozenset(row[0] for row in read_event_table("light_verbs.tsv", 1))
+    return RoleTables(MappingProxyType(preps), light)
+
+
+@dataclass(frozen=True, slots=True)
+class Argument:
+    role: Role
+    resolved: Resolved
+
+
+@dataclass(frozen=True, slots=True)
+class Roles:
+    """Entity indices per role, and the weakest way any of them was reached."""
+
+    agents: tuple[int, ...]
+    targets: tuple[int, ...]
+    locations: tuple[int, ...]
+    weakest: Quality | None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.agents or self.targets or self.locations)
+
+
+def _children(token: Token, deps: frozenset[str] | set[str]) -> list[Token]:
+    return [child for child in token.children if child.dep_ in deps]
+
+
+def _with(quality: Quality, resolved: list[Resolved]) -> list[Resolved]:
+    """Downgrade resolutions reached through syntax or anaphora to the path's quality."""
+    order = ("direct", "inherited", "anaphora")
+    return [
+        r if order.index(r.quality) >= order.index(quality) else Resolved(r.entity, quality)
+        for r in resolved
+    ]
+
+
+def controllers(verb: Token, depth: int = 0) -> list[Token]:
+    """The subject a verb without one takes from the verb that governs or coordinates it."""
+    head = verb.head
+    if depth > MAX_CONTROL_DEPTH or head is verb:
+        return []
+    edge = verb.dep_
+    if edge == "conj" and head.pos_ in VERBAL:
+        own = _children(head, {"nsubj", "nsubjpass"})
+        return own or controllers(head, depth + 1)
+    if edge == "xcomp":
+        objects = _children(head, {"dobj"})
+        called_on = [
+            pobj
+            for prep in _children(head, {"prep"})
+            if prep.lower_ == "on"
+            for pobj in _children(prep, {"pobj"})
+        ]
+        return objects or called_on or _children(head, {"nsubj"}) or controllers(head, depth + 1)
+    if edge == "advcl":
+        return _children(head, {"nsubj"}) or controllers(head, depth + 1)
+    if edge == "pcomp" and head.dep_ == "prep" and head.head.pos_ in VERBAL:
+        governor = head.head
+        for dep in ("dobj", "nsubjpass", "nsubj"):
+            found = _children(governor, {dep})
+            if found:
+                return found
+        return controllers(governor, depth + 1)
+    return []
+
+
+def prep_phrases(token: Token) -> Iterator[tuple[str, Token]]:
+    """(preposition, object) pairs; "out of" and "away from" count as their last word."""
+    for child in token.children:
+        if child.dep_ not in {"prep", "agent"}:
+            continue
+        objects = _children(child, {"pobj"})
+        word = "by" if child.dep_ == "agent" else child.lower_
+        if objects:
+            yield from ((word, obj) for obj in objects)
+            continue
+        for inner in _children(child, {"prep"}):
+            yield from ((inner.lower_, obj) for obj in _children(inner, {"pobj"}))
+
+
+def prep_role(trigger: Trigger, pos: str, prep: str, tables: RoleTables) -> Role | None:
+    if prep in trigger.sense.preps:
+        return trigger.sense.preps[prep]
+    return tables.preps.get((pos, prep))
+
+
+def _prep_arguments(
+    trigger: Trigger, carrier: Token, pos: str, index: EntityIndex, tables: RoleTables
+) -> Iterator[Argument]:
+    for prep, obj in prep_phrases(carrier):
+        role = prep_role(trigger, pos, prep, tables)
+        if role is not None:
+            yield from (Argument(role, r) for r in resolve_phrase(obj, index))
+
+
+def _is_passive(verb: Token) -> bool:
+    return bool(_children(verb, {"auxpass", "nsubjpass"}))
+
+
+def _is_participle(verb: Token) -> bool:
+    return verb.tag_ == "VBN" and verb.dep_ in {"acl", "amod"}
+
+
+def verb_arguments(trigger: Trigger, index: EntityIndex, tables: RoleTables) -> Iterator[Argument]:
+    """Subject, object, by-phrase and prepositional arguments of a verb trigger."""
+    verb, sense = trigger.token, trigger.sense
+    objects = [o for o in _children(verb, {"dobj"}) if o.lemma_.lower() != sense.object]
+    if _is_participle(verb):
+        if sense.object_role is not None:
+            yield from (Argument(sense.object_role, r) for r in resolve_phrase(verb.head, index))
+        for child in _children(verb, {"npadvmod", "compound"}):
+            yield from (Argument("agent", r) for r in resolve_phrase(child, index))
+    elif _is_passive(verb):
+        patients = _children(verb, {"nsubjpass"})
+        quality: Quality = "direct" if patients else "inherited"
+        if sense.object_role is not None:
+            for patient in patients or controllers(verb):
+                resolved = _with(quality, resolve_phrase(patient, index))
+                yield from (Argument(sense.object_role, r) for r in resolved)
+    else:
+        yield from _active_arguments(trigger, objects, index)
+    yield from _prep_arguments(trigger, verb, "VERB", index, tables)
+    if verb.tag_ == "VBG" and verb.dep_ in NOMINAL_DEPS:
+        yield from _modifier_arguments(verb, index)
+
+
+def _active_arguments(
+    trigger: Trigger, objects: list[Token], index: EntityIndex
+) -> Iterator[Argument]:
+    verb, sense = trigger.token, trigger.sense
+    subjects = _children(verb, {"nsubj"})
+    quality: Quality = "direct" if subjects else "inherited"
+    transitive = bool(objects) or sense.object is not None
+    subject_role = "agent" if transitive else sense.intransitive_subject
+    if subject_role is not None:
+        for subject in subjects or controllers(verb):
+            yield from (
+                Argument(subject_role, r) for r in _with(quality, resolve_phrase(subject, index))
+            )
+    if sense.object_role is None:
+        return
+    for obj in objects:
+        yield from (Argument(sense.object_role, r) for r in resolve_phrase(obj, index))
+    if objects or sense.object is not None:
+        return
+    for shared in _shared_objects(verb):
+        resolved = _with("inherited", resolve_phrase(shared, index))
+        yield from (Argument(sense.object_role, r) for r in resolved)
+
+
+def _shared_objects(verb: Token) -> list[Token]:
+    """The object of a coordinated verb after this one, or the antecedent of a relative clause."""
+    for conjunct in _children(verb, {"conj"}):
+        if conjunct.pos_ in VERBAL:
+            return [obj for obj in _children(conjunct, {"dobj"}) if obj.i > conjunct.i]
+    relative_subject = any(c.tag_ in {"WDT", "WP"} for c in verb.children)
+    if verb.dep_ == "relcl" and not relative_subject:
+        return [verb.head]
+    return []
+
+
+def _modifier_arguments(noun: Token, index: EntityIndex) -> Iterator[Argument]:
+    """Possessives and named modifiers of a nominal trigger: actors act, places are acted on."""
+    for child in noun.children:
+        if child.dep_ == "poss":
+            for resolved in resolve_phrase(child, index):
+                record = index.entities[resolved.entity]
+                if record.core_class in ACTOR_CLASSES:
+                    yield Argument("agent", resolved)
+                elif record.cls != "Country":  # "Russia's withdrawal": a state, not a target
+                    yield Argument("target", resolved)
+        elif child.dep_ in MODIFIER_DEPS:
+            entity = index.entity_at(child)
+            if entity is not None:
+                core = index.entities[entity].core_class
+                role: Role = "agent" if core in ACTOR_CLASSES else "location"
+                yield Argument(role, Resolved(entity, "direct"))
+
+
+def noun_arguments(trigger: Trigger, index: EntityIndex, tables: RoleTables) -> Iterator[Argument]:
+    """Possessive, modifiers, prepositional phrases and light-verb subject of a noun trigger."""
+    noun = trigger.token
+    yield from _modifier_arguments(noun, index)
+    yield from _prep_arguments(trigger, noun, "NOUN", index, tables)
+    verb = noun.head
+    if noun.dep_ == "dobj" and verb.lemma_.lower() in tables.light_verbs:
+        subjects = _children(verb, {"nsubj"}) or controllers(verb)
+        for subject in subjects:
+            resolved = _with("inherited", resolve_phrase(subject, index))
+            yield from (Argument("agent", r) for r in resolved)
+        yield from _prep_arguments(trigger, verb, "NOUN", index, tables)
+
+
+def trigger_roles(trigger: Trigger, index: EntityIndex, tables: RoleTables) -> Roles:
+    """The trigger's arguments, filtered by class, each entity in one role only."""
+    arguments = (
+        noun_arguments(trigger, index, tables)
+        if trigger.nominal
+        else verb_arguments(trigger, index, tables)
+    )
+    by_role: dict[Role, list[int]] = {role: [] for role in ROLES}
+    used: set[int] = set()
+    qualities: list[Quality] = []
+    for argument in arguments:
+        entity = argument.resolved.entity
+        core = index.entities[entity].core_class
+        if entity in used or core not in ROLE_CORE_CLASSES[argument.role]:
+            continue
+        used.add(entity)
+        by_role[argument.role].append(entity)
+        qualities.append(argument.resolved.quality)
+    order = ("direct", "inherited", "anaphora")
+    weakest = max(qualities, key=order.index) if qualities else None
+    return Roles(
+        tuple(by_role["agent"]), tuple(by_role["target"]), tuple(by_role["location"]), weakest
+    )
+
+
+def meets_requirements(trigger: Trigger, roles: Roles, index: EntityIndex) -> bool:
+    """Whether the arguments have the classes the sense requires ("leave" needs armed forces)."""
+    filled = {"agent": roles.agents, "target": roles.targets, "location": roles.locations}
+    return all(
+        any(index.fits(entity, classes) for entity in filled[role])
+        for role, classes in trigger.sense.requires.items()
+    )
