@@ -123,7 +123,7 @@ def _complement(verb: Token) -> tuple[int, int] | None:
 def _parenthetical_content(verb: Token) -> tuple[int, int] | None:
     """The clause a parenthetical reporting verb hangs from, without the parenthetical."""
     head = verb.head
-    if head is verb or verb.dep_ not in PARENTHETICAL_DEPS:
+    if head.i == verb.i or verb.dep_ not in PARENTHETICAL_DEPS:
         return None
     first, last = _subtree_range(head)
     own_first, own_last = _subtree_range(verb)
@@ -159,7 +159,7 @@ def _speaker_token(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ == "agent":
             return next((g for g in child.children if g.dep_ == "pobj"), None)
-    if verb.dep_ == "conj" and verb.head is not verb:
+    if verb.dep_ == "conj" and verb.head.i != verb.i:
         return _speaker_token(verb.head)
     return None
 
@@ -201,7 +201,7 @@ def _according_to(doc: Doc, token: Token, index: EntityIndex) -> FoundStatement 
     to = next((child for child in token.children if child.lower_ == "to"), None)
     source = next((g for g in to.children if g.dep_ == "pobj"), None) if to is not None else None
     head = token.head
-    if source is None or head is token:
+    if source is None or head.i == token.i:
         return None
     first, last = _subtree_range(head)
     own_first, own_last = _subtree_range(token)

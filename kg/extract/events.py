@@ -117,11 +117,13 @@ def time_of(
     token = trigger.token
     carriers = [token]
     head = token.head
-    if head is not token and token.dep_ in CARRIED_DEPS and head.lemma_.lower() in light:
+    if head.i != token.i and token.dep_ in CARRIED_DEPS and head.lemma_.lower() in light:
         carriers.append(head)
-    if token.dep_ == "conj":
-        carriers.append(head)
-    carriers.extend(child for child in token.children if child.dep_ == "conj")
+    if not any(child.dep_ == "dobj" for child in token.children):
+        # "looted and destroyed the museum on Monday": one phrase, one time.
+        if token.dep_ == "conj":
+            carriers.append(head)
+        carriers.extend(child for child in token.children if child.dep_ == "conj")
     for carrier in carriers:
         found = times.get(carrier.i)
         if found is not None:

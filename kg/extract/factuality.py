@@ -147,7 +147,7 @@ def factuality_of(
     carries = True
     presupposed = False
     for _ in range(MAX_STEPS):
-        if node.head is node:
+        if node.head.i == node.i:
             break
         child, edge, node = node, node.dep_, node.head
         if edge == "conj":

@@ -53,6 +53,7 @@ class RoleTables:
 
     preps: Mapping[tuple[str, str], Role | None]
     light_verbs: frozenset[str]
+    object_control: frozenset[str]
 
 
 @cache
@@ -62,7 +63,8 @@ def role_tables() -> RoleTables:
     for pos, prep, role in read_event_table("prepositions.tsv", 3):
         preps[(pos, prep)] = next((r for r in ROLES if r == role), None)
     light = frozenset(row[0] for row in read_event_table("light_verbs.tsv", 1))
-    return RoleTables(MappingProxyType(preps), light)
+    control = frozenset(row[0] for row in read_event_table("object_control.tsv", 1))
+    return RoleTables(MappingProxyType(preps), light, control)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,33 +100,37 @@ def _with(quality: Quality, resolved: list[Resolved]) -> list[Resolved]:
     ]
 
 
-def controllers(verb: Token, depth: int = 0) -> list[Token]:
-    """The subject a verb without one takes from the verb that governs or coordinates it."""
+def controllers(verb: Token, control: frozenset[str], depth: int = 0) -> list[Token]:
+    """The subject a verb without one takes from the verb that governs or coordinates it.
+
+    ``control`` lists the verbs whose object is that subject ("urged Russia to withdraw").
+    """
     head = verb.head
-    if depth > MAX_CONTROL_DEPTH or head is verb:
+    if depth > MAX_CONTROL_DEPTH or head.i == verb.i:
         return []
     edge = verb.dep_
     if edge == "conj" and head.pos_ in VERBAL:
         own = _children(head, {"nsubj", "nsubjpass"})
-        return own or controllers(head, depth + 1)
-    if edge == "xcomp":
-        objects = _children(head, {"dobj"})
+        return own or controllers(head, control, depth + 1)
+    if edge == "xcomp" and head.lemma_.lower() in control:
         called_on = [
             pobj
             for prep in _children(head, {"prep"})
             if prep.lower_ == "on"
             for pobj in _children(prep, {"pobj"})
         ]
-        return objects or called_on or _children(head, {"nsubj"}) or controllers(head, depth + 1)
+        return _children(head, {"dobj"}) or called_on
+    if edge == "xcomp":
+        return _children(head, {"nsubj"}) or controllers(head, control, depth + 1)
     if edge == "advcl":
-        return _children(head, {"nsubj"}) or controllers(head, depth + 1)
+        return _children(head, {"nsubj"}) or controllers(head, control, depth + 1)
     if edge == "pcomp" and head.dep_ == "prep" and head.head.pos_ in VERBAL:
         governor = head.head
         for dep in ("dobj", "nsubjpass", "nsubj"):
             found = _children(governor, {dep})
             if found:
                 return found
-        return controllers(governor, depth + 1)
+        return controllers(governor, control, depth + 1)
     return []
 
 
@@ -168,48 +174,66 @@ def _is_participle(verb: Token) -> bool:
 def verb_arguments(trigger: Trigger, index: EntityIndex, tables: RoleTables) -> Iterator[Argument]:
     """Subject, object, by-phrase and prepositional arguments of a verb trigger."""
     verb, sense = trigger.token, trigger.sense
-    objects = [o for o in _children(verb, {"dobj"}) if o.lemma_.lower() != sense.object]
     if _is_participle(verb):
         if sense.object_role is not None:
             yield from (Argument(sense.object_role, r) for r in resolve_phrase(verb.head, index))
         for child in _children(verb, {"npadvmod", "compound"}):
             yield from (Argument("agent", r) for r in resolve_phrase(child, index))
     elif _is_passive(verb):
-        patients = _children(verb, {"nsubjpass"})
-        quality: Quality = "direct" if patients else "inherited"
-        if sense.object_role is not None:
-            for patient in patients or controllers(verb):
-                resolved = _with(quality, resolve_phrase(patient, index))
-                yield from (Argument(sense.object_role, r) for r in resolved)
+        yield from _passive_arguments(trigger, index, tables)
     else:
-        yield from _active_arguments(trigger, objects, index)
+        yield from _active_arguments(trigger, index, tables)
     yield from _prep_arguments(trigger, verb, "VERB", index, tables)
+    for part in _children(verb, {"dobj", "nsubjpass"}):
+        if part.lemma_.lower() == sense.object:  # "took control of", "dug trenches around"
+            yield from _prep_arguments(trigger, part, "VERB", index, tables)
     if verb.tag_ == "VBG" and verb.dep_ in NOMINAL_DEPS:
         yield from _modifier_arguments(verb, index)
 
 
+def _passive_arguments(
+    trigger: Trigger, index: EntityIndex, tables: RoleTables
+) -> Iterator[Argument]:
+    verb, role = trigger.token, trigger.sense.object_role
+    patients = _children(verb, {"nsubjpass"})
+    quality: Quality = "direct" if patients else "inherited"
+    if role is None:
+        return
+    for patient in patients or controllers(verb, tables.object_control):
+        yield from (Argument(role, r) for r in _with(quality, resolve_phrase(patient, index)))
+        yield from _object_locations(patient, index, tables)
+
+
 def _active_arguments(
-    trigger: Trigger, objects: list[Token], index: EntityIndex
+    trigger: Trigger, index: EntityIndex, tables: RoleTables
 ) -> Iterator[Argument]:
     verb, sense = trigger.token, trigger.sense
+    objects = [o for o in _children(verb, {"dobj"}) if o.lemma_.lower() != sense.object]
     subjects = _children(verb, {"nsubj"})
     quality: Quality = "direct" if subjects else "inherited"
     transitive = bool(objects) or sense.object is not None
     subject_role = "agent" if transitive else sense.intransitive_subject
     if subject_role is not None:
-        for subject in subjects or controllers(verb):
-            yield from (
-                Argument(subject_role, r) for r in _with(quality, resolve_phrase(subject, index))
-            )
+        for subject in subjects or controllers(verb, tables.object_control):
+            resolved = _with(quality, resolve_phrase(subject, index))
+            yield from (Argument(subject_role, r) for r in resolved)
     if sense.object_role is None:
         return
+    shared = [] if objects or sense.object is not None else _shared_objects(verb)
     for obj in objects:
         yield from (Argument(sense.object_role, r) for r in resolve_phrase(obj, index))
-    if objects or sense.object is not None:
-        return
-    for shared in _shared_objects(verb):
-        resolved = _with("inherited", resolve_phrase(shared, index))
+    for obj in shared:
+        resolved = _with("inherited", resolve_phrase(obj, index))
         yield from (Argument(sense.object_role, r) for r in resolved)
+    for obj in objects + shared:
+        yield from _object_locations(obj, index, tables)
+
+
+def _object_locations(obj: Token, index: EntityIndex, tables: RoleTables) -> Iterator[Argument]:
+    """Places in locative phrases of the object: "attacked positions near Qamishli"."""
+    for prep, place in prep_phrases(obj):
+        if tables.preps.get(("NOUN", prep)) == "location":
+            yield from (Argument("location", r) for r in resolve_phrase(place, index))
 
 
 def _shared_objects(verb: Token) -> list[Token]:
@@ -248,7 +272,7 @@ def noun_arguments(trigger: Trigger, index: EntityIndex, tables: RoleTables) -> 
     yield from _prep_arguments(trigger, noun, "NOUN", index, tables)
     verb = noun.head
     if noun.dep_ == "dobj" and verb.lemma_.lower() in tables.light_verbs:
-        subjects = _children(verb, {"nsubj"}) or controllers(verb)
+        subjects = _children(verb, {"nsubj"}) or controllers(verb, tables.object_control)
         for subject in subjects:
             resolved = _with("inherited", resolve_phrase(subject, index))
             yield from (Argument("agent", r) for r in resolved)

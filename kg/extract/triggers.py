@@ -182,7 +182,7 @@ def match_trigger(token: Token, lexicon: TriggerLexicon) -> Trigger | None:
                 continue
             extra.append(obj)
         event_type, modifier = refine(token, sense, lexicon)
-        if modifier is not None and modifier.head is token:
+        if modifier is not None and modifier.head.i == token.i:
             extra.append(modifier)
         first, last = trigger_extent(token, extra)
         return Trigger(token, sense, event_type, first, last)

@@ -1,0 +1,160 @@
+"""Cross-article merging of event reports."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kg.merge_events import MAX_CONFIDENCE, ReportKey, merge_reports, merged_confidence
+from kg.model import Factuality
+
+PLANT = "https://example.org/e/plant"
+CITY = "https://example.org/e/city"
+ARMY = "https://example.org/e/army"
+MILITIA = "https://example.org/e/militia"
+DAY = date(2023, 5, 6)
+
+
+def report(
+    iri: str,
+    *,
+    article: str = "a1",
+    type: str = "Seizure",
+    agents: tuple[str, ...] = (ARMY,),
+    targets: tuple[str, ...] = (PLANT,),
+    earliest: date | None = DAY,
+    latest: date | None = DAY,
+    factuality: Factuality = "asserted",
+    confidence: float = 0.6,
+) -> ReportKey:
+    return ReportKey(
+        iri=iri,
+        article_id=article,
+        type=type,
+        agents=frozenset(agents),
+        targets=frozenset(targets),
+        locations=frozenset(),
+        earliest=earliest,
+        latest=latest,
+        factuality=factuality,
+        confidence=confidence,
+    )
+
+
+def test_merge_events_same_action_from_two_articles() -> None:
+    (event,) = merge_reports([report("r1", article="a1"), report("r2", article="a2")])
+    assert [r.iri for r in event.reports] == ["r1", "r2"]
+    assert event.targets == {PLANT} and event.agents == {ARMY}
+    assert event.earliest == event.latest == DAY
+    assert event.reason == (
+        f"2 reports: same type Seizure, same target {PLANT}, same agent {ARMY}, "
+        "dates 2023-05-06 and 2023-05-06 overlap"
+    )
+
+
+@pytest.mark.parametrize(
+    ("second", "merged"),
+    [
+        (report("r2", type="Shelling"), False),
+        (report("r2", targets=(CITY,)), False),
+        (report("r2", agents=(MILITIA,)), False),
+        (report("r2", agents=()), True),
+        (report("r2", earliest=DAY + timedelta(days=3), latest=DAY + timedelta(days=3)), False),
+        (report("r2", earliest=date(2023, 5, 1), latest=date(2023, 5, 31)), True),
+        (report("r2", earliest=None, latest=None), True),
+        (report("r2", factuality="reported"), True),
+    ],
+)
+def test_merge_events_compatibility(second: ReportKey, merged: bool) -> None:
+    events = merge_reports([report("r1"), second])
+    assert len(events) == (1 if merged else 2)
+
+
+@pytest.mark.parametrize("factuality", ["denied", "hypothetical"])
+def test_merge_events_unasserted_reports_form_no_event(factuality: Factuality) -> None:
+    assert merge_reports([report("r1", factuality=factuality)]) == ()
+
+
+def test_merge_events_without_target_stay_apart() -> None:
+    events = merge_reports([report("r1", targets=()), report("r2", targets=())])
+    assert len(events) == 2
+    assert "no target" in events[0].reason
+
+
+def test_merge_events_dates_are_the_intersection() -> None:
+    month = report("r1", earliest=date(2023, 5, 1), latest=date(2023, 5, 31))
+    (event,) = merge_reports([month, report("r2"), report("r3", earliest=None, latest=None)])
+    assert (event.earliest, event.latest) == (DAY, DAY)
+    assert "2023-05-01..2023-05-31 and 2023-05-06 overlap" in event.reason
+
+
+def test_merge_events_agentless_report_ambiguous_between_two_agents() -> None:
+    events = merge_reports(
+        [report("r1", agents=(ARMY,)), report("r2", agents=(MILITIA,)), report("r3", agents=())]
+    )
+    assert sorted(len(e.reports) for e in events) == [1, 1, 1]
+
+
+def test_merge_events_chained_dates_do_not_merge_transitively() -> None:
+    first = report("r1", earliest=date(2023, 5, 1), latest=date(2023, 5, 2))
+    middle = report("r2", earliest=date(2023, 5, 2), latest=date(2023, 5, 3))
+    last = report("r3", earliest=date(2023, 5, 3), latest=date(2023, 5, 4))
+    events = merge_reports([first, middle, last])
+    for event in events:
+        dated = [(r.earliest, r.latest) for r in event.reports]
+        assert all(max(a[0], b[0]) <= min(a[1], b[1]) for a in dated for b in dated)  # type: ignore[type-var]
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [([0.5], 0.5), ([0.5, 0.5], 0.75), ([0.9, 0.9, 0.9], MAX_CONFIDENCE), ([], 0.0)],
+)
+def test_merge_events_confidence_is_capped_noisy_or(values: list[float], expected: float) -> None:
+    assert merged_confidence(values) == pytest.approx(expected)
+
+
+dates = st.one_of(st.none(), st.dates(min_value=date(2023, 5, 1), max_value=date(2023, 5, 8)))
+reports = st.builds(
+    lambda n, t, a, g, d, w, f, c: report(
+        f"r{n}",
+        article=f"a{n % 3}",
+        type=t,
+        agents=a,
+        targets=g,
+        earliest=d,
+        latest=None if d is None else d + timedelta(days=w),
+        factuality=f,
+        confidence=c,
+    ),
+    st.integers(0, 10_000),
+    st.sampled_from(["Seizure", "Withdrawal"]),
+    st.sampled_from([(), (ARMY,), (MILITIA,)]),
+    st.sampled_from([(), (PLANT,), (CITY,), (PLANT, CITY)]),
+    dates,
+    st.integers(0, 3),
+    st.sampled_from(["asserted", "reported", "denied", "hypothetical"]),
+    st.floats(0.0, 1.0),
+)
+
+
+@given(st.lists(reports, max_size=12), st.randoms())
+def test_merge_events_permutation_invariant(items: list[ReportKey], rng: object) -> None:
+    shuffled = list(items)
+    rng.shuffle(shuffled)  # type: ignore[attr-defined]
+    assert merge_reports(items) == merge_reports(shuffled)
+
+
+@given(st.lists(reports, max_size=12))
+def test_merge_events_every_event_report_is_in_exactly_one_event(items: list[ReportKey]) -> None:
+    events = merge_reports(items)
+    placed = [r for e in events for r in e.reports]
+    expected = {r for r in items if r.factuality in ("asserted", "reported")}
+    assert len(placed) == len(set(placed)) and set(placed) == expected
+    for event in events:
+        assert 0.0 <= event.confidence <= MAX_CONFIDENCE
+        assert all(r.type == event.type and r.targets == event.targets for r in event.reports)
+        named = {r.agents for r in event.reports if r.agents}
+        assert len(named) <= 1
