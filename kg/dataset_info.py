@@ -1,0 +1,218 @@
+"""What the server says about a build: its identity (for HTTP caching), its files, its counts.
+
+The dataset hash is the SHA-256 of ``SHA256SUMS``: it changes exactly when a dump changes, so it
+makes ETags that stay valid across restarts and across servers publishing the same build. The
+time a build finished (``build-report.json``) is its Last-Modified. Counts come from ``void.ttl``
+when the build has one; otherwise :func:`count_store` computes them (in a query worker, under the
+query timeout, because counting reads the whole store).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pyoxigraph import (
+    Literal,
+    NamedNode,
+    QuerySolution,
+    QuerySolutions,
+    RdfFormat,
+    Store,
+    parse,
+)
+
+from kg.errors import DatasetError
+from kg.release import COMPLETE_MARKER
+from kg.vocab import RDF, VOID
+
+CHECKSUMS = "SHA256SUMS"
+VOID_FILE = "void.ttl"
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    """One released build folder, read once when the server (re)opens it."""
+
+    path: Path
+    dataset_hash: str
+    finished: datetime | None
+    report: dict[str, Any]
+    checksums: dict[str, str]
+
+    @property
+    def build_id(self) -> str:
+        return self.path.name
+
+
+@dataclass(frozen=True)
+class PublishedFile:
+    name: str
+    size: int
+    sha256: str | None
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Headline numbers for the landing page; None where they are unknown."""
+
+    triples: int | None = None
+    entities: int | None = None
+    graphs: int | None = None
+    wikidata_links: int | None = None
+    classes: tuple[tuple[str, int], ...] = field(default_factory=tuple)
+
+
+def read_checksums(path: Path) -> dict[str, str]:
+    """``SHA256SUMS`` (``<hex>  <name>`` lines) as name -> hex digest; empty when absent."""
+    if not path.is_file():
+        return {}
+    sums: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        digest, _, name = line.partition("  ")
+        if digest and name:
+            sums[name.strip().lstrip("*")] = digest.strip()
+    return sums
+
+
+def _finished(report: dict[str, Any]) -> datetime | None:
+    stamp = report.get("finished")
+    if not isinstance(stamp, str) or not stamp:
+        return None
+    try:
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(UTC)
+    except ValueError:
+        return None
+
+
+def read_build_info(directory: Path) -> BuildInfo:
+    """The build ``directory`` points at now (a ``dist`` symlink is resolved once, here)."""
+    path = directory.resolve()
+    report_file = path / COMPLETE_MARKER
+    if not report_file.is_file():
+        raise DatasetError(
+            f"{directory} is not a released newskg build",
+            why=f"it has no {COMPLETE_MARKER}",
+            fix=f"run `kg build --out {directory}` first",
+        )
+    try:
+        report = json.loads(report_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DatasetError(f"{report_file} cannot be read", why=str(exc)) from exc
+    sums_file = path / CHECKSUMS
+    identity = sums_file if sums_file.is_file() else report_file
+    digest = hashlib.sha256(identity.read_bytes()).hexdigest()
+    report = report if isinstance(report, dict) else {}
+    return BuildInfo(path, digest, _finished(report), report, read_checksums(sums_file))
+
+
+def published_files(info: BuildInfo) -> list[PublishedFile]:
+    """The downloadable files of a build: regular files directly in it, never hidden ones."""
+    files = []
+    for entry in sorted(info.path.iterdir()):
+        if entry.is_file() and not entry.is_symlink() and _SAFE_NAME.match(entry.name):
+            files.append(
+                PublishedFile(entry.name, entry.stat().st_size, info.checksums.get(entry.name))
+            )
+    return files
+
+
+def published_file(info: BuildInfo, name: str) -> Path | None:
+    """The file ``name`` of the build, or None for anything else (no path ever leaves it)."""
+    if not _SAFE_NAME.match(name):
+        return None
+    path = info.path / name
+    if path.is_symlink() or not path.is_file() or path.parent != info.path:
+        return None
+    return path
+
+
+def _int(term: Any) -> int | None:
+    if isinstance(term, Literal):
+        try:
+            return int(term.value)
+        except ValueError:
+            return None
+    return None
+
+
+def counts_from_void(path: Path) -> Counts | None:
+    """Counts of the ``void:Dataset`` in a VoID file with ``void:triples``; None without one."""
+    if not path.is_file():
+        return None
+    try:
+        triples = list(parse(path=str(path), format=RdfFormat.TURTLE))
+    except (OSError, SyntaxError):
+        return None
+    values: dict[tuple[str, str], list[Any]] = {}
+    for t in triples:
+        values.setdefault((str(t.subject), t.predicate.value), []).append(t.object)
+    datasets = [t.subject for t in triples if t.predicate == RDF.type and t.object == VOID.Dataset]
+    for dataset in datasets:
+        total = values.get((str(dataset), VOID.triples.value))
+        if not total:
+            continue
+        classes = []
+        for part in values.get((str(dataset), VOID.classPartition.value), []):
+            cls = values.get((str(part), VOID["class"].value))
+            entities = values.get((str(part), VOID.entities.value))
+            if cls and entities and isinstance(cls[0], NamedNode):
+                classes.append((cls[0].value, _int(entities[0]) or 0))
+        entities_total = values.get((str(dataset), VOID.entities.value))
+        return Counts(
+            triples=_int(total[0]),
+            entities=_int(entities_total[0]) if entities_total else None,
+            classes=tuple(sorted(classes, key=lambda c: (-c[1], c[0]))),
+        )
+    return None
+
+
+_CLASS_COUNTS = """
+SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n)
+"""
+_TOTALS = """
+SELECT (COUNT(*) AS ?triples) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }
+"""
+_ENTITIES = """
+SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), %s)) }
+"""
+_LINKS = """
+SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {
+  ?e <http://www.w3.org/2002/07/owl#sameAs> ?q
+  FILTER(STRSTARTS(STR(?q), "http://www.wikidata.org/entity/"))
+}
+"""
+
+
+def _rows(store: Store, query: str) -> list[QuerySolution]:
+    result = store.query(query, use_default_graph_as_union=True)
+    if not isinstance(result, QuerySolutions):
+        raise TypeError("a SELECT query was expected")
+    return list(result)
+
+
+def _number(store: Store, query: str) -> int:
+    value = _rows(store, query)[0][0]
+    return _int(value) or 0
+
+
+def count_store(store: Store, uri_space: str) -> Counts:
+    """Count the store itself (when a build has no ``void.ttl``); reads every quad."""
+    classes = tuple(
+        (row["class"].value, _int(row["n"]) or 0)
+        for row in _rows(store, _CLASS_COUNTS)
+        if isinstance(row["class"], NamedNode)
+    )
+    return Counts(
+        triples=_number(store, _TOTALS),
+        entities=_number(store, _ENTITIES % json.dumps(uri_space)),  # a valid SPARQL string
+        graphs=sum(1 for _ in store.named_graphs()),
+        wikidata_links=_number(store, _LINKS),
+        classes=classes,
+    )

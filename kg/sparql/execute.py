@@ -1,0 +1,209 @@
+"""Run one query against a store, cap it, and serialise it. Runs inside a query worker.
+
+The caps are applied while iterating, so a huge result is never built, never serialised and never
+crosses the pipe to the server: at most ``row_limit`` solutions (or triples) and about
+``byte_limit`` bytes. A capped result says so: ``QueryResult.truncated``, which the server turns
+into headers, plus a top-level ``"newskg"`` member in SPARQL JSON (``{"limit": 10000,
+"truncated": true, "rows": 10000}``; clients ignore members they do not know, and ``head`` and
+``results`` stay exactly as the SPARQL 1.1 JSON format defines them) and a leading ``#`` comment
+in Turtle, N-Triples and N-Quads.
+
+Solutions are first written as SPARQL JSON by :func:`term_json` (a few lines that follow the
+spec, section 3.2.2); every other results format is then produced by pyoxigraph from that.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    Store,
+    Triple,
+    parse_query_results,
+    serialize,
+)
+
+from kg.errors import BadRequest, DatasetError, QuerySyntaxError
+from kg.sparql.negotiation import GRAPH_FORMATS, RESULT_FORMATS, bare
+from kg.vocab import PREFIXES
+
+#: About the most bytes of terms one result may hold (the serialised body is a little larger).
+MAX_RESULT_BYTES = 64 * 1024 * 1024
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+RDF_DIR_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString"
+_COMMENTABLE = (RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.N_QUADS)
+_PREFIXED = (RdfFormat.TURTLE, RdfFormat.RDF_XML)
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """One query and how to answer it; picklable, sent to a worker process.
+
+    ``default_graphs`` / ``named_graphs`` are the protocol's ``default-graph-uri`` /
+    ``named-graph-uri``; when both are None the default graph is the union of all graphs
+    (unless the query has its own FROM, ``union_default_graph=False``).
+    """
+
+    query: str
+    media_type: str
+    row_limit: int
+    byte_limit: int = MAX_RESULT_BYTES
+    base_iri: str | None = None
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    union_default_graph: bool = True
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    body: bytes
+    media_type: str
+    truncated: bool
+    rows: int
+    limit: int
+    seconds: float
+
+
+def term_json(term: Any) -> dict[str, Any]:
+    """One RDF term as a SPARQL 1.1 JSON results binding (with RDF 1.2 triple terms)."""
+    if isinstance(term, NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+            if term.direction is not None:
+                out["its:dir"] = str(term.direction)
+        elif term.datatype.value != XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, Triple):
+        return {
+            "type": "triple",
+            "value": {
+                "subject": term_json(term.subject),
+                "predicate": term_json(term.predicate),
+                "object": term_json(term.object),
+            },
+        }
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def _size(binding: dict[str, Any]) -> int:
+    return sum(len(str(v.get("value", ""))) + 32 for v in binding.values()) + 8
+
+
+def _dataset_options(job: QueryJob) -> dict[str, Any]:
+    if job.default_graphs is None and job.named_graphs is None:
+        return {"use_default_graph_as_union": job.union_default_graph}
+    try:
+        return {
+            "default_graph": [NamedNode(g) for g in job.default_graphs or ()],
+            "named_graphs": [NamedNode(g) for g in job.named_graphs or ()],
+        }
+    except ValueError as exc:
+        raise BadRequest(
+            "a default-graph-uri or named-graph-uri is not an absolute IRI", why=str(exc)
+        ) from exc
+
+
+def _note(job: QueryJob, truncated: bool, rows: int) -> dict[str, Any]:
+    return {"limit": job.row_limit, "truncated": truncated, "rows": rows}
+
+
+def _solutions(result: QuerySolutions, job: QueryJob) -> tuple[bytes, str, bool, int]:
+    fmt = next((f for f in RESULT_FORMATS if bare(f.media_type) == job.media_type), None)
+    fmt = fmt or QueryResultsFormat.JSON
+    names = [v.value for v in result.variables]
+    bindings: list[dict[str, Any]] = []
+    size = 0
+    truncated = False
+    for solution in result:
+        if len(bindings) >= job.row_limit:
+            truncated = True
+            break
+        binding = {n: term_json(t) for n in names if (t := solution[n]) is not None}
+        size += _size(binding)
+        if size > job.byte_limit:
+            truncated = True
+            break
+        bindings.append(binding)
+    document: dict[str, Any] = {"head": {"vars": names}, "results": {"bindings": bindings}}
+    if fmt == QueryResultsFormat.JSON:
+        document["newskg"] = _note(job, truncated, len(bindings))
+        body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    else:
+        parsed = parse_query_results(json.dumps(document), QueryResultsFormat.JSON)
+        body = parsed.serialize(format=fmt) or b""
+    return body, fmt.media_type, truncated, len(bindings)
+
+
+def _boolean(result: QueryBoolean, job: QueryJob) -> tuple[bytes, str, bool, int]:
+    fmt = next((f for f in RESULT_FORMATS if bare(f.media_type) == job.media_type), None)
+    fmt = fmt or QueryResultsFormat.JSON
+    if fmt == QueryResultsFormat.JSON:
+        document = {"head": {}, "boolean": bool(result), "newskg": _note(job, False, 1)}
+        return json.dumps(document).encode("utf-8"), fmt.media_type, False, 1
+    return result.serialize(format=fmt) or b"", fmt.media_type, False, 1
+
+
+def _triples(result: QueryTriples, job: QueryJob) -> tuple[bytes, str, bool, int]:
+    fmt = next((f for f in GRAPH_FORMATS if bare(f.media_type) == job.media_type), None)
+    fmt = fmt or RdfFormat.TURTLE
+    triples: list[Triple] = []
+    size = 0
+    truncated = False
+    for triple in result:
+        if len(triples) >= job.row_limit:
+            truncated = True
+            break
+        size += len(str(triple))
+        if size > job.byte_limit:
+            truncated = True
+            break
+        triples.append(triple)
+    prefixes = PREFIXES if fmt in _PREFIXED else None
+    body = serialize(triples, format=fmt, prefixes=prefixes) or b""
+    if truncated and fmt in _COMMENTABLE:
+        note = f"# newskg: truncated to the first {len(triples)} triples (limit {job.row_limit})\n"
+        body = note.encode("utf-8") + body
+    return body, fmt.media_type, truncated, len(triples)
+
+
+def execute(store: Store, job: QueryJob) -> QueryResult:
+    """Run ``job`` on ``store``: the parser's message on a syntax error, else capped results."""
+    started = time.perf_counter()
+    options = _dataset_options(job)
+    try:
+        result = store.query(job.query, base_iri=job.base_iri, **options)
+        if isinstance(result, QueryBoolean):
+            body, media_type, truncated, rows = _boolean(result, job)
+        elif isinstance(result, QuerySolutions):
+            body, media_type, truncated, rows = _solutions(result, job)
+        else:
+            body, media_type, truncated, rows = _triples(result, job)
+    except SyntaxError as exc:
+        raise QuerySyntaxError(
+            f"the query does not parse: {exc}",
+            fix="check the query against the SPARQL 1.1 grammar (the position is line:column)",
+        ) from exc
+    except OSError as exc:
+        raise DatasetError("the store could not be read", why=str(exc)) from exc
+    except (RuntimeError, ValueError) as exc:
+        raise BadRequest("the query failed while it ran", why=str(exc)) from exc
+    seconds = time.perf_counter() - started
+    return QueryResult(body, media_type, truncated, rows, job.row_limit, seconds)

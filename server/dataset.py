@@ -1,0 +1,153 @@
+"""The build the server publishes, reopened when a new build is released.
+
+``dist`` is a symlink that each build swaps atomically. Every request asks the holder for the
+current :class:`Dataset`; the holder compares the symlink target and ``build-report.json`` with
+what it has open (two system calls) and, when they changed, opens the new build. Requests in
+flight keep the old dataset until they finish; then its query workers are stopped.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from pyoxigraph import Store
+
+from kg.dataset_info import BuildInfo, Counts, count_store, counts_from_void, read_build_info
+from kg.errors import KgError
+from kg.release import COMPLETE_MARKER
+from kg.settings import Settings
+from kg.sparql import QueryPool
+from kg.store import open_store
+
+log = logging.getLogger(__name__)
+#: Named graphs listed in the service description at most.
+MAX_LISTED_GRAPHS = 10_000
+
+
+class Dataset:
+    """One opened build: its store (for pages), its query workers (for SPARQL) and its facts."""
+
+    def __init__(self, info: BuildInfo, settings: Settings) -> None:
+        self.info = info
+        self.settings = settings
+        self.store: Store = open_store(info.path)
+        self._pool: QueryPool | None = None
+        self._counts: Counts | None = None
+        self._counted = False
+        self._graphs: list[str] | None = None
+        self._lock = threading.Lock()
+        self._users = 0
+        self._retired = False
+
+    @property
+    def pool(self) -> QueryPool:
+        """The query workers, started on first use (a page that runs no query starts none)."""
+        with self._lock:
+            if self._pool is None:
+                self._pool = QueryPool(self.info.path, self.settings.query_workers)
+            return self._pool
+
+    def counts(self) -> Counts | None:
+        """Headline counts: from ``void.ttl``, else counted once in a worker (None if that fails:
+        the landing page then shows none, and the store is not counted again for this build)."""
+        if not self._counted:
+            found = counts_from_void(self.info.path / "void.ttl")
+            if found is None:
+                try:
+                    found = self.pool.call(
+                        count_store,
+                        self.settings.base_iri + "id/",
+                        timeout=self.settings.query_timeout,
+                    )
+                except KgError as exc:
+                    log.warning("counting %s failed: %s", self.info.path, exc)
+            self._counts, self._counted = found, True
+        return self._counts
+
+    def named_graphs(self) -> list[str]:
+        if self._graphs is None:
+            graphs: list[str] = []
+            for graph in self.store.named_graphs():
+                if len(graphs) >= MAX_LISTED_GRAPHS:
+                    break
+                graphs.append(graph.value)
+            self._graphs = sorted(graphs)
+        return self._graphs
+
+    def enter(self) -> None:
+        with self._lock:
+            self._users += 1
+
+    def leave(self) -> None:
+        with self._lock:
+            self._users -= 1
+            idle = self._retired and self._users == 0
+        if idle:
+            self.close()
+
+    def retire(self) -> None:
+        """A newer build replaced this one: close it as soon as no request uses it."""
+        with self._lock:
+            self._retired = True
+            idle = self._users == 0
+        if idle:
+            self.close()
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()
+
+
+class DatasetHolder:
+    """Hands out the current dataset of ``directory`` and swaps it when a build is released."""
+
+    def __init__(self, directory: Path, settings: Settings) -> None:
+        self.directory = directory
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._current: Dataset | None = None
+        self._key: tuple[str, int, int] | None = None
+
+    def _key_now(self) -> tuple[str, int, int] | None:
+        target = os.path.realpath(self.directory)
+        try:
+            stat = os.stat(os.path.join(target, COMPLETE_MARKER))
+        except OSError:
+            return None
+        return target, stat.st_ino, stat.st_mtime_ns
+
+    def _current_dataset(self) -> Dataset:
+        key = self._key_now()
+        with self._lock:
+            if self._current is not None and key == self._key:
+                self._current.enter()
+                return self._current
+            fresh = Dataset(read_build_info(self.directory), self.settings)
+            old, self._current, self._key = self._current, fresh, key
+            fresh.enter()
+        if old is not None:
+            log.info("new build %s replaces %s", fresh.info.path, old.info.path)
+            old.retire()
+        return fresh
+
+    @contextmanager
+    def use(self) -> Iterator[Dataset]:
+        """The current dataset, kept open until the block ends."""
+        dataset = self._current_dataset()
+        try:
+            yield dataset
+        finally:
+            dataset.leave()
+
+    def close(self) -> None:
+        with self._lock:
+            current, self._current, self._key = self._current, None, None
+        if current is not None:
+            current.retire()

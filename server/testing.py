@@ -1,0 +1,103 @@
+"""Helpers for testing the server (and for trying it on a hand-made dataset), like flask.testing.
+
+:func:`write_build` turns RDF into a released build folder exactly as ``kg build`` lays it out
+(store, sorted dumps, SHA256SUMS, build-report.json, the ``dist`` symlink), without spaCy.
+:func:`live_server` runs the real gunicorn server (what ``kg serve`` runs) on a free port.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from pyoxigraph import RdfFormat, Triple, parse, serialize
+
+from kg.release import COMPLETE_MARKER
+from kg.store import load_store
+from kg.vocab import PREFIXES
+
+
+def write_build(
+    out: Path,
+    data: bytes,
+    *,
+    format: RdfFormat = RdfFormat.TRIG,
+    name: str = "build-1",
+    finished: str = "2026-01-02T03:04:05Z",
+    extra_files: dict[str, bytes] | None = None,
+) -> Path:
+    """Release ``data`` (TriG or N-Quads) as build ``name`` behind the symlink ``out``."""
+    build = out.absolute().parent / f".{out.name}-builds" / name
+    build.mkdir(parents=True)
+    quads = list(parse(data, format=format))
+    lines = sorted(set((serialize(quads, format=RdfFormat.N_QUADS) or b"").splitlines()))
+    files = {"kg.nq": b"".join(line + b"\n" for line in lines)}
+    triples = sorted({Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+    files["kg.ttl"] = serialize(triples, format=RdfFormat.TURTLE, prefixes=PREFIXES) or b""
+    files["kg.nq.gz"] = gzip.compress(files["kg.nq"], mtime=0)
+    files["kg.ttl.gz"] = gzip.compress(files["kg.ttl"], mtime=0)
+    files.update(extra_files or {})
+    for file_name, content in files.items():
+        (build / file_name).write_bytes(content)
+    load_store(build, build / "kg.nq")
+    sums = "".join(f"{hashlib.sha256(c).hexdigest()}  {n}\n" for n, c in sorted(files.items()))
+    (build / "SHA256SUMS").write_text(sums, encoding="utf-8")
+    report = {"articles": [], "finished": finished, "released": True, "started": finished}
+    (build / COMPLETE_MARKER).write_text(json.dumps(report), encoding="utf-8")
+    link = out.absolute().with_name(f".{out.name}.next")
+    os.symlink(os.path.relpath(build, out.absolute().parent), link)
+    os.replace(link, out)
+    return build
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def live_server(
+    directory: Path, *, env: dict[str, str] | None = None, startup_seconds: float = 20.0
+) -> Iterator[str]:
+    """Run ``python -m server DIR`` (gunicorn) on a free port; yield its base URL."""
+    port = free_port()
+    command = [sys.executable, "-m", "server", str(directory), "--port", str(port)]
+    environ = {**os.environ, **(env or {})}
+    process = subprocess.Popen(
+        command, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + startup_seconds
+        while True:
+            try:
+                with urllib.request.urlopen(url + "-/version", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    stderr = process.stderr.read().decode() if process.stderr else ""
+                    raise RuntimeError(f"the server did not start: {stderr[-2000:]}") from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if process.stderr:
+            process.stderr.close()
