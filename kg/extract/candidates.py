@@ -1,0 +1,76 @@
+"""Candidate entity spans from several sources, and the choice of one per stretch of text.
+
+Each source (titles, demonym groups, gazetteer, facility phrases, NER) proposes
+:class:`Candidate` spans; :func:`select` keeps a non-overlapping set, preferring the span that
+is certain by construction, then the longest, then the more knowledgeable source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+#: Source ranks: a lower rank wins between spans of the same length. ``FIXED`` spans (a person
+#: named after a title, a demonym group) win over any overlapping span.
+FIXED = 0
+GAZETTEER = 1
+FACILITY = 2
+NER = 3
+
+POSSESSIVE_ENDINGS = frozenset({"'s", "’s", "'", "’"})
+LEADING_WORDS = frozenset({"the", "a", "an"})
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A token span ``[start, end)`` that may name an entity, and what it would name.
+
+    ``name`` is the full name the span stands for (a coordinated "Chernobyl" in "the Chernobyl and
+    Zaporizhzhia plants" stands for "Chernobyl plant"); ``key`` an identity key fixed by the
+    source (groups); ``stem`` a facility's own name without its head ("Chernobyl"); ``qid`` a
+    QID the gazetteer makes certain, used only to merge mentions within the article (linking is
+    the linker's job); ``generic`` marks vague facility heads ("plant").
+    """
+
+    start: int
+    end: int
+    cls: str
+    name: str
+    rank: int
+    country: str | None = None
+    key: str | None = None
+    qid: str | None = None
+    generic: bool = False
+    stem: str | None = None
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+def trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Drop a leading article and a trailing possessive or punctuation ("the Pentagon's")."""
+    while start < end and doc[start].lower_ in LEADING_WORDS:
+        start += 1
+    while end > start and (doc[end - 1].text in POSSESSIVE_ENDINGS or doc[end - 1].is_punct):
+        end -= 1
+    return start, end
+
+
+def select(candidates: Iterable[Candidate], blocked: Iterable[int] = ()) -> list[Candidate]:
+    """Non-overlapping candidates in text order; ``blocked`` tokens (title words) take none."""
+    taken = set(blocked)
+    chosen: list[Candidate] = []
+    order = sorted(
+        (c for c in candidates if c.length > 0),
+        key=lambda c: (c.rank != FIXED, -c.length, c.rank, c.start),
+    )
+    for candidate in order:
+        tokens = range(candidate.start, candidate.end)
+        if any(i in taken for i in tokens):
+            continue
+        taken.update(tokens)
+        chosen.append(candidate)
+    return sorted(chosen, key=lambda c: c.start)

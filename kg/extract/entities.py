@@ -1,0 +1,397 @@
+"""Entities and positions of one parsed article: NER, gazetteer and rules, reconciled.
+
+:func:`find_entities` is a pure function of the parsed document and the gazetteer. It gathers
+candidate spans from every source (:mod:`titles`, :mod:`groups`, the gazetteer and facility
+rulers of :mod:`ruler`, the statistical NER), keeps one per stretch of text
+(:func:`candidates.select`), resolves them into entities (:mod:`coref`) and reads the positions
+that titles state. All work is linear in the document's length.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Doc, Span
+
+from kg.extract.candidates import FIXED, GAZETTEER, NER, Candidate, select, trim
+from kg.extract.coref import initials, resolve
+from kg.extract.facilities import IsCountryWord, appositive_facility, facility_candidates
+from kg.extract.groups import group_candidates
+from kg.extract.known import (
+    agreed,
+    cores_of,
+    country_named,
+    demonym_before,
+    group_identity,
+    identify,
+)
+from kg.extract.lexicon import Lexicon, load_lexicon
+from kg.extract.ruler import FACILITY_SPANS, GAZETTEER_SPANS
+from kg.extract.titles import TitleMatch, find_titles
+from kg.link.gazetteer import Gazetteer
+from kg.model import CORE_CLASS, Entity, Mention, Position
+from kg.names import normalise
+
+#: spaCy NER labels that name entities, and the class each gives; NORP, DATE etc. do not.
+NER_CLASSES = {
+    "PERSON": "Person",
+    "ORG": "Organisation",
+    "GPE": "Place",
+    "LOC": "Place",
+    "FAC": "Facility",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What every step needs: the parsed article, the gazetteer, the word lists."""
+
+    doc: Doc
+    gazetteer: Gazetteer
+    lexicon: Lexicon
+
+
+def find_entities(
+    doc: Doc, gazetteer: Gazetteer
+) -> tuple[tuple[Entity, ...], tuple[Position, ...]]:
+    """The article's entities (in order of first mention) and the positions its titles state."""
+    context = Context(doc, gazetteer, load_lexicon())
+    ner = ner_candidates(context)
+    known = gazetteer_candidates(context, ner) + ner
+    known += acronym_candidates(doc, known)
+    demonyms = _demonyms(context)
+    titles = find_titles(
+        doc,
+        context.lexicon,
+        entity_spans=[(c.start, c.end) for c in known if c.cls != "Person"],
+        demonym_starts={end: start for end, (start, _) in demonyms.items()},
+        blocking_spans=[(c.start, c.end) for c in ner if c.cls != "Person"],
+    )
+    countries = _countries_ending_at(context, known)
+    facilities = facility_candidates(
+        doc, _spans(doc, FACILITY_SPANS), context.lexicon, _country_words(context)
+    )
+    proposed = [
+        *(_identified(context, c) for c in _title_candidates(context, titles, countries, demonyms)),
+        *group_candidates(doc, gazetteer, context.lexicon, countries),
+        *(_identified(context, c) for c in facilities),
+        *(_identified(context, _with_appositive_class(context, c)) for c in known),
+    ]
+    chosen = select(proposed, blocked=_title_tokens(titles))
+    entities, entity_of = resolve(doc, chosen, gazetteer)
+    positions = _positions(doc, titles, chosen, entity_of)
+    return entities, positions
+
+
+def _spans(doc: Doc, key: str) -> list[Span]:
+    return list(doc.spans[key]) if key in doc.spans else []
+
+
+def ner_candidates(context: Context) -> list[Candidate]:
+    """One candidate per NER entity that names something, its class checked against knowledge."""
+    doc = context.doc
+    spans = []
+    for ent in doc.ents:
+        if ent.label_ not in NER_CLASSES:
+            continue
+        start, end = trim(doc, ent.start, _before_bracket(doc, ent.start, ent.end))
+        if ent.label_ == "PERSON":
+            start = _after_titles(context, start, end)
+        if start < end:
+            spans.append((start, end, CORE_CLASS[NER_CLASSES[ent.label_]], ent.label_))
+    votes = _class_votes(doc, spans)
+    candidates = []
+    for start, end, core, label in spans:
+        text = doc[start:end].text
+        if not any(c.isupper() for c in text) or _is_demonym(context, text):
+            continue
+        core = votes[normalise(text)].most_common(1)[0][0]
+        candidates.append(_ner_candidate(context, start, end, core, label))
+    return candidates
+
+
+def _before_bracket(doc: Doc, start: int, end: int) -> int:
+    """Where a span that runs into a bracket should end: "World Health Organization (WHO"."""
+    for i in range(start + 1, end):
+        if doc[i].text == "(":
+            return i
+    return end
+
+
+def acronym_candidates(doc: Doc, known: Sequence[Candidate]) -> list[Candidate]:
+    """Acronyms of the article's organisations wherever they occur: "RSF", "WHO".
+
+    An acronym stands for the organisation it abbreviates ("Rapid Support Forces") or that it
+    follows in brackets ("World Health Organization (WHO)"), even where the NER does not see it
+    (it often tags "WHO" as a pronoun). Several organisations with one acronym: none.
+    """
+    expansions: dict[str, list[Candidate]] = {}
+    for candidate in known:
+        if CORE_CLASS[candidate.cls] != "Organisation":
+            continue
+        for acronym in (initials(candidate.name), _bracketed_after(doc, candidate.end)):
+            if acronym is not None:
+                expansions.setdefault(acronym, []).append(candidate)
+    found = []
+    for token in doc:
+        meanings = {normalise(c.name) for c in expansions.get(token.text, ())}
+        if len(meanings) == 1 and token.is_upper and len(token.text) > 1:
+            found.append(
+                replace(expansions[token.text][0], start=token.i, end=token.i + 1, rank=NER)
+            )
+    return found
+
+
+def _bracketed_after(doc: Doc, end: int) -> str | None:
+    if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")":
+        return doc[end + 1].text if doc[end + 1].is_upper else None
+    return None
+
+
+def _after_titles(context: Context, start: int, end: int) -> int:
+    """Skip title words at the start of a PERSON span: titles are not part of names."""
+    while start < end and context.lexicon.is_title_word(context.doc[start].text):
+        start += 1
+    return start
+
+
+def _class_votes(doc: Doc, spans: Sequence[tuple[int, int, str, str]]) -> dict[str, Counter[str]]:
+    """How often the NER gave each core class to each name in this article."""
+    votes: dict[str, Counter[str]] = {}
+    for start, end, core, _ in spans:
+        votes.setdefault(normalise(doc[start:end].text), Counter())[core] += 1
+    return votes
+
+
+def _is_demonym(context: Context, text: str) -> bool:
+    gazetteer = context.gazetteer
+    return gazetteer.country_of_demonym(text) is not None and country_named(gazetteer, text) is None
+
+
+def _ner_candidate(context: Context, start: int, end: int, core: str, label: str) -> Candidate:
+    """The NER's class, unless the gazetteer and the context say otherwise."""
+    doc, gazetteer = context.doc, context.gazetteer
+    text = doc[start:end].text
+    entries = gazetteer.lookup(text)
+    known_cores = cores_of(entries)
+    if entries and core not in known_cores and len(known_cores) == 1:
+        only = next(iter(known_cores))
+        if _trust_gazetteer(context, start, only, entries):
+            core = only
+    cls, qid = agreed(entries, core) if core in known_cores else (None, None)
+    if cls is None or cls == core:
+        cls = _class_from_words(context, start, end, core, label)
+    candidate = Candidate(start, end, cls, text, NER, qid=qid)
+    return _with_demonym(context, candidate) if core == "Organisation" else candidate
+
+
+def _trust_gazetteer(context: Context, start: int, core: str, entries: Sequence[object]) -> bool:
+    """Overrule the NER's core class: for countries, and for places after "in", "near"..."""
+    if core != "Place":
+        return False
+    if any(getattr(e, "cls", None) == "Country" for e in entries):
+        return True
+    before = context.doc[start - 1].lower_ if start > 0 else ""
+    return before in context.lexicon.place_prepositions
+
+
+def _class_from_words(context: Context, start: int, end: int, core: str, label: str) -> str:
+    """A finer class from the name's last words: "Foreign Ministry", "Zaporizhzhia NPP"."""
+    doc, lexicon = context.doc, context.lexicon
+    if core == "Organisation":
+        return lexicon.org_heads.get(doc[end - 1].lower_, core)
+    if label == "FAC":
+        for head in lexicon.facility_heads:
+            width = len(head.words)
+            words = [t.text if head.case_sensitive else t.lower_ for t in doc[end - width : end]]
+            if end - width >= start and tuple(words) == head.words and not head.generic:
+                return head.cls
+        return "Facility"
+    return core
+
+
+def _with_demonym(context: Context, candidate: Candidate) -> Candidate:
+    """ "Russian" + "Foreign Ministry" is the Russian Foreign Ministry: take the demonym in."""
+    demonym = demonym_before(context.doc, candidate.start, context.gazetteer)
+    if demonym is None:
+        return candidate
+    start, country = demonym
+    name = context.doc[start : candidate.end].text
+    return replace(candidate, start=start, name=name, country=country)
+
+
+def gazetteer_candidates(context: Context, ner: Sequence[Candidate]) -> list[Candidate]:
+    """Candidates from the gazetteer ruler's matches that pass the case and class checks."""
+    doc, gazetteer = context.doc, context.gazetteer
+    ner_core = {(c.start, c.end): CORE_CLASS[c.cls] for c in ner}
+    candidates = []
+    for span in _spans(doc, GAZETTEER_SPANS):
+        start, end = trim(doc, span.start, span.end)
+        text = doc[start:end].text
+        entries = gazetteer.lookup(text)
+        if start == end or not entries or not _written_as_name(doc[start:end], entries):
+            continue
+        cores = cores_of(entries)
+        core = next(iter(cores)) if len(cores) == 1 else ner_core.get((start, end))
+        cls, qid = agreed(entries, core) if core in cores else (None, None)
+        if cls is not None:
+            candidates.append(Candidate(start, end, cls, text, GAZETTEER, qid=qid))
+    return candidates
+
+
+def _written_as_name(span: Span, entries: Sequence[object]) -> bool:
+    """Case checks a case-blind matcher needs: "US" is not "us", "Energy" alone is no name."""
+    text = span.text
+    if not text[:1].isupper():
+        return False
+    names = {n for e in entries for n in (getattr(e, "label", ""), *getattr(e, "aliases", ()))}
+    acronyms = {n for n in names if n.isupper() and normalise(n) == normalise(text)}
+    if acronyms and text not in acronyms:
+        return False
+    return len(span) > 1 or span[0].pos_ == "PROPN" or text.isupper()
+
+
+def _demonyms(context: Context) -> dict[int, tuple[int, str]]:
+    """Token end -> (start, country QID) of every demonym in the article."""
+    found: dict[int, tuple[int, str]] = {}
+    for token in context.doc:
+        if token.is_alpha and token.text[:1].isupper():
+            match = demonym_before(context.doc, token.i + 1, context.gazetteer)
+            if match is not None:
+                found[token.i + 1] = match
+    return found
+
+
+def _countries_ending_at(
+    context: Context, known: Sequence[Candidate]
+) -> dict[int, tuple[int, str]]:
+    """Token end -> (start, QID) of every span naming a country ("Ukraine", "the US")."""
+    found: dict[int, tuple[int, str]] = {}
+    for candidate in known:
+        qid = country_named(context.gazetteer, context.doc[candidate.start : candidate.end].text)
+        if qid is not None:
+            found[candidate.end] = (candidate.start, qid)
+    return found
+
+
+def _country_words(context: Context) -> IsCountryWord:
+    def is_country_word(start: int, end: int) -> bool:
+        text = context.doc[start:end].text
+        gazetteer = context.gazetteer
+        return (
+            gazetteer.country_of_demonym(text) is not None
+            or country_named(gazetteer, text) is not None
+        )
+
+    return is_country_word
+
+
+def _with_appositive_class(context: Context, candidate: Candidate) -> Candidate:
+    """A place in apposition to a facility phrase is that facility ("Zaporizhia, the plant")."""
+    if CORE_CLASS[candidate.cls] != "Place" or candidate.cls == "Country":
+        return candidate
+    found = appositive_facility(context.doc, candidate.start, candidate.end, context.lexicon)
+    if found is None:
+        return candidate
+    head, name = found
+    stem = context.doc[candidate.start : candidate.end].text
+    return replace(candidate, cls=head.cls, name=name, stem=stem, qid=None)
+
+
+def _identified(context: Context, candidate: Candidate) -> Candidate:
+    """The candidate with the class and QID the gazetteer is sure of for its name, if any.
+
+    A vague facility ("the Chernobyl plant") is tried with every specific head ("Chernobyl
+    nuclear power plant", "Chernobyl dam"...) and identified only if exactly one is known.
+    """
+    if candidate.qid is not None or candidate.key is not None:
+        return candidate
+    core = CORE_CLASS[candidate.cls]
+    if candidate.generic and candidate.stem is not None:
+        found = {
+            identify(context.gazetteer, [f"{candidate.stem} {head.canonical}"], core)
+            for head in context.lexicon.facility_heads
+            if not head.generic
+        }
+        found.discard((None, None))
+        cls, qid = found.pop() if len(found) == 1 else (None, None)
+    else:
+        cls, qid = identify(context.gazetteer, [candidate.name], core)
+    if qid is None or cls is None:
+        return candidate
+    specific = cls if cls != core else candidate.cls
+    return replace(candidate, cls=specific, qid=qid)
+
+
+def _title_candidates(
+    context: Context,
+    titles: Sequence[TitleMatch],
+    countries: dict[int, tuple[int, str]],
+    demonyms: dict[int, tuple[int, str]],
+) -> Iterator[Candidate]:
+    """The person each title names, and the organisation before it when that is a country."""
+    doc, gazetteer = context.doc, context.gazetteer
+    for match in titles:
+        start, end = match.person
+        yield Candidate(start, end, "Person", doc[start:end].text, FIXED)
+        if match.organisation is None:
+            continue
+        org_start, org_end = match.organisation
+        country = demonyms.get(org_end, (0, None))[1] if match.slot == "demonym" else None
+        if match.slot == "span" and countries.get(org_end, (-1, ""))[0] == org_start:
+            country = countries[org_end][1]
+        if country is not None:
+            kind = _title_kind(context, match)
+            name, key, qid = group_identity(gazetteer, country, kind)
+            yield Candidate(
+                org_start, org_end, kind, name, FIXED, country=country, key=key, qid=qid
+            )
+        elif match.slot == "name":
+            text = doc[org_start:org_end].text
+            yield Candidate(org_start, org_end, "Organisation", text, GAZETTEER)
+
+
+def _title_kind(context: Context, match: TitleMatch) -> str:
+    """The armed forces for military titles ("Israeli army spokesman"), else the government."""
+    words = {(t.lower_,) for t in context.doc[match.title[0] : match.title[1]]}
+    kinds = {context.lexicon.group_nouns.get(w) for w in words}
+    return "ArmedForces" if "ArmedForces" in kinds else "GovernmentBody"
+
+
+def _title_tokens(titles: Sequence[TitleMatch]) -> set[int]:
+    """Tokens of titles (and their "of"): never part of an entity."""
+    tokens: set[int] = set()
+    for match in titles:
+        tokens.update(range(*match.title))
+        if match.organisation is not None and match.organisation[0] > match.title[1]:
+            tokens.add(match.title[1])
+    return tokens
+
+
+def _positions(
+    doc: Doc, titles: Sequence[TitleMatch], chosen: Sequence[Candidate], entity_of: Sequence[int]
+) -> tuple[Position, ...]:
+    """One position per current title whose person (and organisation, if any) was kept."""
+    at_token = {i: n for n, c in enumerate(chosen) for i in range(c.start, c.end)}
+    positions = []
+    for match in titles:
+        person = at_token.get(match.person[0])
+        if not match.current or person is None or chosen[person].cls != "Person":
+            continue
+        organisation = None
+        if match.organisation is not None:
+            found = at_token.get(match.organisation[0])
+            if found is not None and CORE_CLASS[chosen[found].cls] == "Organisation":
+                organisation = entity_of[found]
+        span = doc[match.start : match.person[1]]
+        positions.append(
+            Position(
+                person=entity_of[person],
+                title=doc[match.title[0] : match.title[1]].text,
+                organisation=organisation,
+                mention=Mention(span.start_char, span.end_char, span.text),
+            )
+        )
+    return tuple(positions)

@@ -1,0 +1,104 @@
+"""The word lists entity extraction relies on, read from ``kg/data/entity_patterns/*.tsv``.
+
+They are knowledge (what a facility head or a job title is), so they live in data files that a
+linguist can extend without touching code. Each file has ``#`` comments and a header row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from kg.model import ENTITY_CLASSES
+
+PATTERN_PACKAGE = "kg"
+PATTERN_FOLDER = "data/entity_patterns"
+
+
+@dataclass(frozen=True, slots=True)
+class FacilityHead:
+    """A head phrase such as "nuclear power plant": the class and canonical form it gives."""
+
+    words: tuple[str, ...]
+    cls: str
+    canonical: str
+    generic: bool
+
+    @property
+    def case_sensitive(self) -> bool:
+        """Acronym heads ("NPP") match only as written; other heads ignore case."""
+        return all(word.isupper() for word in self.words)
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """All entity word lists, keyed for constant-time look-up."""
+
+    facility_heads: tuple[FacilityHead, ...]
+    group_nouns: dict[tuple[str, ...], str]
+    group_modifiers: frozenset[str]
+    title_heads: frozenset[str]
+    title_modifiers: frozenset[str]
+    org_heads: dict[str, str]
+    name_particles: frozenset[str]
+    place_prepositions: frozenset[str]
+
+    def is_title_word(self, word: str) -> bool:
+        lower = word.lower()
+        return lower in self.title_heads or lower in self.title_modifiers
+
+
+def read_rows(name: str) -> list[list[str]]:
+    """The data rows of one TSV file (comments and the header row skipped)."""
+    text = resources.files(PATTERN_PACKAGE).joinpath(PATTERN_FOLDER, name).read_text("utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    return rows[1:]
+
+
+def _checked_class(cls: str, file: str) -> str:
+    if cls not in ENTITY_CLASSES:
+        raise ValueError(
+            f"{file}: unknown entity class {cls!r}; valid: {', '.join(ENTITY_CLASSES)}"
+        )
+    return cls
+
+
+def _facility_heads() -> tuple[FacilityHead, ...]:
+    file = "facility_heads.tsv"
+    return tuple(
+        FacilityHead(tuple(head.split()), _checked_class(cls, file), canonical, generic == "yes")
+        for head, cls, canonical, generic in read_rows(file)
+    )
+
+
+@cache
+def load_lexicon() -> Lexicon:
+    """The lexicon from the package data (read once per process: the files never change)."""
+    titles = read_rows("title_words.tsv")
+    return Lexicon(
+        facility_heads=_facility_heads(),
+        group_nouns={
+            tuple(noun.split()): _checked_class(kind, "group_nouns.tsv")
+            for noun, kind in read_rows("group_nouns.tsv")
+        },
+        group_modifiers=frozenset(row[0] for row in read_rows("group_modifiers.tsv")),
+        title_heads=frozenset(word for word, role in titles if role == "head"),
+        title_modifiers=frozenset(word for word, role in titles if role == "modifier"),
+        org_heads={
+            word: _checked_class(cls, "org_heads.tsv") for word, cls in read_rows("org_heads.tsv")
+        },
+        name_particles=frozenset(row[0] for row in read_rows("name_particles.tsv")),
+        place_prepositions=frozenset(row[0] for row in read_rows("place_prepositions.tsv")),
+    )
+
+
+def plural(word: str) -> str:
+    """The regular English plural of a head's last word ("facility" -> "facilities")."""
+    if word.isupper():
+        return word + "s"
+    if word.endswith("y") and word[-2:-1] not in ("a", "e", "o", "u"):
+        return word[:-1] + "ies"
+    if word.endswith(("s", "x", "ch", "sh")):
+        return word + "es"
+    return word + "s"

@@ -1,0 +1,484 @@
+"""Entity extraction: NER + gazetteer + rules -> entities with provenance, positions, identities.
+
+Sentences are written for these tests from varied news (wars, governments, companies, disasters).
+The gazetteer is a small hand-made one (tests/data/devset/unit_gazetteer.json, real QIDs), so the
+tests say what the code does with the knowledge it is given, not what a data build contains.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from spacy.language import Language
+
+from kg.extract.entities import find_entities
+from kg.extract.ruler import (
+    FACILITY_RULER,
+    GAZETTEER_RULER,
+    build_entity_ruler,
+    gazetteer_patterns,
+    is_rule_name,
+)
+from kg.link.gazetteer import Gazetteer, GazetteerEntry
+from kg.model import ENTITY_CLASSES, Entity, Position
+
+UNIT_GAZETTEER = Path(__file__).parent / "data" / "devset" / "unit_gazetteer.json"
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    data = json.loads(UNIT_GAZETTEER.read_text("utf-8"))
+    entries = [
+        GazetteerEntry(
+            e["qid"], e["label"], tuple(e["aliases"]), e["cls"], e["country"], e["source"]
+        )
+        for e in data["entries"]
+    ]
+    groups = {(country, kind): qid for country, kind, qid in data["groups"]}
+    return Gazetteer(entries, data["demonyms"], groups)
+
+
+@pytest.fixture(scope="module")
+def extract(nlp: Language, gazetteer: Gazetteer) -> Any:
+    build_entity_ruler(nlp, gazetteer)
+
+    def run(text: str) -> tuple[tuple[Entity, ...], tuple[Position, ...]]:
+        return find_entities(nlp(text), gazetteer)
+
+    return run
+
+
+def entity(entities: tuple[Entity, ...], anchor: str) -> Entity:
+    """The one entity with a mention whose text is ``anchor``."""
+    found = [e for e in entities if any(m.anchor == anchor for m in e.mentions)]
+    assert len(found) == 1, f"{anchor!r}: {[(e.name, e.cls) for e in entities]}"
+    return found[0]
+
+
+def anchors(entities: tuple[Entity, ...]) -> set[str]:
+    return {m.anchor for e in entities for m in e.mentions}
+
+
+# --- provenance and the NER class mapping ---------------------------------------------------
+
+
+def test_extract_entities_mentions_are_exact_text_in_document_order(extract: Any) -> None:
+    text = (
+        "Floods swept through Derna in Libya on Monday. The Libyan government said "
+        "Red Crescent volunteers and “Médecins Sans Frontières” teams reached Derna’s port."
+    )
+    entities, _ = extract(text)
+    assert entities
+    for found in entities:
+        assert found.cls in ENTITY_CLASSES
+        assert list(found.mentions) == sorted(found.mentions)
+        for mention in found.mentions:
+            assert text[mention.begin : mention.end] == mention.anchor
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "cls"),
+    [
+        ("Tim Cook spoke in Berlin on Tuesday.", "Tim Cook", "Person"),
+        ("Shares in Toyota Motor Corp rose.", "Toyota Motor Corp", "Company"),
+        ("The Pentagon declined to comment.", "Pentagon", "GovernmentBody"),
+        ("Thousands marched in Khartoum.", "Khartoum", "Place"),
+        ("Aid reached Sudan by road.", "Sudan", "Country"),
+        ("The Foreign Ministry summoned the ambassador.", "Foreign Ministry", "GovernmentBody"),
+    ],
+)
+def test_extract_entities_ner_labels_map_to_classes(
+    extract: Any, text: str, anchor: str, cls: str
+) -> None:
+    entities, _ = extract(text)
+    assert entity(entities, anchor).cls == cls
+
+
+def test_extract_entities_drop_dates_numbers_and_lone_demonyms(extract: Any) -> None:
+    entities, _ = extract("On March 4, two Ukrainian cities and 300 German companies were hit.")
+    assert anchors(entities) == set()
+
+
+def test_extract_entities_gazetteer_fixes_a_place_the_ner_calls_a_person(extract: Any) -> None:
+    entities, _ = extract("Officials said the column was moving towards Kyiv and Chernihiv.")
+    assert entity(entities, "Kyiv").cls == "Place"
+
+
+def test_extract_entities_strip_articles_and_possessives(extract: Any) -> None:
+    entities, _ = extract("The Pentagon's budget grew while the United Nations' staff shrank.")
+    assert {"Pentagon", "United Nations"} <= anchors(entities)
+
+
+def test_extract_entities_case_blind_gazetteer_matches_need_name_case(extract: Any) -> None:
+    entities, _ = extract("Let us talk about the un plans, said the US envoy.")
+    assert anchors(entities) == {"US"}
+
+
+# --- the rulers -------------------------------------------------------------------------------
+
+
+def test_extract_entities_ruler_is_added_once_per_pipeline(
+    nlp: Language, gazetteer: Gazetteer
+) -> None:
+    build_entity_ruler(nlp, gazetteer)
+    before = list(nlp.pipe_names)
+    started = time.perf_counter()
+    build_entity_ruler(nlp, gazetteer)
+    assert time.perf_counter() - started < 1.0
+    assert nlp.pipe_names == before
+    assert before.count(GAZETTEER_RULER) == before.count(FACILITY_RULER) == 1
+    assert before[0] == GAZETTEER_RULER  # adding phrase patterns then only tokenises them
+
+
+def test_extract_entities_ruler_skips_names_the_ner_finds_alone() -> None:
+    assert not is_rule_name("Kyiv", "Place")
+    assert not is_rule_name("Zelensky", "Person")
+    assert not is_rule_name("ua", "Country")
+    assert is_rule_name("IAEA", "InternationalOrganisation")
+    assert is_rule_name("Gaza City", "Place")
+    assert is_rule_name("Zaporizhzhia Nuclear Power Plant", "NuclearPowerPlant")
+
+
+def test_extract_entities_gazetteer_patterns_are_distinct(gazetteer: Gazetteer) -> None:
+    patterns = [p["pattern"].lower() for p in gazetteer_patterns(gazetteer)]
+    assert len(patterns) == len(set(patterns))
+    assert "zaporizhzhia npp" in patterns and "kyiv" not in patterns
+
+
+def test_extract_entities_gazetteer_finds_an_organisation_the_ner_misses(extract: Any) -> None:
+    entities, _ = extract("inspectors of the international atomic energy agency arrived.")
+    assert anchors(entities) == set()  # lower case: not written as a name
+    entities, _ = extract("Inspectors of the International Atomic Energy Agency arrived.")
+    found = entity(entities, "International Atomic Energy Agency")
+    assert found.cls == "InternationalOrganisation"
+
+
+# --- facilities -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "cls", "name"),
+    [
+        (
+            "Engineers inspected the Zaporizhzhia NPP after the blackout.",
+            "Zaporizhzhia NPP",
+            "NuclearPowerPlant",
+            "Zaporizhzhia Nuclear Power Plant",
+        ),
+        (
+            "Water poured through the breached Kakhovka dam overnight.",
+            "Kakhovka dam",
+            "Facility",
+            "Kakhovka dam",
+        ),
+        (
+            "Patients were moved out of Al-Shifa hospital in Gaza City.",
+            "Al-Shifa hospital",
+            "Hospital",
+            "Al-Shifa hospital",
+        ),
+        (
+            "Looters stripped the Kharkiv laboratory of its samples.",
+            "Kharkiv laboratory",
+            "Laboratory",
+            "Kharkiv laboratory",
+        ),
+        (
+            "Flights resumed at Timbuktu airport after the attack.",
+            "Timbuktu airport",
+            "Facility",
+            "Timbuktu airport",
+        ),
+        (
+            "Smoke rose over the Rivne nuclear power station.",
+            "Rivne nuclear power station",
+            "NuclearPowerPlant",
+            "Rivne nuclear power plant",
+        ),
+    ],
+)
+def test_extract_entities_facility_phrases(
+    extract: Any, text: str, anchor: str, cls: str, name: str
+) -> None:
+    entities, _ = extract(text)
+    found = entity(entities, anchor)
+    assert (found.cls, found.name) == (cls, name)
+
+
+def test_extract_entities_coordinated_facility_names(extract: Any) -> None:
+    text = "Monitors were sent to the Rivne and Khmelnytskyi nuclear power plants."
+    entities, _ = extract(text)
+    assert entity(entities, "Rivne").name == "Rivne nuclear power plant"
+    khmelnytskyi = entity(entities, "Khmelnytskyi nuclear power plants")
+    assert (khmelnytskyi.name, khmelnytskyi.cls) == (
+        "Khmelnytskyi nuclear power plant",
+        "NuclearPowerPlant",
+    )
+
+
+def test_extract_entities_appositive_makes_a_place_name_a_facility(extract: Any) -> None:
+    text = "Troops seized Zaporizhia, Europe's largest nuclear power plant, in March."
+    entities, _ = extract(text)
+    found = entity(entities, "Zaporizhia")
+    assert found.cls == "NuclearPowerPlant"
+    assert found.name == "Zaporizhzhia Nuclear Power Plant"
+
+
+def test_extract_entities_vague_facility_is_the_specific_one(extract: Any) -> None:
+    text = (
+        "Shelling hit the Rivne nuclear power plant. Staff at the Rivne plant said "
+        "the Rivne facility lost power."
+    )
+    entities, _ = extract(text)
+    plant = entity(entities, "Rivne nuclear power plant")
+    assert {m.anchor for m in plant.mentions} == {
+        "Rivne nuclear power plant",
+        "Rivne plant",
+        "Rivne facility",
+    }
+    assert plant.cls == "NuclearPowerPlant"
+
+
+def test_extract_entities_vague_facility_found_through_the_gazetteer(extract: Any) -> None:
+    entities, _ = extract("Workers left the Chernobyl plant on foot.")
+    found = entity(entities, "Chernobyl plant")
+    assert (found.cls, found.name) == ("NuclearPowerPlant", "Chernobyl Nuclear Power Plant")
+
+
+def test_extract_entities_country_is_no_facility_name(extract: Any) -> None:
+    entities, _ = extract("Ukraine nuclear plants keep running, said Germany.")
+    assert all(e.core_class != "Place" or e.cls == "Country" for e in entities)
+
+
+# --- demonym-headed groups --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "cls", "country"),
+    [
+        ("Israeli troops entered the camp at dawn.", "Israeli troops", "ArmedForces", "Q801"),
+        ("The Sudanese army denied the report.", "Sudanese army", "ArmedForces", "Q1049"),
+        ("Malian soldiers patrolled the market.", "Malian soldiers", "ArmedForces", "Q912"),
+        (
+            "The French government recalled its envoy.",
+            "French government",
+            "GovernmentBody",
+            "Q142",
+        ),
+        ("Libyan authorities closed the road.", "Libyan authorities", "GovernmentBody", "Q1016"),
+        ("German officials confirmed the deal.", "German officials", "GovernmentBody", "Q183"),
+        ("Sudan's army shelled the bridge.", "Sudan's army", "ArmedForces", "Q1049"),
+        ("US forces left the base.", "US forces", "ArmedForces", "Q30"),
+    ],
+)
+def test_extract_entities_demonym_groups(
+    extract: Any, text: str, anchor: str, cls: str, country: str
+) -> None:
+    entities, _ = extract(text)
+    found = entity(entities, anchor)
+    assert (found.cls, found.country) == (cls, country)
+
+
+def test_extract_entities_group_uses_the_gazetteer_group_label(extract: Any) -> None:
+    entities, _ = extract("Russian troops withdrew as the Russian military regrouped.")
+    found = entity(entities, "Russian troops")
+    assert found.name == "Russian Armed Forces"
+    assert found.key == "armed forces of q159"
+    assert [m.anchor for m in found.mentions] == ["Russian troops", "Russian military"]
+
+
+def test_extract_entities_group_without_gazetteer_group_is_named_by_rule(extract: Any) -> None:
+    entities, _ = extract("Israeli forces pulled back.")
+    found = entity(entities, "Israeli forces")
+    assert (found.name, found.key) == ("Armed forces of Israel", "armed forces of q801")
+
+
+def test_extract_entities_hyphenated_demonyms_are_not_that_country(extract: Any) -> None:
+    entities, _ = extract("Pro-Russian forces and Russian-backed separatists advanced.")
+    assert all(e.cls != "ArmedForces" for e in entities)
+
+
+def test_extract_entities_coordinated_demonyms_are_two_groups(extract: Any) -> None:
+    entities, _ = extract("French and German troops trained together.")
+    assert entity(entities, "French").country == "Q142"
+    assert entity(entities, "German troops").country == "Q183"
+
+
+def test_extract_entities_group_noun_as_modifier_is_no_group(extract: Any) -> None:
+    entities, _ = extract("Russian military activity increased near the border.")
+    assert all(e.cls != "ArmedForces" for e in entities)
+
+
+# --- titles and positions ---------------------------------------------------------------------
+
+
+def positions_by_person(
+    entities: tuple[Entity, ...], positions: tuple[Position, ...]
+) -> dict[str, tuple[str, str | None, str]]:
+    return {
+        entities[p.person].name: (
+            p.title,
+            entities[p.organisation].name if p.organisation is not None else None,
+            p.mention.anchor,
+        )
+        for p in positions
+    }
+
+
+def test_extract_entities_title_before_name_gives_a_position(extract: Any) -> None:
+    text = (
+        "Apple chief executive Tim Cook met German Chancellor Olaf Scholz, while "
+        "UN Secretary-General Antonio Guterres called President Volodymyr Zelensky."
+    )
+    entities, positions = extract(text)
+    found = positions_by_person(entities, positions)
+    assert found["Tim Cook"] == ("chief executive", "Apple", "Apple chief executive Tim Cook")
+    assert found["Olaf Scholz"] == (
+        "Chancellor",
+        "Government of Germany",
+        "German Chancellor Olaf Scholz",
+    )
+    assert found["Antonio Guterres"] == (
+        "Secretary-General",
+        "United Nations",
+        "UN Secretary-General Antonio Guterres",
+    )
+    assert found["Volodymyr Zelenskyy"] == ("President", None, "President Volodymyr Zelensky")
+
+
+def test_extract_entities_titles_are_not_part_of_names(extract: Any) -> None:
+    entities, _ = extract("Deputy Defence Minister Anna Malyar said the line held.")
+    person = entity(entities, "Anna Malyar")
+    assert person.name == "Anna Malyar" and person.cls == "Person"
+    assert "Defence" not in anchors(entities)
+
+
+def test_extract_entities_unknown_organisation_before_a_title(extract: Any) -> None:
+    text = "Ukrenergo CEO Volodymyr Kudrytskyi warned of blackouts."
+    entities, positions = extract(text)
+    assert positions_by_person(entities, positions)["Volodymyr Kudrytskyi"] == (
+        "CEO",
+        "Ukrenergo",
+        text[: text.index(" warned")],
+    )
+    assert entity(entities, "Ukrenergo").cls == "Organisation"
+
+
+def test_extract_entities_title_of_country_names_its_government(extract: Any) -> None:
+    text = "Deputy Prime Minister of Ukraine Iryna Vereshchuk called for a corridor."
+    entities, positions = extract(text)
+    assert positions_by_person(entities, positions)["Iryna Vereshchuk"] == (
+        "Deputy Prime Minister",
+        "Cabinet of Ministers of Ukraine",
+        "Deputy Prime Minister of Ukraine Iryna Vereshchuk",
+    )
+
+
+def test_extract_entities_bracketed_acronym_before_a_title(extract: Any) -> None:
+    text = "The International Atomic Energy Agency (IAEA) chief Rafael Grossi left Vienna."
+    entities, positions = extract(text)
+    title, organisation, mention = positions_by_person(entities, positions)["Rafael Grossi"]
+    assert (title, organisation) == ("chief", "International Atomic Energy Agency")
+    assert mention == "International Atomic Energy Agency (IAEA) chief Rafael Grossi"
+
+
+def test_extract_entities_ministry_with_demonym_before_a_title(extract: Any) -> None:
+    text = "Israeli Foreign Ministry spokesman Lior Haiat rejected the claim."
+    entities, positions = extract(text)
+    title, organisation, _ = positions_by_person(entities, positions)["Lior Haiat"]
+    assert (title, organisation) == ("spokesman", "Israeli Foreign Ministry")
+    assert entity(entities, "Israeli Foreign Ministry").cls == "GovernmentBody"
+
+
+def test_extract_entities_former_title_is_no_current_position(extract: Any) -> None:
+    entities, positions = extract("Former President Omar al-Bashir remains in custody.")
+    assert entity(entities, "Omar al-Bashir").cls == "Person"
+    assert positions == ()
+
+
+def test_extract_entities_title_word_in_an_organisation_name_is_no_title(extract: Any) -> None:
+    entities, positions = extract("General Electric shares fell, and General Motors cut jobs.")
+    assert positions == ()
+    assert all(e.cls != "Person" for e in entities)
+
+
+# --- within-article resolution -----------------------------------------------------------------
+
+
+def test_extract_entities_short_forms_resolve_to_the_full_name(extract: Any) -> None:
+    text = (
+        "Sudanese army chief Abdel Fattah al-Burhan met envoys. Burhan said talks failed, "
+        "and Burhan's aides left."
+    )
+    entities, _ = extract(text)
+    person = entity(entities, "Abdel Fattah al-Burhan")
+    assert [m.anchor for m in person.mentions] == ["Abdel Fattah al-Burhan", "Burhan", "Burhan"]
+    assert person.aliases == ("Burhan",)
+
+
+def test_extract_entities_surname_the_ner_mislabels_is_still_the_person(extract: Any) -> None:
+    text = "Spokeswoman Maria Zakharova spoke. “We warned them,” Zakharova said."
+    entities, _ = extract(text)
+    assert len(entity(entities, "Maria Zakharova").mentions) == 2
+
+
+def test_extract_entities_ambiguous_surname_stays_apart(extract: Any) -> None:
+    text = "Kim Jong Un met Kim Yo Jong and Moon Jae-in. Kim said nothing."
+    entities, _ = extract(text)
+    assert all(m.anchor != "Kim" for e in entities if e.name != "Kim" for m in e.mentions)
+
+
+def test_extract_entities_spelling_variants_are_one_entity(extract: Any) -> None:
+    text = "Shelling near Zaporizhzhia continued; residents of Zaporizhia sheltered."
+    entities, _ = extract(text)
+    city = entity(entities, "Zaporizhzhia")
+    assert {m.anchor for m in city.mentions} == {"Zaporizhzhia", "Zaporizhia"}
+
+
+def test_extract_entities_acronym_is_the_organisation_it_abbreviates(extract: Any) -> None:
+    text = "The Rapid Support Forces shelled El Fasher. RSF fighters then looted the market."
+    entities, _ = extract(text)
+    found = entity(entities, "Rapid Support Forces")
+    assert "RSF" in {m.anchor for m in found.mentions}
+
+
+def test_extract_entities_bracketed_acronym_is_found_where_it_recurs(extract: Any) -> None:
+    text = "The World Health Organization (WHO) warned of cholera. WHO teams arrived later."
+    entities, _ = extract(text)
+    found = entity(entities, "World Health Organization")
+    assert [m.anchor for m in found.mentions] == ["World Health Organization", "WHO", "WHO"]
+
+
+def test_extract_entities_gazetteer_alias_joins_mentions(extract: Any) -> None:
+    text = "IAEA inspectors reported to the International Atomic Energy Agency board."
+    entities, _ = extract(text)
+    found = entity(entities, "IAEA")
+    assert found.name == "International Atomic Energy Agency"
+    assert found.key == "international atomic energy agency"
+
+
+# --- identity keys across articles ---------------------------------------------------------------
+
+
+def test_extract_entities_keys_agree_across_articles(extract: Any) -> None:
+    first, _ = extract("Ukrainian soldiers held the Zaporizhzhia NPP perimeter.")
+    second, _ = extract(
+        "The Armed Forces of Ukraine said the Zaporizhia nuclear power plant was hit."
+    )
+    assert entity(first, "Ukrainian soldiers").key == entity(second, "Armed Forces of Ukraine").key
+    plant_keys = {
+        entity(first, "Zaporizhzhia NPP").key,
+        entity(second, "Zaporizhia nuclear power plant").key,
+    }
+    assert plant_keys == {"zaporizhzhia nuclear power plant"}
+
+
+def test_extract_entities_unknown_names_keyed_by_normalised_name(extract: Any) -> None:
+    first, _ = extract("Protesters gathered outside Acme Dynamics in Ohio.")
+    second, _ = extract("Shares of ACME Dynamics fell.")
+    assert entity(first, "Acme Dynamics").key == "acme dynamics"
+    assert entity(second, "ACME Dynamics").key == "acme dynamics"
