@@ -1,0 +1,427 @@
+"""Validate newskg graphs against the SHACL shapes; the project's only pySHACL import.
+
+Non-conformance is data: a :class:`ValidationReport` that reads as text (:meth:`summary`) and
+publishes as RDF (:meth:`to_quads`). Failing to validate at all (a missing or unparseable file) is
+a :class:`kg.errors.ValidationError`, exit code 2: the split of SHACL (section 3.6) and pySHACL.
+
+A :class:`Validator` parses the shapes and the ontology once and then validates many small graphs:
+one article graph with the article's local view of its entities, or the merged graph with stub
+triples for the articles it cites. Each data graph gets the ontology's ``rdfs:subClassOf`` triples
+(a few dozen), not the whole ontology, so that ``sh:class nk:Place`` accepts an
+``nk:NuclearPowerPlant`` without pySHACL copying the ontology into every call.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import groupby
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+from pyshacl import validate as pyshacl_validate
+from pyshacl.errors import ReportableRuntimeError, ShapeLoadError
+from rdflib.collection import Collection
+from rdflib.term import BNode, Node, URIRef
+
+from kg.errors import ValidationError
+from kg.model import ENTITY_CLASSES
+from kg.publish import NQUADS_DUMP
+from kg.vocab import NK, PREFIXES, RDF, RDFS, SCHEMA, SH
+
+#: Namespace of the shapes in ``shapes/newskg.ttl``: a result's source shape is ``nks:<Name>``.
+SHAPES_IRI = "https://w3id.org/newskg/shapes#"
+
+_SH = rdflib.Namespace(SH.base)
+_RDF_TYPE = URIRef(RDF.type.value)
+_RDFS_SUBCLASS = URIRef(RDFS.subClassOf.value)
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_ARTICLE_GRAPH_MARK = "/graph/article/"
+_MERGED_GRAPH_SUFFIX = "/graph/merged"
+_SHORT_NAMES = {**PREFIXES, "nks": SHAPES_IRI}
+_PATH_MODIFIERS = ((_SH.inversePath, "^{}"), (_SH.zeroOrMorePath, "{}*"),
+                   (_SH.oneOrMorePath, "{}+"), (_SH.zeroOrOnePath, "{}?"))
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One SHACL validation result (SHACL section 3.6.2), with its terms as text.
+
+    ``focus`` and ``value`` are an IRI as is, a blank node as ``_:id`` or a literal in N-Triples
+    form (``"0.5"^^<http://www.w3.org/2001/XMLSchema#decimal>``). ``path`` is the IRI of a simple
+    path, else the path in SPARQL property-path syntax. ``severity`` is ``Violation``, ``Warning``
+    or ``Info``; ``constraint`` the IRI of the constraint component.
+    """
+
+    focus: str
+    path: str | None
+    value: str | None
+    source_shape: str
+    constraint: str
+    severity: str
+    message: str
+
+    def sort_key(self) -> tuple[str, ...]:
+        """Results sort by shape, then focus node, so reports and dumps are deterministic."""
+        return (self.source_shape, self.focus, self.path or "", self.value or "",
+                self.constraint, self.message)
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """The outcome of validating one or more graphs.
+
+    ``conforms`` is false when a result has severity ``Violation`` (warnings do not fail a build);
+    ``graphs`` names the graphs that were validated, when known.
+    """
+
+    conforms: bool
+    results: tuple[ValidationResult, ...]
+    graphs: tuple[str, ...] = ()
+
+    @classmethod
+    def of(
+        cls, results: Iterable[ValidationResult], graphs: Iterable[str] = ()
+    ) -> ValidationReport:
+        """A report of ``results``, duplicates dropped and sorted; conformance follows from them."""
+        unique = sorted(set(results), key=ValidationResult.sort_key)
+        conforms = not any(result.severity == "Violation" for result in unique)
+        return cls(conforms=conforms, results=tuple(unique), graphs=tuple(graphs))
+
+    def to_quads(self, graph: ox.NamedNode, report_iri: ox.NamedNode) -> list[ox.Quad]:
+        """The report as SHACL validation-report RDF in ``graph``, with no blank nodes.
+
+        Results are ``<report_iri>#r1``, ``#r2`` ... in :meth:`ValidationResult.sort_key` order;
+        a blank node in a result becomes ``<report_iri>#genid-<id>``.
+        """
+        triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
+            (report_iri, RDF.type, SH.ValidationReport),
+            (report_iri, SH.conforms, ox.Literal(self.conforms)),
+        ]
+        for number, result in enumerate(self.results, start=1):
+            node = ox.NamedNode(f"{report_iri.value}#r{number}")
+            triples.append((report_iri, SH.result, node))
+            triples.extend(_result_triples(node, result, report_iri.value))
+        return [ox.Quad(s, p, o, graph) for s, p, o in triples]
+
+    def summary(self) -> str:
+        """A headline, then one line per result, grouped by the shape that produced it."""
+        lines = [self._headline()]
+        for shape, group in groupby(self.results, key=lambda result: result.source_shape):
+            results = list(group)
+            lines.append("")
+            lines.append(f"{_short(shape)}: {len(results)} result(s)")
+            lines.extend(f"  {_result_line(result)}" for result in results)
+        return "\n".join(lines)
+
+    def _headline(self) -> str:
+        scope = _scope(self.graphs)
+        if not self.results:
+            return f"{scope}: conforms (no results)."
+        counts: dict[str, int] = defaultdict(int)
+        for result in self.results:
+            counts[result.severity] += 1
+        tally = ", ".join(f"{n} {severity.lower()}(s)" for severity, n in sorted(counts.items()))
+        verdict = "conforms" if self.conforms else "does not conform"
+        shapes = len({result.source_shape for result in self.results})
+        return f"{scope}: {verdict}: {tally} from {shapes} shape(s)."
+
+
+class Validator:
+    """The newskg shapes and class hierarchy, parsed once, to validate many small graphs.
+
+    Not thread-safe (pySHACL reads the shared shapes graph without locks): use one per thread.
+    """
+
+    def __init__(self, shapes_path: Path, ontology_path: Path) -> None:
+        self._shapes = _read_turtle(shapes_path, "shapes")
+        ontology = _read_turtle(ontology_path, "ontology")
+        self._hierarchy: tuple[tuple[URIRef, URIRef, URIRef], ...] = tuple(
+            (sub, _RDFS_SUBCLASS, sup)
+            for sub, sup in ontology.subject_objects(_RDFS_SUBCLASS)
+            if isinstance(sub, URIRef) and isinstance(sup, URIRef)
+        )
+
+    def validate(self, triples: Iterable[ox.Triple | ox.Quad]) -> ValidationReport:
+        """Validate the triples (graph names ignored) as one self-contained data graph."""
+        data = rdflib.Graph()
+        for subclass_axiom in self._hierarchy:
+            data.add(subclass_axiom)
+        for triple in triples:
+            data.add((_node(triple.subject), _node(triple.predicate), _node(triple.object)))
+        try:
+            _conforms, report, _text = pyshacl_validate(
+                data, shacl_graph=self._shapes, inference="none", inplace=True, allow_warnings=True
+            )
+        except (ReportableRuntimeError, ShapeLoadError) as exc:
+            raise ValidationError(
+                "pySHACL could not apply the shapes",
+                why=str(exc),
+                fix="check the shapes file against the SHACL spec",
+            ) from exc
+        return ValidationReport.of(_results(report))
+
+
+def validate_build(directory: Path, *, shapes_path: Path, ontology_path: Path) -> ValidationReport:
+    """Validate a build folder's ``kg.nq``: each article graph, then the merged graph.
+
+    Each article graph is validated with the type and label of every entity it references (from
+    the merged graph); the merged graph with ``<article> a schema:NewsArticle`` for each article of
+    the build it cites. Results of all graphs are combined (duplicates dropped).
+    """
+    path = directory / NQUADS_DUMP
+    graphs = _read_graphs(directory, path)
+    articles = sorted(name for name in graphs if _ARTICLE_GRAPH_MARK in name)
+    if not articles:
+        raise ValidationError(
+            f"{path} holds no article graph",
+            why=f"no graph name contains {_ARTICLE_GRAPH_MARK!r}",
+            fix="validate the output folder of `kg build`",
+        )
+    validator = Validator(shapes_path, ontology_path)
+    merged_name = next((name for name in graphs if name.endswith(_MERGED_GRAPH_SUFFIX)), None)
+    merged = graphs.get(merged_name, []) if merged_name else []
+    entities = _entity_views(merged)
+    results: list[ValidationResult] = []
+    for name in articles:
+        quads = graphs[name]
+        results.extend(validator.validate([*quads, *_referenced_views(quads, entities)]).results)
+    if merged_name is not None:
+        stubs = _article_stubs(merged, _article_iris(graphs[name] for name in articles))
+        results.extend(validator.validate([*merged, *stubs]).results)
+    validated = [*articles, merged_name] if merged_name else articles
+    return ValidationReport.of(results, graphs=validated)
+
+
+
+def _read_turtle(path: Path, what: str) -> rdflib.Graph:
+    """Parse a Turtle file; a missing or broken file is a ValidationError naming it."""
+    try:
+        return rdflib.Graph().parse(path, format="turtle")
+    except FileNotFoundError as exc:
+        raise ValidationError(
+            f"the {what} file {path} does not exist",
+            fix=f"pass the path of the {what} Turtle file (see Settings.{what}_path)",
+        ) from exc
+    except Exception as exc:  # rdflib raises several unrelated types for bad Turtle
+        raise ValidationError(
+            f"the {what} file {path} cannot be parsed as Turtle", why=str(exc),
+            fix=f"fix the syntax error in {path}",
+        ) from exc
+
+
+def _read_graphs(directory: Path, path: Path) -> dict[str, list[ox.Quad]]:
+    """The quads of ``path`` by graph name; the default graph is dropped (newskg never uses it)."""
+    if not directory.is_dir():
+        raise ValidationError(
+            f"{directory} is not a folder", fix="pass the output folder of `kg build` (e.g. dist)"
+        )
+    if not path.is_file():
+        raise ValidationError(
+            f"{path} does not exist", why=f"{directory} does not look like a newskg build",
+            fix=f"run `kg build --out {directory}` first",
+        )
+    graphs: dict[str, list[ox.Quad]] = defaultdict(list)
+    try:
+        for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
+            if isinstance(quad.graph_name, ox.NamedNode):
+                graphs[quad.graph_name.value].append(quad)
+    except (SyntaxError, OSError, ValueError) as exc:
+        raise ValidationError(
+            f"{path} cannot be parsed as N-Quads", why=str(exc),
+            fix=f"rebuild it with `kg build --out {directory}`",
+        ) from exc
+    return dict(graphs)
+
+
+def _entity_views(merged: Iterable[ox.Quad]) -> dict[ox.NamedNode, list[ox.Triple]]:
+    """Each merged-graph entity's local view: its nk: entity types and its labels."""
+    entity_types = {NK[name] for name in ENTITY_CLASSES}
+    quads = list(merged)
+    views: dict[ox.NamedNode, list[ox.Triple]] = defaultdict(list)
+    for quad in quads:
+        entity, cls = quad.subject, quad.object
+        if quad.predicate == RDF.type and cls in entity_types and isinstance(entity, ox.NamedNode):
+            views[entity].append(ox.Triple(entity, RDF.type, cls))
+    for quad in quads:
+        entity, label = quad.subject, quad.object
+        if quad.predicate == RDFS.label and isinstance(entity, ox.NamedNode) and entity in views:
+            if isinstance(label, ox.Literal):
+                views[entity].append(ox.Triple(entity, RDFS.label, label))
+    return dict(views)
+
+
+def _referenced_views(
+    quads: Iterable[ox.Quad], entities: dict[ox.NamedNode, list[ox.Triple]]
+) -> Iterator[ox.Triple]:
+    """The views of the entities the quads mention as subject or object."""
+    referenced = {
+        term
+        for quad in quads
+        for term in (quad.subject, quad.object)
+        if isinstance(term, ox.NamedNode) and term in entities
+    }
+    for entity in sorted(referenced, key=str):
+        yield from entities[entity]
+
+
+def _article_iris(article_graphs: Iterable[list[ox.Quad]]) -> set[ox.NamedNode]:
+    return {
+        quad.subject
+        for quads in article_graphs
+        for quad in quads
+        if quad.predicate == RDF.type and quad.object == SCHEMA.NewsArticle
+        and isinstance(quad.subject, ox.NamedNode)
+    }
+
+
+def _article_stubs(merged: Iterable[ox.Quad], articles: set[ox.NamedNode]) -> list[ox.Triple]:
+    """``<article> a schema:NewsArticle`` for each article of the build the merged graph cites."""
+    cited = {quad.object for quad in merged}
+    return [
+        ox.Triple(article, RDF.type, SCHEMA.NewsArticle)
+        for article in sorted(articles, key=str)
+        if article in cited
+    ]
+
+
+def _node(term: object) -> Node:
+    """A pyoxigraph term as the rdflib term pySHACL reads (measured faster than N-Triples I/O)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return rdflib.Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == _XSD_STRING:
+            return rdflib.Literal(term.value)
+        return rdflib.Literal(term.value, datatype=URIRef(datatype))
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    raise ValidationError(
+        f"cannot validate the term {term!r}",
+        why="SHACL validation here takes IRIs, blank nodes and literals (no RDF 1.2 triple terms)",
+        fix="remove triple terms from the graph before validating",
+    )
+
+
+def _results(report: rdflib.Graph) -> Iterator[ValidationResult]:
+    """The validation results of a pySHACL report graph."""
+    for root in report.subjects(_RDF_TYPE, _SH.ValidationReport):
+        for node in report.objects(root, _SH.result):
+            severity = report.value(node, _SH.resultSeverity)
+            messages = sorted(str(message) for message in report.objects(node, _SH.resultMessage))
+            path = report.value(node, _SH.resultPath)
+            value = report.value(node, _SH.value)
+            yield ValidationResult(
+                focus=_text(report.value(node, _SH.focusNode)),
+                path=None if path is None else _path_text(report, path),
+                value=None if value is None else _text(value),
+                source_shape=_text(report.value(node, _SH.sourceShape)),
+                constraint=_text(report.value(node, _SH.sourceConstraintComponent)),
+                severity=str(severity).removeprefix(SH.base),
+                message=" / ".join(messages),
+            )
+
+
+
+def _text(term: Node | None) -> str:
+    """An rdflib term as result text: IRI as is, ``_:id``, or an N-Triples literal."""
+    if isinstance(term, URIRef):
+        return str(term)
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, rdflib.Literal):
+        quoted = '"' + _escape(str(term)) + '"'
+        if term.language:
+            return f"{quoted}@{term.language}"
+        if term.datatype is not None and str(term.datatype) != _XSD_STRING:
+            return f"{quoted}^^<{term.datatype}>"
+        return quoted
+    return ""
+
+
+def _escape(text: str) -> str:
+    return (text.replace("\\", "\\\\").replace('"', '\\"')
+            .replace("\n", "\\n").replace("\r", "\\r"))
+
+
+def _path_text(report: rdflib.Graph, path: Node) -> str:
+    """A simple path as its IRI; a complex one in SPARQL property-path syntax."""
+    return str(path) if isinstance(path, URIRef) else _complex_path(report, path)
+
+
+def _complex_path(report: rdflib.Graph, path: Node) -> str:
+    if isinstance(path, URIRef):
+        return f"<{path}>"
+    for predicate, template in _PATH_MODIFIERS:
+        inner = report.value(path, predicate)
+        if inner is not None:
+            return template.format(_complex_path(report, inner))
+    alternatives = report.value(path, _SH.alternativePath)
+    if alternatives is not None:
+        options = Collection(report, alternatives)
+        return "(" + "|".join(_complex_path(report, option) for option in options) + ")"
+    return "(" + "/".join(_complex_path(report, step) for step in Collection(report, path)) + ")"
+
+
+def _result_triples(
+    node: ox.NamedNode, result: ValidationResult, report_iri: str
+) -> list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]]:
+    triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
+        (node, RDF.type, SH.ValidationResult),
+        (node, SH.focusNode, _term(result.focus, report_iri)),
+        (node, SH.sourceShape, _term(result.source_shape, report_iri)),
+        (node, SH.sourceConstraintComponent, ox.NamedNode(result.constraint)),
+        (node, SH.resultSeverity, SH[result.severity]),
+        (node, SH.resultMessage, ox.Literal(result.message)),
+    ]
+    if result.path is not None and _is_simple_path(result.path):
+        triples.append((node, SH.resultPath, ox.NamedNode(result.path)))
+    if result.value is not None:
+        triples.append((node, SH.value, _term(result.value, report_iri)))
+    return triples
+
+
+def _is_simple_path(path: str) -> bool:
+    """Complex paths (written ``^<p>``, ``(<p>/<q>)``, ``<p>*`` ...) would need blank nodes."""
+    return not path.startswith(("<", "^", "("))
+
+
+def _term(text: str, report_iri: str) -> ox.NamedNode | ox.Literal:
+    """Result text back to a term; blank nodes become IRIs under the report (no blank nodes)."""
+    if text.startswith('"'):
+        line = f"<urn:s> <urn:p> {text} ."
+        parsed = next(iter(ox.parse(line.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)))
+        literal = parsed.object
+        assert isinstance(literal, ox.Literal)
+        return literal
+    if text.startswith("_:"):
+        return ox.NamedNode(f"{report_iri}#genid-{text[2:]}")
+    return ox.NamedNode(text)
+
+
+def _short(text: str) -> str:
+    """An IRI as prefix:name when a newskg prefix covers it; anything else unchanged."""
+    for prefix, namespace in _SHORT_NAMES.items():
+        if text.startswith(namespace) and text[len(namespace):].replace("_", "").isalnum():
+            return f"{prefix}:{text[len(namespace):]}"
+    return text
+
+
+def _result_line(result: ValidationResult) -> str:
+    where = _short(result.path) if result.path else "(node)"
+    value = f" = {_short(result.value)}" if result.value is not None else ""
+    return (f"{result.severity}: {result.focus} {where}{value} "
+            f"[{_short(result.constraint)}] {result.message}")
+
+
+def _scope(graphs: tuple[str, ...]) -> str:
+    if not graphs:
+        return "Validated the given triples"
+    articles = sum(1 for name in graphs if _ARTICLE_GRAPH_MARK in name)
+    others = len(graphs) - articles
+    merged = " and the merged graph" if others else ""
+    return f"Validated {articles} article graph(s){merged}"
