@@ -256,3 +256,17 @@ def exists(store: Store, iri: str) -> bool:
     return any(True for _ in store.quads_for_pattern(node, None, None)) or any(
         True for _ in store.quads_for_pattern(None, None, node)
     )
+
+
+def graph_contents(store: Store, iri: str, *, limit: int = 500) -> tuple[list[Triple], bool] | None:
+    """The triples of the named graph ``iri`` (up to ``limit``, and whether there were more);
+    None when the store has no such graph."""
+    graph = NamedNode(iri)
+    if not store.contains_named_graph(graph):
+        return None
+    triples: list[Triple] = []
+    for quad in store.quads_for_pattern(None, None, None, graph):
+        if len(triples) >= limit:
+            return triples, True
+        triples.append(quad.triple)
+    return triples, False

@@ -44,14 +44,15 @@ class _Application(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Flask:
-        from server import create_app
+        from server.app import create_app
 
         return create_app(self.settings, self.directory)
 
 
-def run(directory: Path, settings: Settings, *, debug: bool = False) -> None:
+def serve(directory: Path, settings: Settings, *, debug: bool = False) -> None:
+    """Serve ``directory`` on ``settings.host:settings.port`` until interrupted."""
     if debug:
-        from server import create_app
+        from server.app import create_app
 
         app = create_app(settings, directory)
         app.run(host=settings.host, port=settings.port, debug=True, threaded=True)

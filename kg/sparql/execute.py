@@ -157,7 +157,8 @@ def _boolean(result: QueryBoolean, job: QueryJob) -> tuple[bytes, str, bool, int
     fmt = fmt or QueryResultsFormat.JSON
     if fmt == QueryResultsFormat.JSON:
         document = {"head": {}, "boolean": bool(result), "newskg": _note(job, False, 1)}
-        return json.dumps(document).encode("utf-8"), fmt.media_type, False, 1
+        body = json.dumps(document, separators=(",", ":")).encode("utf-8")
+        return body, fmt.media_type, False, 1
     return result.serialize(format=fmt) or b"", fmt.media_type, False, 1
 
 

@@ -13,10 +13,10 @@ from typing import cast
 from urllib.parse import quote
 
 from flask import Blueprint, Request, Response, redirect, render_template, request
-from pyoxigraph import RdfFormat
+from pyoxigraph import NamedNode, RdfFormat, Store
 
 from kg.errors import NotFound
-from kg.resource import Description, describe, entity_for_qid, exists
+from kg.resource import Description, describe, entity_for_qid, exists, graph_contents
 from kg.settings import Settings
 from kg.sparql.negotiation import HTML, negotiate
 from server.dataset import DatasetHolder
@@ -50,10 +50,11 @@ def _candidates(base: str, decoded: str, raw: str) -> list[str]:
     return found
 
 
-def _existing(store: object, iris: list[str]) -> str | None:
+def _existing(store: Store, iris: list[str]) -> str | None:
+    """The first of ``iris`` the store knows, as a resource or as a named graph."""
     for iri in iris:
         try:
-            if exists(store, iri):  # type: ignore[arg-type]
+            if exists(store, iri) or store.contains_named_graph(NamedNode(iri)):
                 return iri
         except ValueError:
             continue
@@ -82,17 +83,31 @@ def blueprint(holder: DatasetHolder, settings: Settings) -> Blueprint:
     def serve(iri: str, forced: RdfFormat | str | None) -> Response:
         site = Site(settings.base_iri, request.script_root)
         with holder.use() as dataset:
-            description = describe(dataset.store, iri)
-            if description is None:
-                raise NotFound(f"nothing is known about <{iri}>")
             chosen = forced or negotiate(
                 LD_FORMATS, request.headers.get("Accept"), extra=(HTML,), extra_first=True
             )
-            if chosen == HTML:
+            description = describe(dataset.store, iri)
+            graph = graph_contents(dataset.store, iri) if description is None else None
+            if description is None and graph is None:
+                raise NotFound(f"nothing is known about <{iri}>")
+            if chosen == HTML and description is not None:
                 response = Response(_page(description, site), mimetype="text/html")
+            elif chosen == HTML and graph is not None:
+                page = render_template(
+                    "graph.html",
+                    iri=iri,
+                    triples=graph[0],
+                    truncated=graph[1],
+                    view=lambda term: term_view(term, site),
+                    href=site.href,
+                )
+                response = Response(page, mimetype="text/html")
             else:
                 assert isinstance(chosen, RdfFormat)
-                response = rdf_response(description.triples(), chosen)
+                triples = description.triples() if description else graph[0] if graph else []
+                response = rdf_response(triples, chosen)
+                if graph is not None and graph[1]:
+                    response.headers["X-Result-Truncated"] = "true"
             url = site.href(iri)
             response.headers["Link"] = (
                 ", ".join(

@@ -87,8 +87,8 @@ def blueprint(holder: DatasetHolder, settings: Settings) -> Blueprint:
                 ]
         return render_template("results.html", **context)
 
-    @bp.route("/sparql", methods=["GET", "POST"])
     @bp.route("/sparql/", methods=["GET", "POST"])
+    @bp.route("/sparql", methods=["GET", "POST"])
     def sparql() -> Response:
         sent = read_protocol(request, settings)
         with holder.use() as dataset:

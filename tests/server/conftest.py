@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kg.settings import Settings
-from server import create_app
+from server.app import create_app
 from server.testing import write_build
 
 FIXTURE = Path(__file__).with_name("fixture.trig")

@@ -1,0 +1,131 @@
+"""Landing page, dumps (list, download, Range), documents, health, version, errors, reloads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import Flask
+from flask.testing import FlaskClient
+from pyoxigraph import RdfFormat, parse
+
+from server.testing import write_build
+
+HTML = {"Accept": "text/html,*/*;q=0.8"}
+
+
+def test_server_site_landing_page_has_counts_examples_and_editor(client: FlaskClient) -> None:
+    page = client.get("/", headers=HTML).get_data(as_text=True)
+    assert "named graphs" in page and "entities linked to Wikidata" in page
+    assert page.count('class="run-example"') >= 4
+    assert "vendor/yasgui/yasgui.min.js" in page and 'id="plain-editor"' in page
+    for link in ['href="/dumps/"', 'href="/ontology"', 'href="/void"', 'href="/sparql"']:
+        assert link in page
+    data = client.get("/", headers={"Accept": "application/json"}).get_json()
+    assert data["counts"]["wikidata_links"] == 2
+    assert data["examples"][0]["query"].startswith("PREFIX")
+
+
+def test_server_site_examples_run(client: FlaskClient) -> None:
+    data = client.get("/", headers={"Accept": "application/json"}).get_json()
+    for example in data["examples"]:
+        response = client.post("/sparql", data={"query": example["query"]})
+        assert response.status_code == 200, example["title"]
+        assert response.get_json()["results"]["bindings"], example["title"]
+
+
+def test_server_site_static_editor_is_vendored(client: FlaskClient) -> None:
+    response = client.get("/static/vendor/yasgui/yasgui.min.js")
+    assert response.status_code == 200 and len(response.data) > 500_000
+    response.close()
+
+
+def test_server_site_lists_dumps_with_sizes_and_checksums(client: FlaskClient) -> None:
+    files = client.get("/dumps/", headers={"Accept": "application/json"}).get_json()["files"]
+    by_name = {f["name"]: f for f in files}
+    assert {"kg.nq", "kg.ttl", "kg.nq.gz", "kg.ttl.gz", "SHA256SUMS"} <= set(by_name)
+    assert len(by_name["kg.nq"]["sha256"]) == 64 and by_name["kg.nq"]["size"] > 0
+    assert "store" not in by_name
+    page = client.get("/dumps/", headers=HTML).get_data(as_text=True)
+    assert by_name["kg.nq"]["sha256"] in page
+
+
+def test_server_site_streams_dumps_with_range_support(client: FlaskClient) -> None:
+    whole = client.get("/dumps/kg.nq")
+    assert whole.status_code == 200 and whole.mimetype == "application/n-quads"
+    body = whole.data
+    whole.close()
+    part = client.get("/dumps/kg.nq", headers={"Range": "bytes=10-19"})
+    assert part.status_code == 206 and part.data == body[10:20]
+    part.close()
+    gz = client.get("/dumps/kg.ttl.gz")
+    assert gz.mimetype == "application/gzip" and "Content-Encoding" not in gz.headers
+    gz.close()
+
+
+def test_server_site_serves_documents_by_accept(client: FlaskClient) -> None:
+    for path in ["/ontology", "/shapes", "/void"]:
+        turtle = client.get(path)
+        assert turtle.status_code == 200 and turtle.mimetype == "text/turtle", path
+        assert list(parse(turtle.data, format=RdfFormat.TURTLE)), path
+        nt = client.get(path, headers={"Accept": "application/n-triples"})
+        assert nt.mimetype == "application/n-triples"
+        assert client.get(path, headers=HTML).mimetype == "text/html"
+        assert client.get(path + "?format=jsonld").mimetype == "application/ld+json"
+
+
+def test_server_site_health_and_version(client: FlaskClient) -> None:
+    health = client.get("/-/health").get_json()
+    assert health["status"] == "ok" and health["build"] == "build-1"
+    version = client.get("/-/version").get_json()
+    assert version["newskg"] and version["pyoxigraph"] and version["build"] == "build-1"
+
+
+def test_server_site_without_a_build_answers_503(
+    make_app: Callable[..., Flask], tmp_path: Path
+) -> None:
+    client = make_app(tmp_path / "missing").test_client()
+    response = client.get("/-/health")
+    assert response.status_code == 503 and response.headers["Retry-After"]
+    assert response.get_json()["error"] == "DatasetError"
+    assert client.get("/-/version").get_json()["build"] is None
+
+
+def test_server_site_hides_internal_errors(make_app: Callable[..., Flask]) -> None:
+    app = make_app()
+
+    @app.route("/-/boom")
+    def boom() -> str:
+        raise RuntimeError("secret detail")
+
+    response = app.test_client().get("/-/boom")
+    assert response.status_code == 500
+    assert "secret" not in response.get_data(as_text=True)
+
+
+def test_server_site_reopens_a_newly_released_build(
+    make_app: Callable[..., Flask], tmp_path: Path
+) -> None:
+    fixture = Path(__file__).with_name("fixture.trig").read_bytes()
+    dist = tmp_path / "dist"
+    write_build(dist, fixture, name="build-1")
+    client = make_app(dist).test_client()
+    query = "/sparql?query=ASK%7B%3Chttp://kg.test/new%3E%20?p%20?o%7D"
+    assert client.get(query).get_json()["boolean"] is False
+    old_etag = client.get("/").headers["ETag"]
+    extra = b"<http://kg.test/new> <http://kg.test/p> <http://kg.test/o> <http://kg.test/g> ."
+    write_build(
+        dist,
+        fixture.replace(
+            b"<http://kg.test/graph/ontology> {",
+            b"<http://kg.test/graph/new> { <http://kg.test/new> "
+            b"<http://kg.test/p> <http://kg.test/o> . }\n"
+            b"<http://kg.test/graph/ontology> {",
+        ),
+        name="build-2",
+        finished="2026-02-02T00:00:00Z",
+    )
+    assert extra
+    assert client.get(query).get_json()["boolean"] is True
+    assert client.get("/-/health").get_json()["build"] == "build-2"
+    assert client.get("/", headers={"If-None-Match": old_etag}).status_code == 200
