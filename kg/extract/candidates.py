@@ -18,6 +18,8 @@ FIXED = 0
 GAZETTEER = 1
 FACILITY = 2
 NER = 3
+#: One-word gazetteer places: found by rule, but the NER's reading of the same word wins.
+WEAK = 4
 
 POSSESSIVE_ENDINGS = frozenset({"'s", "’s", "'", "’"})
 LEADING_WORDS = frozenset({"the", "a", "an"})

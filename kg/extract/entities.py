@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span
 
-from kg.extract.candidates import FIXED, GAZETTEER, NER, Candidate, select, trim
+from kg.extract.candidates import FIXED, GAZETTEER, NER, WEAK, Candidate, select, trim
 from kg.extract.coref import initials, resolve
 from kg.extract.facilities import IsCountryWord, appositive_facility, facility_candidates
 from kg.extract.groups import group_candidates
@@ -30,7 +30,7 @@ from kg.extract.known import (
 from kg.extract.lexicon import Lexicon, load_lexicon
 from kg.extract.ruler import FACILITY_SPANS, GAZETTEER_SPANS
 from kg.extract.titles import TitleMatch, find_titles
-from kg.link.gazetteer import Gazetteer
+from kg.link.gazetteer import Gazetteer, GazetteerEntry
 from kg.model import CORE_CLASS, Entity, Mention, Position
 from kg.names import normalise
 
@@ -42,6 +42,12 @@ NER_CLASSES = {
     "LOC": "Place",
     "FAC": "Facility",
 }
+
+
+#: NER labels of things that are no names at all: a gazetteer word inside one ("May") is none.
+NOT_NAMES = frozenset(
+    {"DATE", "TIME", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "PERCENT"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,13 +108,19 @@ def ner_candidates(context: Context) -> list[Candidate]:
         if start < end:
             spans.append((start, end, CORE_CLASS[NER_CLASSES[ent.label_]], ent.label_))
     votes = _class_votes(doc, spans)
+    person_words = {
+        normalise(t.text)
+        for s, e, core, label in spans
+        if core == "Person" and e - s > 1 and _class_from_words(context, s, e, core, label) == core
+        for t in doc[s:e]
+    }
     candidates = []
     for start, end, core, label in spans:
         text = doc[start:end].text
         if not any(c.isupper() for c in text) or _is_demonym(context, text):
             continue
         core = votes[normalise(text)].most_common(1)[0][0]
-        candidates.append(_ner_candidate(context, start, end, core, label))
+        candidates.append(_ner_candidate(context, start, end, core, label, person_words))
     return candidates
 
 
@@ -170,37 +182,57 @@ def _is_demonym(context: Context, text: str) -> bool:
     return gazetteer.country_of_demonym(text) is not None and country_named(gazetteer, text) is None
 
 
-def _ner_candidate(context: Context, start: int, end: int, core: str, label: str) -> Candidate:
-    """The NER's class, unless the gazetteer and the context say otherwise."""
+def _ner_candidate(
+    context: Context, start: int, end: int, core: str, label: str, person_words: set[str]
+) -> Candidate:
+    """The NER's class, unless the name's words, the gazetteer or the context say otherwise."""
     doc, gazetteer = context.doc, context.gazetteer
     text = doc[start:end].text
+    core = CORE_CLASS[_class_from_words(context, start, end, core, label)]
     entries = gazetteer.lookup(text)
     known_cores = cores_of(entries)
     if entries and core not in known_cores and len(known_cores) == 1:
         only = next(iter(known_cores))
-        if _trust_gazetteer(context, start, only, entries):
+        if _trust_gazetteer(context, start, end, core, only, entries, person_words):
             core = only
     cls, qid = agreed(entries, core) if core in known_cores else (None, None)
-    if cls is None or cls == core:
+    if cls is None or (qid is None and cls == core):
         cls = _class_from_words(context, start, end, core, label)
     candidate = Candidate(start, end, cls, text, NER, qid=qid)
     return _with_demonym(context, candidate) if core == "Organisation" else candidate
 
 
-def _trust_gazetteer(context: Context, start: int, core: str, entries: Sequence[object]) -> bool:
-    """Overrule the NER's core class: for countries, and for places after "in", "near"..."""
-    if core != "Place":
+def _trust_gazetteer(
+    context: Context,
+    start: int,
+    end: int,
+    ner_core: str,
+    known_core: str,
+    entries: Sequence[GazetteerEntry],
+    person_words: set[str],
+) -> bool:
+    """Whether a name the gazetteer knows only as a place is that place, whatever the NER said.
+
+    Yes for a country; after "in", "near"...; for a lone word tagged PERSON that is no part of
+    any person's name in the article (news introduces people by full name); for an ORG whose
+    last word is no organisation word ("Bamako said").
+    """
+    if known_core != "Place":
         return False
-    if any(getattr(e, "cls", None) == "Country" for e in entries):
+    doc = context.doc
+    before = doc[start - 1].lower_ if start > 0 else ""
+    if any(e.cls == "Country" for e in entries) or before in context.lexicon.place_prepositions:
         return True
-    before = context.doc[start - 1].lower_ if start > 0 else ""
-    return before in context.lexicon.place_prepositions
+    if ner_core == "Person":
+        return end - start == 1 and normalise(doc[start].text) not in person_words
+    return ner_core == "Organisation" and doc[end - 1].lower_ not in context.lexicon.org_heads
 
 
 def _class_from_words(context: Context, start: int, end: int, core: str, label: str) -> str:
     """A finer class from the name's last words: "Foreign Ministry", "Zaporizhzhia NPP"."""
     doc, lexicon = context.doc, context.lexicon
-    if core == "Organisation":
+    if core == "Organisation" or (core == "Person" and end - start > 2):
+        # a long "person" ending in an organisation word is none: "X People's Liberation Front"
         return lexicon.org_heads.get(doc[end - 1].lower_, core)
     if label == "FAC":
         for head in lexicon.facility_heads:
@@ -226,6 +258,7 @@ def gazetteer_candidates(context: Context, ner: Sequence[Candidate]) -> list[Can
     """Candidates from the gazetteer ruler's matches that pass the case and class checks."""
     doc, gazetteer = context.doc, context.gazetteer
     ner_core = {(c.start, c.end): CORE_CLASS[c.cls] for c in ner}
+    not_names = {t.i for e in doc.ents if e.label_ in NOT_NAMES for t in e}
     candidates = []
     for span in _spans(doc, GAZETTEER_SPANS):
         start, end = trim(doc, span.start, span.end)
@@ -233,11 +266,15 @@ def gazetteer_candidates(context: Context, ner: Sequence[Candidate]) -> list[Can
         entries = gazetteer.lookup(text)
         if start == end or not entries or not _written_as_name(doc[start:end], entries):
             continue
+        if _is_demonym(context, text):
+            continue
         cores = cores_of(entries)
         core = next(iter(cores)) if len(cores) == 1 else ner_core.get((start, end))
         cls, qid = agreed(entries, core) if core in cores else (None, None)
-        if cls is not None:
-            candidates.append(Candidate(start, end, cls, text, GAZETTEER, qid=qid))
+        if cls is None or (end - start == 1 and start in not_names):
+            continue
+        rank = WEAK if end - start == 1 and CORE_CLASS[cls] == "Place" else GAZETTEER
+        candidates.append(Candidate(start, end, cls, text, rank, qid=qid))
     return candidates
 
 

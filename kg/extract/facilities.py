@@ -28,16 +28,13 @@ def facility_candidates(
     doc: Doc, spans: list[Span], lexicon: Lexicon, is_country_word: IsCountryWord
 ) -> Iterator[Candidate]:
     """Candidates from the facility ruler's spans (longest per head), with coordinated names."""
-    heads = {" ".join(h.words): h for h in lexicon.facility_heads}
-    longest: dict[int, Span] = {}
+    longest: dict[int, tuple[Span, FacilityHead]] = {}
     for span in spans:
+        head = head_of(doc, span.start, span.end, lexicon)
         current = longest.get(span.end)
-        if current is None or span.start < current.start or _longer_head(span, current):
-            longest[span.end] = span
-    for span in longest.values():
-        head = heads.get(span.id_)
-        if head is None:
-            continue
+        if head is not None and (current is None or span.start < current[0].start):
+            longest[span.end] = (span, head)
+    for span, head in longest.values():
         head_start = span.end - len(head.words)
         proper = all(t.is_title for t in doc[head_start : span.end])
         start = _name_start(doc, span.start, head_start, is_country_word, proper)
@@ -48,8 +45,14 @@ def facility_candidates(
             yield from _coordinated(doc, start, head, is_country_word)
 
 
-def _longer_head(span: Span, other: Span) -> bool:
-    return span.start == other.start and len(span.id_) > len(other.id_)
+def head_of(doc: Doc, start: int, end: int, lexicon: Lexicon) -> FacilityHead | None:
+    """The longest facility head that tokens [start, end) end with, leaving a name before it."""
+    found = [
+        h
+        for h in lexicon.facility_heads
+        if end - len(h.words) > start and _ends_with_head(doc, end, h)
+    ]
+    return max(found, key=lambda h: len(h.words), default=None)
 
 
 def _name_start(
@@ -84,12 +87,20 @@ def _hyphenated(doc: Doc, hyphen: int) -> bool:
 
 
 def _facility(
-    doc: Doc, start: int, name_end: int, head: FacilityHead, end: int, proper: bool = False
+    doc: Doc, start: int, head_start: int, head: FacilityHead, end: int, proper: bool = False
 ) -> Candidate:
-    """A facility named "<stem> <canonical head>", or as written when the head is capitalised
-    ("Portland International Airport") and so part of a proper name."""
-    stem = doc[start:name_end].text
-    name = doc[start:end].text if proper and not head.case_sensitive else f"{stem} {head.canonical}"
+    """A facility named "<stem> [description] <canonical head>", or as written when the head is
+    capitalised ("Portland International Airport") and so part of a proper name."""
+    stem_end = start
+    while stem_end < head_start and not doc[stem_end].is_lower:
+        stem_end += 1
+    stem = doc[start:stem_end].text
+    described = doc[start:head_start].text
+    name = (
+        doc[start:end].text
+        if proper and not head.case_sensitive
+        else f"{described} {head.canonical}"
+    )
     return Candidate(start, end, head.cls, name, FACILITY, generic=head.generic, stem=stem)
 
 

@@ -29,9 +29,10 @@ def group_candidates(
 ) -> Iterator[Candidate]:
     """Every group mention; ``countries_ending_at`` maps a token end to a country span there."""
     longest = max((len(noun) for noun in lexicon.group_nouns), default=0)
+    first_words = {noun[0] for noun in lexicon.group_nouns}
     i = 0
     while i < len(doc):
-        match = _group_noun_at(doc, i, lexicon, longest)
+        match = _group_noun_at(doc, i, lexicon, longest) if doc[i].lower_ in first_words else None
         if match is None:
             i += 1
             continue

@@ -27,7 +27,8 @@ def agreed(
 ) -> tuple[str | None, str | None]:
     """The class all ``entries`` (of core class ``core``, if given) share, and their QID if one.
 
-    Returns ``(None, None)`` when they disagree on the core class.
+    Returns ``(None, None)`` when they disagree on the core class. A name shared by one country
+    and some smaller places is the country: that is what news means by it.
     """
     classes = [entry_class(e) for e in entries]
     pairs = [(e, c) for e, c in zip(entries, classes, strict=True) if c is not None]
@@ -35,6 +36,9 @@ def agreed(
         pairs = [(e, c) for e, c in pairs if CORE_CLASS[c] == core]
     if not pairs or len({CORE_CLASS[c] for _, c in pairs}) != 1:
         return None, None
+    countries = [e for e, c in pairs if c == "Country"]
+    if len(countries) == 1:  # "China" the country, not a village called China
+        return "Country", countries[0].qid
     distinct = {c for _, c in pairs}
     cls = distinct.pop() if len(distinct) == 1 else CORE_CLASS[pairs[0][1]]
     qids = {e.qid for e, _ in pairs}

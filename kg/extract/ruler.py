@@ -9,11 +9,13 @@ weighs the three sources against each other.
   matches gazetteer names ignoring case. To keep the pattern count and build time down it skips
   what the NER finds well on its own: one-word names of places and people.
 - ``kg_facility_ruler`` (after the parser, since it needs part-of-speech tags) matches
-  "<proper name> <facility head>" with the heads in ``facility_heads.tsv``.
+  "<proper name> [up to two lower-case words] <facility head>" with the heads in
+  ``facility_heads.tsv`` ("Kakhovka dam", "Mezzeh military airport").
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -28,11 +30,18 @@ GAZETTEER_SPANS = "kg_gazetteer"
 GAZETTEER_LABEL = "GAZETTEER"
 FACILITY_RULER = "kg_facility_ruler"
 FACILITY_SPANS = "kg_facility"
+FACILITY_LABEL = "FACILITY"
 
-#: Classes whose one-word names the NER already finds (so the ruler leaves them out).
+#: Classes whose one-word names the NER mostly finds alone: the ruler leaves them out, except
+#: places of at least :data:`ONE_WORD_PLACE_PROMINENCE` (cities, regions the news writes about),
+#: which the small model now and then misses or calls a PRODUCT ("Russia's Kursk region").
 NER_WELL_FOUND = frozenset({"Place", "Person"})
+ONE_WORD_PLACE_PROMINENCE = 0.65
 
 Pattern = dict[str, Any]
+
+#: Lower-case words between a facility's name and its head ("Mezzeh military airport").
+DESCRIPTIVE_WORDS: Pattern = {"IS_LOWER": True, "POS": {"IN": ["ADJ", "NOUN"]}, "OP": "{0,2}"}
 
 
 def build_entity_ruler(nlp: Language, gazetteer: Gazetteer) -> None:
@@ -80,14 +89,14 @@ def gazetteer_patterns(gazetteer: Gazetteer) -> list[Pattern]:
     for entry in gazetteer.entries:
         for name in (entry.label, *entry.aliases):
             lower = name.lower()
-            if lower in seen or not is_rule_name(name, entry.cls):
+            if lower in seen or not is_rule_name(name, entry.cls, entry.prominence):
                 continue
             seen.add(lower)
             patterns.append({"label": GAZETTEER_LABEL, "pattern": name})
     return patterns
 
 
-def is_rule_name(name: str, cls: str) -> bool:
+def is_rule_name(name: str, cls: str, prominence: float = 0.0) -> bool:
     """Whether a gazetteer name is worth a pattern: a real name the NER may miss."""
     words = name.split()
     if len(name) < 2 or not any(c.isalpha() for c in name) or name.islower():
@@ -96,17 +105,26 @@ def is_rule_name(name: str, cls: str) -> bool:
         return False  # flags, symbols, scripts mixed with punctuation: not written in news
     if name[0] == "Q" and name[1:].isdigit():
         return False  # a label that is only a QID
-    return len(words) > 1 or cls not in NER_WELL_FOUND
+    if len(words) > 1 or cls not in NER_WELL_FOUND:
+        return True
+    return cls == "Place" and prominence >= ONE_WORD_PLACE_PROMINENCE
 
 
 def facility_patterns(lexicon: Lexicon) -> list[Pattern]:
-    """Token patterns "<proper name> <head>" for every facility head, singular and plural."""
-    patterns: list[Pattern] = []
+    """Token patterns "<proper name> [description] <head>", one per head length and case rule.
+
+    Heads of one length share a pattern (each position allows the words heads have there), which
+    keeps the matcher fast; :func:`kg.extract.facilities.head_of` then says which head matched.
+    """
+    groups: dict[tuple[int, bool], list[FacilityHead]] = defaultdict(list)
     for head in lexicon.facility_heads:
-        tokens = _head_tokens(head)
+        groups[(len(head.words), head.case_sensitive)].append(head)
+    patterns: list[Pattern] = []
+    for (length, case_sensitive), heads in sorted(groups.items()):
+        tokens = _head_tokens(heads, length, "ORTH" if case_sensitive else "LOWER")
         for modifier in _modifier_tokens():
             patterns.append(
-                {"label": head.cls, "pattern": [*modifier, *tokens], "id": " ".join(head.words)}
+                {"label": FACILITY_LABEL, "pattern": [*modifier, DESCRIPTIVE_WORDS, *tokens]}
             )
     return patterns
 
@@ -119,10 +137,10 @@ def _modifier_tokens() -> list[list[Pattern]]:
     ]
 
 
-def _head_tokens(head: FacilityHead) -> list[Pattern]:
-    attr = "ORTH" if head.case_sensitive else "LOWER"
-    *first, last = head.words
-    tokens: list[Pattern] = [{attr: word} for word in first]
-    forms = [last, plural(last)]
-    tokens.append({attr: {"IN": forms}, "POS": {"IN": ["NOUN", "PROPN"]}})
+def _head_tokens(heads: list[FacilityHead], length: int, attr: str) -> list[Pattern]:
+    tokens: list[Pattern] = [
+        {attr: {"IN": sorted({h.words[i] for h in heads})}} for i in range(length - 1)
+    ]
+    last = sorted({form for h in heads for form in (h.words[-1], plural(h.words[-1]))})
+    tokens.append({attr: {"IN": last}, "POS": {"IN": ["NOUN", "PROPN"]}})
     return tokens
