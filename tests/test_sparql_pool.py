@@ -43,6 +43,7 @@ def test_pool_brings_worker_errors_back_with_their_class(pool: QueryPool) -> Non
         pool.call(execute, QueryJob("ASK {", JSON, 10), timeout=5)
 
 
+@pytest.mark.slow
 def test_pool_kills_a_query_past_its_timeout_and_keeps_serving(pool: QueryPool) -> None:
     cheap: list[float] = []
 

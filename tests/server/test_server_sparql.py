@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from urllib.parse import quote
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from pyoxigraph import RdfFormat, parse
@@ -132,6 +133,7 @@ def test_server_sparql_announces_the_row_cap(make_app: Callable[..., Flask]) -> 
     assert turtle.data.startswith(b"# newskg: truncated")
 
 
+@pytest.mark.slow
 def test_server_sparql_stops_slow_queries_and_serves_others(make_app: Callable[..., Flask]) -> None:
     app = make_app(query_timeout=5.0, query_workers=2)
     cheap: list[int] = []
