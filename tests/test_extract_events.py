@@ -122,12 +122,18 @@ KHARTOUM = ("Khartoum", "Place")
         ("The Rapid Support Forces destroyed Khartoum airport.", "destroyed", "Destruction"),
         ("The Rapid Support Forces evacuated Khartoum airport.", "evacuated", "Evacuation"),
         ("The Rapid Support Forces blew up Khartoum airport.", "blew up", "Destruction"),
-        ("The Rapid Support Forces dug trenches at Khartoum airport.", "dug trenches", "Fortification"),
+        (
+            "The Rapid Support Forces dug trenches at Khartoum airport.",
+            "dug trenches",
+            "Fortification",
+        ),
         ("The Rapid Support Forces deployed troops to Khartoum airport.", "deployed", "Deployment"),
         ("The Rapid Support Forces fired rockets at Khartoum airport.", "fired rockets", "Attack"),
     ],
 )
-def test_extract_events_trigger_types(nlp: Any, sentence: str, trigger: str, event_type: str) -> None:
+def test_extract_events_trigger_types(
+    nlp: Any, sentence: str, trigger: str, event_type: str
+) -> None:
     seen, _, _ = extract(nlp, sentence, RSF, AIRPORT)
     event = one(seen, trigger)
     assert event.type == event_type
@@ -140,7 +146,11 @@ def test_extract_events_trigger_types(nlp: Any, sentence: str, trigger: str, eve
     [
         ("Houthi drones struck Marib refinery on Monday.", "struck", "Airstrike"),
         ("An air strike on Marib refinery killed two guards.", "air strike", "Airstrike"),
-        ("An artillery attack on Marib refinery killed two guards.", "artillery attack", "Shelling"),
+        (
+            "An artillery attack on Marib refinery killed two guards.",
+            "artillery attack",
+            "Shelling",
+        ),
         ("A blast at Marib refinery killed two guards.", "blast", "Explosion"),
     ],
 )
@@ -152,7 +162,9 @@ def test_extract_events_type_refined_by_modifier(
 
 
 def test_extract_events_explode_subject_is_target(nlp: Any) -> None:
-    seen, _, _ = extract(nlp, "The Tessalit fuel depot exploded.", ("Tessalit fuel depot", "Facility"))
+    seen, _, _ = extract(
+        nlp, "The Tessalit fuel depot exploded.", ("Tessalit fuel depot", "Facility")
+    )
     assert one(seen, "exploded").targets == ("Tessalit fuel depot",)
 
 
@@ -206,9 +218,7 @@ def test_extract_events_passive_with_by_phrase(nlp: Any) -> None:
 
 
 def test_extract_events_passive_relative_clause(nlp: Any) -> None:
-    text = (
-        "The Kakhovka dam, which was destroyed by Russian forces in June, held back a reservoir."
-    )
+    text = "The Kakhovka dam, which was destroyed by Russian forces in June, held back a reservoir."
     seen, _, _ = extract(nlp, text, ("Kakhovka dam", "Facility"), ("Russian forces", "ArmedForces"))
     event = one(seen, "destroyed")
     assert event.agents == ("Russian forces",) and event.targets == ("Kakhovka dam",)
@@ -260,7 +270,9 @@ def test_extract_events_light_verb(nlp: Any) -> None:
 
 def test_extract_events_coordinated_verbs_share_subject_and_object(nlp: Any) -> None:
     text = "Wagner fighters looted and destroyed Kherson museum."
-    seen, _, _ = extract(nlp, text, ("Wagner fighters", "ArmedForces"), ("Kherson museum", "Facility"))
+    seen, _, _ = extract(
+        nlp, text, ("Wagner fighters", "ArmedForces"), ("Kherson museum", "Facility")
+    )
     for trigger in ("looted", "destroyed"):
         event = one(seen, trigger)
         assert event.agents == ("Wagner fighters",) and event.targets == ("Kherson museum",)
@@ -296,7 +308,9 @@ def test_extract_events_location_from_prepositional_phrase(nlp: Any) -> None:
 
 def test_extract_events_agent_must_be_actor_and_target_a_place(nlp: Any) -> None:
     text = "Armenia accused Azerbaijan of shelling Goris."
-    seen, _, _ = extract(nlp, text, ("Armenia", "Country"), ("Azerbaijan", "Country"), ("Goris", "Place"))
+    seen, _, _ = extract(
+        nlp, text, ("Armenia", "Country"), ("Azerbaijan", "Country"), ("Goris", "Place")
+    )
     event = one(seen, "shelling")
     assert event.agents == () and event.targets == ("Goris",)
 
@@ -305,7 +319,9 @@ def test_extract_events_agent_must_be_actor_and_target_a_place(nlp: Any) -> None
 
 
 def test_extract_events_definite_description_resolves_to_only_candidate(nlp: Any) -> None:
-    text = "Inspectors toured Kursk nuclear plant on Monday. Ukrainian forces later shelled the plant."
+    text = (
+        "Inspectors toured Kursk nuclear plant on Monday. Ukrainian forces later shelled the plant."
+    )
     seen, _, _ = extract(
         nlp, text, ("Kursk nuclear plant", "NuclearPowerPlant"), ("Ukrainian forces", "ArmedForces")
     )
@@ -314,7 +330,10 @@ def test_extract_events_definite_description_resolves_to_only_candidate(nlp: Any
 
 def test_extract_events_ambiguous_anaphor_is_left_out(nlp: Any) -> None:
     text = "Inspectors toured Kursk nuclear plant and Rivne nuclear plant. Drones hit the plant."
-    spec = [("Kursk nuclear plant", "NuclearPowerPlant"), ("Rivne nuclear plant", "NuclearPowerPlant")]
+    spec = [
+        ("Kursk nuclear plant", "NuclearPowerPlant"),
+        ("Rivne nuclear plant", "NuclearPowerPlant"),
+    ]
     seen, _, _ = extract(nlp, text + " Ukrainian forces attacked the plant.", *spec,
                          ("Ukrainian forces", "ArmedForces"))  # fmt: skip
     assert one(seen, "attacked").targets == ()

@@ -135,7 +135,9 @@ def test_timex_reference_relative(text: str, relative: bool) -> None:
 
 
 @given(anchor=anchors, weekday=st.integers(0, 6), future=st.booleans())
-def test_timex_weekday_is_nearest_on_the_tense_side(anchor: date, weekday: int, future: bool) -> None:
+def test_timex_weekday_is_nearest_on_the_tense_side(
+    anchor: date, weekday: int, future: bool
+) -> None:
     result = normalise_time(f"on {WEEKDAYS[weekday].title()}", anchor, tense_future=future)
     assert result is not None
     _, found, _ = result
@@ -197,7 +199,9 @@ def test_timex_find_in_text(nlp: Any) -> None:
         "Rebels shelled the town on Tuesday night. A day earlier, the army said it had "
         "withdrawn. Peacekeepers have been deployed there since 2020."
     )
-    found = {t.mention.anchor: (t.granularity, t.earliest, t.latest) for t in find_times(doc, ANCHOR)}
+    found = {
+        t.mention.anchor: (t.granularity, t.earliest, t.latest) for t in find_times(doc, ANCHOR)
+    }
     assert found["Tuesday night"] == day(date(2023, 11, 14))
     assert found["A day earlier"] == day(date(2023, 11, 13))  # counted from Tuesday
     for time in find_times(doc, ANCHOR):

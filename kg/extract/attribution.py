@@ -16,6 +16,8 @@ no speaker is found, which the event stage uses to mark them ``reported``.
 
 from __future__ import annotations
 
+import sys
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -97,8 +99,8 @@ def _span_mention(doc: Doc, first: int, last: int) -> Mention | None:
         last -= 1
     if first > last:
         return None
-    begin, end = doc[first].idx, doc[last].idx + len(doc[last].text)
-    return Mention(begin, end, doc.text[begin:end])
+    span = doc[first : last + 1]  # Span.text costs the span's length; Doc.text the document's
+    return Mention(span.start_char, span.end_char, span.text)
 
 
 def _subtree_range(token: Token) -> tuple[int, int]:
@@ -139,16 +141,17 @@ def _extend_to_quote(
 ) -> tuple[int, int]:
     """Extend the content back to the opening mark of a quotation that it closes."""
     first, last = content
+    begin = doc[first].idx
     end_char = doc[last].idx + len(doc[last].text)
-    for open_at, close_at in regions:
-        if (
-            open_at < doc[first].idx <= close_at
-            and close_at <= verb.idx
-            and close_at + 1 >= end_char
-        ):
-            start = doc.char_span(open_at, open_at + 1, alignment_mode="expand")
-            if start is not None:
-                return min(first, start.start), last
+    position = bisect_right(regions, (begin, sys.maxsize)) - 1
+    if position < 0:
+        return content
+    open_at, close_at = regions[position]
+    closes_here = begin <= close_at <= verb.idx and close_at + 1 >= end_char
+    if open_at >= begin or not closes_here:
+        return content
+    while first > 0 and doc[first - 1].idx >= open_at:  # back over the quotation only
+        first -= 1
     return first, last
 
 

@@ -198,11 +198,10 @@ def build_event(
     factuality = framing(trigger.token, context)
     time = time_of(trigger, context.times, context.light_verbs)
     named = context.named_statement_at[trigger.token.i]
-    begin = doc[trigger.first].idx
-    end = doc[trigger.last].idx + len(doc[trigger.last].text)
+    phrase = doc[trigger.first : trigger.last + 1]
     return Event(
         type=trigger.type,
-        trigger=Mention(begin, end, doc.text[begin:end]),
+        trigger=Mention(phrase.start_char, phrase.end_char, phrase.text),
         agents=roles.agents,
         targets=roles.targets,
         locations=roles.locations,
