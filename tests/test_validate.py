@@ -1,0 +1,293 @@
+"""kg.validate: the validator, its report (as text and as RDF), and whole-build validation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.errors import ValidationError
+from kg.settings import PROJECT_ROOT
+from kg.validate import SHAPES_IRI, ValidationReport, ValidationResult, Validator, validate_build
+from kg.vocab import NK, RDF, RDFS, SH, XSD
+
+SHAPES_PATH = PROJECT_ROOT / "shapes" / "newskg.ttl"
+ONTOLOGY_PATH = PROJECT_ROOT / "ontology" / "newskg.ttl"
+BASE_FIXTURE = Path(__file__).parent / "shapes" / "base.trig"
+BASE = "http://example.org/"
+ARTICLE_GRAPH = ox.NamedNode(BASE + "graph/article/a1")
+MERGED_GRAPH = ox.NamedNode(BASE + "graph/merged")
+ENTITY = BASE + "id/entity/"
+SH_IRI = SH.base
+GAF_DENOTED_BY = ox.NamedNode("http://groundedannotationframework.org/gaf#denotedBy")
+PROV_DERIVED_FROM = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+OWL_SAME_AS = ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs")
+
+
+@pytest.fixture(scope="module")
+def validator() -> Validator:
+    return Validator(SHAPES_PATH, ONTOLOGY_PATH)
+
+
+def base_triples() -> list[ox.Triple]:
+    quads = ox.parse(path=str(BASE_FIXTURE), format=ox.RdfFormat.TRIG)
+    return [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+
+
+def split_build(triples: list[ox.Triple]) -> list[ox.Quad]:
+    """The base fixture laid out like a build: entity descriptions and events in the merged graph.
+
+    Entity mentions (gaf:denotedBy) stay in the article graph, as kg.map writes them.
+    """
+    quads = []
+    for t in triples:
+        subject = t.subject.value if isinstance(t.subject, ox.NamedNode) else ""
+        describes_entity = subject.startswith(ENTITY) and t.predicate != GAF_DENOTED_BY
+        merged = describes_entity or subject.startswith(BASE + "id/event/")
+        graph = MERGED_GRAPH if merged else ARTICLE_GRAPH
+        quads.append(ox.Quad(t.subject, t.predicate, t.object, graph))
+    return quads
+
+
+def write_build(directory: Path, quads: list[ox.Quad]) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "kg.nq").write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+    return directory
+
+
+def run_build(directory: Path) -> ValidationReport:
+    return validate_build(directory, shapes_path=SHAPES_PATH, ontology_path=ONTOLOGY_PATH)
+
+
+def result(focus: str = "urn:x", shape: str = "Shape", severity: str = "Violation",
+           value: str | None = None, path: str | None = "urn:p") -> ValidationResult:
+    return ValidationResult(
+        focus=focus, path=path, value=value, source_shape=SHAPES_IRI + shape,
+        constraint=SH_IRI + "MinCountConstraintComponent", severity=severity, message="fix it",
+    )
+
+
+# -- Validator ---------------------------------------------------------------------------------
+
+def test_validate_accepts_triples_and_quads_alike(validator: Validator) -> None:
+    triples = base_triples()
+    quads = [ox.Quad(t.subject, t.predicate, t.object, ARTICLE_GRAPH) for t in triples]
+    assert validator.validate(triples) == validator.validate(quads) == ValidationReport(True, ())
+
+
+def test_validate_gives_each_result_its_focus_shape_path_and_value(validator: Validator) -> None:
+    person = ox.NamedNode(ENTITY + "p")
+    report = validator.validate([
+        ox.Triple(person, RDF.type, NK.Person),
+        ox.Triple(person, RDFS.label, ox.Literal("Petro Kotin", language="uk")),
+    ])
+    assert report.results == (
+        ValidationResult(
+            focus=person.value,
+            path=RDFS.label.value,
+            value='"Petro Kotin"@uk',
+            source_shape=SHAPES_IRI + "EntityLabelShape",
+            constraint=SH_IRI + "LanguageInConstraintComponent",
+            severity="Violation",
+            message=report.results[0].message,
+        ),
+    )
+    assert "English rdfs:label" in report.results[0].message
+    assert not report.conforms
+
+
+def test_validate_uses_the_class_hierarchy(validator: Validator) -> None:
+    """sh:class nk:Place accepts a nk:NuclearPowerPlant, through the ontology's subclass axioms."""
+    plant = ox.NamedNode(ENTITY + "plant")
+    report = validator.validate([
+        ox.Triple(plant, RDF.type, NK.NuclearPowerPlant),
+        ox.Triple(plant, RDFS.label, ox.Literal("Zaporizhzhia NPP", language="en")),
+    ])
+    assert report.conforms and report.results == ()
+
+
+@pytest.mark.parametrize(
+    ("which", "content", "message"),
+    [("shapes", None, "does not exist"), ("shapes", "@prefix broken", "cannot be parsed"),
+     ("ontology", None, "does not exist")],
+)
+def test_validate_rejects_missing_or_broken_input_files(
+    tmp_path: Path, which: str, content: str | None, message: str
+) -> None:
+    bad = tmp_path / f"{which}.ttl"
+    if content is not None:
+        bad.write_text(content, encoding="utf-8")
+    paths = {"shapes_path": SHAPES_PATH, "ontology_path": ONTOLOGY_PATH, f"{which}_path": bad}
+    with pytest.raises(ValidationError, match=message) as error:
+        Validator(**paths)
+    assert str(bad) in str(error.value)
+    assert error.value.exit_code == 2
+
+
+def test_validate_writes_complex_paths_in_sparql_syntax(tmp_path: Path) -> None:
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        """@prefix sh: <http://www.w3.org/ns/shacl#> .
+        <urn:shape> a sh:NodeShape ; sh:targetNode <urn:a> ;
+            sh:property [ sh:path ( [ sh:inversePath <urn:p> ] [ sh:zeroOrMorePath <urn:q> ] ) ;
+                          sh:minCount 1 ] .""",
+        encoding="utf-8",
+    )
+    report = Validator(shapes, ONTOLOGY_PATH).validate([])
+    (only,) = report.results
+    assert only.path == "(^<urn:p>/<urn:q>*)"
+    quads = report.to_quads(ox.NamedNode("urn:g"), ox.NamedNode("urn:report"))
+    assert not any(q.predicate == SH.resultPath for q in quads)
+
+
+# -- ValidationReport --------------------------------------------------------------------------
+
+def test_validate_report_drops_duplicates_and_sorts_by_shape_then_focus() -> None:
+    report = ValidationReport.of([result("urn:b", "B"), result("urn:a", "B"), result("urn:z", "A"),
+                                  result("urn:a", "B")])
+    assert [(r.source_shape, r.focus) for r in report.results] == [
+        (SHAPES_IRI + "A", "urn:z"), (SHAPES_IRI + "B", "urn:a"), (SHAPES_IRI + "B", "urn:b"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("severities", "conforms"),
+    [((), True), (("Warning", "Info"), True), (("Warning", "Violation"), False)],
+)
+def test_validate_report_conforms_unless_a_result_is_a_violation(
+    severities: tuple[str, ...], conforms: bool
+) -> None:
+    results = [result(f"urn:{n}", severity=s) for n, s in enumerate(severities)]
+    assert ValidationReport.of(results).conforms is conforms
+
+
+def test_validate_report_as_rdf_has_no_blank_nodes_and_numbered_results() -> None:
+    results = [result("urn:a", "A", value='"Q212"'), result("_:b7", "B", value="_:b8"),
+               result("urn:c", "C", value='"0.5"^^<http://www.w3.org/2001/XMLSchema#decimal>')]
+    report = ValidationReport.of(results)
+    graph, iri = ox.NamedNode("urn:graph"), ox.NamedNode("http://example.org/report")
+    quads = report.to_quads(graph, iri)
+    assert quads == report.to_quads(graph, iri)
+    assert all(q.graph_name == graph for q in quads)
+    assert not any(isinstance(t, ox.BlankNode) for q in quads for t in (q.subject, q.object))
+    store = ox.Store()
+    store.extend(quads)
+    rows = store.query(
+        "PREFIX sh: <http://www.w3.org/ns/shacl#> SELECT ?r ?focus ?value WHERE { "
+        "GRAPH ?g { <http://example.org/report> sh:conforms false ; sh:result ?r . "
+        "?r sh:focusNode ?focus ; sh:value ?value } } ORDER BY ?r"
+    )
+    assert isinstance(rows, ox.QuerySolutions)
+    genid = "http://example.org/report#genid-"
+    assert [(row["r"], row["focus"], row["value"]) for row in rows] == [
+        (ox.NamedNode(iri.value + "#r1"), ox.NamedNode("urn:a"), ox.Literal("Q212")),
+        (ox.NamedNode(iri.value + "#r2"), ox.NamedNode(genid + "b7"), ox.NamedNode(genid + "b8")),
+        (ox.NamedNode(iri.value + "#r3"), ox.NamedNode("urn:c"),
+         ox.Literal("0.5", datatype=XSD.decimal)),
+    ]
+
+
+def test_validate_report_as_rdf_of_a_conforming_report() -> None:
+    quads = ValidationReport(True, ()).to_quads(ox.NamedNode("urn:g"), ox.NamedNode("urn:r"))
+    assert {(q.predicate, q.object) for q in quads} == {
+        (RDF.type, SH.ValidationReport), (SH.conforms, ox.Literal(True)),
+    }
+
+
+def test_validate_summary_groups_results_by_shape() -> None:
+    results = [result("urn:a", "AgentShape"), result("urn:b", "AgentShape"),
+               result("urn:c", "TargetShape")]
+    report = ValidationReport.of(results, graphs=[ARTICLE_GRAPH.value, MERGED_GRAPH.value])
+    lines = report.summary().splitlines()
+    assert lines[0] == (
+        "Validated 1 article graph(s) and the merged graph: does not conform: "
+        "3 violation(s) from 2 shape(s)."
+    )
+    assert lines[2] == "nks:AgentShape: 2 result(s)"
+    assert lines[3].startswith("  Violation: urn:a ")
+    assert "[sh:MinCountConstraintComponent] fix it" in lines[3]
+    assert lines[6] == "nks:TargetShape: 1 result(s)"
+    assert len(lines) == 8
+
+
+def test_validate_summary_of_a_conforming_report() -> None:
+    expected = "Validated the given triples: conforms (no results)."
+    assert ValidationReport(True, ()).summary() == expected
+
+
+# -- validate_build ----------------------------------------------------------------------------
+
+def test_validate_build_of_a_valid_build_conforms(tmp_path: Path) -> None:
+    report = run_build(write_build(tmp_path / "dist", split_build(base_triples())))
+    assert report.results == ()
+    assert report.graphs == (ARTICLE_GRAPH.value, MERGED_GRAPH.value)
+    assert report.summary() == (
+        "Validated 1 article graph(s) and the merged graph: conforms (no results)."
+    )
+
+
+def test_validate_build_without_merged_graph_validates_the_articles(tmp_path: Path) -> None:
+    quads = [q for q in split_build(base_triples()) if q.graph_name == ARTICLE_GRAPH]
+    report = run_build(write_build(tmp_path / "dist", quads))
+    assert report.graphs == (ARTICLE_GRAPH.value,)
+    # Without the merged graph, the article's entities have no description (no local view).
+    assert {r.source_shape.removeprefix(SHAPES_IRI) for r in report.results} >= {"AgentShape"}
+
+
+def test_validate_build_reports_an_entity_missing_from_the_merged_graph(tmp_path: Path) -> None:
+    quads = split_build(base_triples())
+    ghost = ox.NamedNode(ENTITY + "ghost")
+    report_node = ox.NamedNode(BASE + "id/report/r1")
+    quads.append(ox.Quad(report_node, NK.agent, ghost, ARTICLE_GRAPH))
+    report = run_build(write_build(tmp_path / "dist", quads))
+    assert [(r.focus, r.source_shape, r.value) for r in report.results] == [
+        (report_node.value, SHAPES_IRI + "AgentShape", ghost.value),
+    ]
+
+
+def test_validate_build_checks_cited_articles_exist_in_the_build(tmp_path: Path) -> None:
+    quads = split_build(base_triples())
+    event = ox.NamedNode(BASE + "id/event/e1")
+    elsewhere = ox.NamedNode(BASE + "id/article/not-in-this-build")
+    quads.append(ox.Quad(event, PROV_DERIVED_FROM, elsewhere, MERGED_GRAPH))
+    report = run_build(write_build(tmp_path / "dist", quads))
+    assert [(r.focus, r.source_shape, r.value) for r in report.results] == [
+        (event.value, SHAPES_IRI + "SourceArticleShape", elsewhere.value),
+    ]
+
+
+def test_validate_build_reports_merged_graph_violations(tmp_path: Path) -> None:
+    quads = split_build(base_triples())
+    plant = ox.NamedNode(ENTITY + "zaporizhzhia-npp")
+    wrong = ox.NamedNode("https://www.wikidata.org/wiki/Q909477")
+    quads = [q for q in quads if not (q.subject == plant and q.predicate == OWL_SAME_AS)]
+    quads.append(ox.Quad(plant, OWL_SAME_AS, wrong, MERGED_GRAPH))
+    report = run_build(write_build(tmp_path / "dist", quads))
+    assert [(r.focus, r.source_shape, r.value) for r in report.results] == [
+        (plant.value, SHAPES_IRI + "EntitySameAsShape", wrong.value),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        pytest.param(lambda d: None, "is not a folder", id="no-folder"),
+        pytest.param(lambda d: d.mkdir(), "kg.nq does not exist", id="no-dump"),
+        pytest.param(lambda d: (d.mkdir(), (d / "kg.nq").write_text("<a> <b> .\n")),
+                     "cannot be parsed as N-Quads", id="broken-dump"),
+        pytest.param(lambda d: (d.mkdir(), (d / "kg.nq").write_text(
+            "<urn:a> <urn:b> <urn:c> <http://example.org/graph/merged> .\n")),
+                     "holds no article graph", id="no-article-graph"),
+    ],
+)
+def test_validate_build_fails_clearly_on_a_bad_folder(
+    tmp_path: Path, setup: object, message: str
+) -> None:
+    directory = tmp_path / "dist"
+    assert callable(setup)
+    setup(directory)
+    with pytest.raises(ValidationError, match=message) as error:
+        run_build(directory)
+    assert str(directory) in str(error.value)
+    assert error.value.exit_code == 2
