@@ -1,20 +1,19 @@
 """Score entity extraction (and, optionally, linking) on the hand-labelled development set.
 
-    .venv/bin/python bench/eval_entities.py [--devset FILE] [--gazetteer DIR]
-                                            [--linker MODULE:FUNCTION] [--errors]
+    .venv/bin/python bench/eval_entities.py [--devset FILE] [--gazetteer DIR] [--link] [--errors]
 
 The dev set (``tests/data/devset/entities.jsonl``) holds short news paragraphs written for it,
 each with its entity mentions: ``{id, text, entities: [{begin, end, text, cls, qid|null}]}``.
 A predicted mention counts when its character span and class equal a gold one ("strict"); the
 "span" and "core" rows relax the class to none or to Person/Organisation/Place. Link accuracy is
 measured over gold mentions that have a QID and were found: right, wrong (worse than none) or
-abstained. The linker is any function ``Extraction -> Extraction`` that fills ``Entity.link``.
+abstained. ``--link`` links with the offline linker over the same gazetteer; :func:`predict` takes
+any function ``Extraction -> Extraction`` that fills ``Entity.link``.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
 import time
@@ -183,8 +182,8 @@ def _links(
             continue
         outcome = "abstained" if p.qid is None else "right" if p.qid == g.qid else "wrong"
         scores.links[outcome] += 1
-        if outcome == "wrong":
-            scores.errors.append(f"link     {g.doc}: {g.text!r} {p.qid} (gold {g.qid})")
+        if outcome != "right":
+            scores.errors.append(f"{outcome:8} {g.doc}: {g.text!r} {p.qid} (gold {g.qid})")
 
 
 def report(scores: Scores, *, show_errors: bool) -> str:
@@ -213,18 +212,20 @@ def report(scores: Scores, *, show_errors: bool) -> str:
     return "\n".join(lines)
 
 
-def load_linker(spec: str) -> Linker:
-    """``module:function`` -> the function."""
-    module_name, _, function_name = spec.partition(":")
-    function: Linker = getattr(importlib.import_module(module_name), function_name)
-    return function
+def offline_linker(gazetteer: Gazetteer) -> Linker:
+    """The project's offline linker over ``gazetteer``, as an ``Extraction -> Extraction``."""
+    from kg.link import link_entities
+    from kg.link.offline import OfflineLinker
+
+    linker = OfflineLinker(gazetteer)
+    return lambda extraction: link_entities(extraction, linker)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--devset", type=Path, default=DEVSET)
     parser.add_argument("--gazetteer", type=Path, default=None, help="gazetteer folder")
-    parser.add_argument("--linker", default=None, help="MODULE:FUNCTION, Extraction -> Extraction")
+    parser.add_argument("--link", action="store_true", help="also link, with the offline linker")
     parser.add_argument("--errors", action="store_true", help="list every error")
     args = parser.parse_args(argv)
     documents = read_devset(args.devset)
@@ -233,7 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     gazetteer = load_gazetteer(args.gazetteer)
     build_entity_ruler(nlp, gazetteer)
     print(f"gazetteer + ruler ready in {time.perf_counter() - started:.2f}s")
-    linker = load_linker(args.linker) if args.linker else None
+    linker = offline_linker(gazetteer) if args.link else None
     predicted = predict(documents, nlp, gazetteer, linker)
     scores = score(gold_mentions(documents), predicted, linked=linker is not None)
     print(f"{len(documents)} documents")

@@ -45,9 +45,7 @@ NER_CLASSES = {
 
 
 #: NER labels of things that are no names at all: a gazetteer word inside one ("May") is none.
-NOT_NAMES = frozenset(
-    {"DATE", "TIME", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "PERCENT"}
-)
+NOT_NAMES = frozenset({"DATE", "TIME", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "PERCENT"})
 
 
 @dataclass(frozen=True, slots=True)
