@@ -2,7 +2,7 @@
 
 Non-conformance is data: a :class:`ValidationReport` that reads as text (:meth:`summary`) and
 publishes as RDF (:meth:`to_quads`). Failing to validate at all (a missing or unparseable file) is
-a :class:`kg.errors.ValidationError`, exit code 2: the split of SHACL (section 3.6) and pySHACL.
+a :class:`kg.errors.ValidationError`, exit code 2, as in SHACL (section 3.6) and pySHACL.
 
 A :class:`Validator` parses the shapes and the ontology once and then validates many small graphs:
 one article graph with the article's local view of its entities, or the merged graph with stub
@@ -22,7 +22,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 from pyshacl import validate as pyshacl_validate
-from pyshacl.errors import ReportableRuntimeError, ShapeLoadError
 from rdflib.collection import Collection
 from rdflib.term import BNode, Node, URIRef
 
@@ -100,7 +99,7 @@ class ValidationReport:
             (report_iri, RDF.type, SH.ValidationReport),
             (report_iri, SH.conforms, ox.Literal(self.conforms)),
         ]
-        for number, result in enumerate(self.results, start=1):
+        for number, result in enumerate(self._ordered(), start=1):
             node = ox.NamedNode(f"{report_iri.value}#r{number}")
             triples.append((report_iri, SH.result, node))
             triples.extend(_result_triples(node, result, report_iri.value))
@@ -109,12 +108,15 @@ class ValidationReport:
     def summary(self) -> str:
         """A headline, then one line per result, grouped by the shape that produced it."""
         lines = [self._headline()]
-        for shape, group in groupby(self.results, key=lambda result: result.source_shape):
+        for shape, group in groupby(self._ordered(), key=lambda result: result.source_shape):
             results = list(group)
             lines.append("")
             lines.append(f"{_short(shape)}: {len(results)} result(s)")
             lines.extend(f"  {_result_line(result)}" for result in results)
         return "\n".join(lines)
+
+    def _ordered(self) -> list[ValidationResult]:
+        return sorted(self.results, key=ValidationResult.sort_key)
 
     def _headline(self) -> str:
         scope = _scope(self.graphs)
@@ -155,12 +157,10 @@ class Validator:
             _conforms, report, _text = pyshacl_validate(
                 data, shacl_graph=self._shapes, inference="none", inplace=True, allow_warnings=True
             )
-        except (ReportableRuntimeError, ShapeLoadError) as exc:
-            raise ValidationError(
-                "pySHACL could not apply the shapes",
-                why=str(exc),
-                fix="check the shapes file against the SHACL spec",
-            ) from exc
+        except Exception as exc:  # pySHACL errors, pyparsing errors (bad SPARQL), rdflib TypeErrors
+            raise _cannot_apply_shapes(exc) from exc
+        if not isinstance(report, rdflib.Graph):  # pySHACL returns a ValidationFailure instead
+            raise _cannot_apply_shapes(report)
         return ValidationReport.of(_results(report))
 
 
@@ -194,6 +194,13 @@ def validate_build(directory: Path, *, shapes_path: Path, ontology_path: Path) -
     validated = [*articles, merged_name] if merged_name else articles
     return ValidationReport.of(results, graphs=validated)
 
+
+def _cannot_apply_shapes(cause: object) -> ValidationError:
+    return ValidationError(
+        "pySHACL could not apply the shapes",
+        why=f"{type(cause).__name__}: {cause}",
+        fix="check the shapes file against the SHACL spec (and its SPARQL queries)",
+    )
 
 
 def _read_turtle(path: Path, what: str) -> rdflib.Graph:

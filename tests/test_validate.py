@@ -125,6 +125,31 @@ def test_validate_rejects_missing_or_broken_input_files(
     assert error.value.exit_code == 2
 
 
+@pytest.mark.parametrize(
+    "constraint",
+    [
+        pytest.param('sh:property [ sh:path <urn:p> ; sh:minCount "x" ]', id="bad-parameter"),
+        pytest.param('sh:sparql [ sh:select "SELECT $this WHERE { oops" ]', id="bad-sparql"),
+        pytest.param('sh:sparql [ sh:select "SELECT $this WHERE { BIND(SUBSTR(\\"abc\\", 1.5) '
+                     'AS ?x) }" ]', id="sparql-crash"),
+    ],
+)
+def test_validate_turns_shapes_that_cannot_run_into_a_validation_error(
+    tmp_path: Path, constraint: str
+) -> None:
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        f"<urn:shape> a sh:NodeShape ; sh:targetNode <urn:a> ; {constraint} .\n",
+        encoding="utf-8",
+    )
+    validator = Validator(shapes, ONTOLOGY_PATH)
+    with pytest.raises(ValidationError, match="pySHACL could not apply the shapes") as error:
+        validator.validate([ox.Triple(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"),
+                                      ox.NamedNode("urn:b"))])
+    assert error.value.exit_code == 2
+
+
 def test_validate_writes_complex_paths_in_sparql_syntax(tmp_path: Path) -> None:
     shapes = tmp_path / "shapes.ttl"
     shapes.write_text(
