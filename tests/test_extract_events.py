@@ -345,6 +345,29 @@ def test_extract_events_pronoun_agent(nlp: Any) -> None:
     assert one(seen, "withdrew").agents == ("Russian forces",)
 
 
+def test_extract_events_demonym_names_the_only_armed_force(nlp: Any) -> None:
+    text = "Russian troops reached Enerhodar. Russian shelling hit Enerhodar on Friday."
+    seen, _, _ = extract(nlp, text, ("Russian troops", "ArmedForces"), ("Enerhodar", "Place"))
+    assert one(seen, "shelling").agents == ("Russian troops",)
+
+
+def test_extract_events_demonym_with_two_candidate_forces_is_left_out(nlp: Any) -> None:
+    text = "Russian troops and Russian marines reached Enerhodar. Russian shelling hit Enerhodar."
+    seen, _, _ = extract(
+        nlp, text, ("Russian troops", "ArmedForces"), ("Russian marines", "ArmedForces"),
+        ("Enerhodar", "Place"),
+    )  # fmt: skip
+    assert [s.agents for s in seen if s.trigger == "shelling"] in ([], [()])
+
+
+def test_extract_events_class_noun_named_by_compound(nlp: Any) -> None:
+    text = "Israeli forces withdrew from the Al-Shifa hospital compound."
+    seen, _, _ = extract(
+        nlp, text, ("Israeli forces", "ArmedForces"), ("Al-Shifa hospital", "Hospital")
+    )
+    assert one(seen, "withdrew").targets == ("Al-Shifa hospital",)
+
+
 # --- factuality ----------------------------------------------------------------------------------
 
 
@@ -440,6 +463,31 @@ def test_extract_events_quote_over_several_sentences(nlp: Any) -> None:
     assert one(seen, "attacked").factuality == "reported"
 
 
+def test_extract_events_quote_over_several_sentences_is_one_statement(nlp: Any) -> None:
+    text = "“Rebels seized Gao airport. They looted Gao airport too,” Moussa Traore told reporters."
+    seen, statements, _ = extract(
+        nlp,
+        text,
+        ("Rebels", "ArmedForces"),
+        ("Gao airport", "Facility"),
+        ("Moussa Traore", "Person"),
+    )
+    (statement,) = statements
+    assert statement.quote.anchor == "Rebels seized Gao airport. They looted Gao airport too"
+    assert statement.mention.anchor == text.rstrip(".")
+    assert {s.speaker for s in seen} == {"Moussa Traore"}
+
+
+def test_extract_events_claims_in_present_tense(nlp: Any) -> None:
+    text = "Hamas claims that Israeli forces shelled Al-Ahli hospital."
+    seen, statements, _ = extract(
+        nlp, text, ("Hamas", "Organisation"), ("Israeli forces", "ArmedForces"),
+        ("Al-Ahli hospital", "Hospital"),
+    )  # fmt: skip
+    assert [s.verb for s in statements] == ["claim"]
+    assert one(seen, "shelled").speaker == "Hamas"
+
+
 def test_extract_events_unnamed_speaker_still_reported(nlp: Any) -> None:
     text = "A US official said the Rapid Support Forces had seized Khartoum airport."
     seen, statements, _ = extract(nlp, text, RSF, AIRPORT)
@@ -515,6 +563,11 @@ def test_extract_events_time_keeps_original_expression(nlp: Any) -> None:
     assert events[0].time is not None
     assert events[0].time.mention.anchor == "last Tuesday"
     assert events[0].time.granularity == "day"
+
+
+@pytest.mark.parametrize("text", ["", "Markets rose on Monday.", "   \n\n  "])
+def test_extract_events_nothing_to_find(nlp: Any, text: str) -> None:
+    assert find_events(nlp(text), (), ANCHOR) == ((), ())
 
 
 # --- confidence ----------------------------------------------------------------------------------

@@ -188,6 +188,28 @@ def test_timex_this_week_contains_anchor(anchor: date, future: bool) -> None:
     assert (last == anchor) is not future or anchor.weekday() == 6
 
 
+EXPRESSIONS = (
+    "on Friday", "next Friday", "last Friday", "December 31", "February 29", "in January",
+    "this week", "next week", "last month", "next month", "next year", "last year",
+    "the past two months", "12 years ago", "three weeks ago", "a day later", "a year earlier",
+    "early December", "late February", "tomorrow night", "earlier this year", "later this month",
+)  # fmt: skip
+
+
+@given(
+    anchor=st.one_of(st.none(), st.dates()), text=st.sampled_from(EXPRESSIONS), future=st.booleans()
+)
+def test_timex_bounds_are_ordered_and_never_crash(
+    anchor: date | None, text: str, future: bool
+) -> None:
+    result = normalise_time(text, anchor, tense_future=future)
+    if result is not None:
+        _, first, last = result
+        assert first is not None and last is not None and first <= last
+    if anchor is None:
+        assert result is None
+
+
 @given(year=st.integers(1950, 2090), month=st.integers(1, 12))
 def test_timex_month_bounds_cover_the_month(year: int, month: int) -> None:
     first, last = month_bounds(year, month)

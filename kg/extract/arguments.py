@@ -15,6 +15,10 @@ A phrase resolves, in this order, to
    class mentioned earlier in the same or the previous sentence. If there are two or more such
    entities, or none, the phrase stays unresolved and the argument is left out.
 
+A demonym that modifies an event noun or participle ("Russian shelling", "Russian-occupied")
+names the article's armed forces of that nationality only when exactly one armed-forces group
+starts with that word ("Russian troops"): see :func:`forces_named_by`.
+
 Nothing is ever invented: a phrase that matches no entity gives nothing.
 """
 
@@ -38,6 +42,7 @@ DEFINITE_DETERMINERS = frozenset({"the", "this", "that", "these", "those"})
 RELATIVE_TAGS = frozenset({"WDT", "WP"})
 NAMING_DEPS = frozenset({"compound", "nmod", "appos"})
 MAX_CONJUNCTS = 8
+ARMED_FORCES = "ArmedForces"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +83,7 @@ class EntityIndex:
     sentence_starts: tuple[int, ...]
     token_sentence: tuple[int, ...]
     antecedents: Antecedents
+    forces_by_modifier: Mapping[str, frozenset[int]]
 
     def entity_at(self, token: Token) -> int | None:
         found = self.token_entity[token.i]
@@ -114,6 +120,7 @@ def build_entity_index(doc: Doc, entities: Sequence[Entity]) -> EntityIndex:
         for position in range(sentence.start, sentence.end):
             token_sentence[position] = number
     return EntityIndex(
+        forces_by_modifier=forces_by_modifier(entities),
         entities=entities,
         token_entity=tuple(token_entity),
         mention_begins=tuple(begin for begin, _ in by_offset),
@@ -122,6 +129,29 @@ def build_entity_index(doc: Doc, entities: Sequence[Entity]) -> EntityIndex:
         token_sentence=tuple(token_sentence),
         antecedents=antecedent_classes(),
     )
+
+
+def forces_by_modifier(entities: Sequence[Entity]) -> Mapping[str, frozenset[int]]:
+    """Armed forces by the first word of their group mentions ("russian" -> "Russian troops")."""
+    found: dict[str, set[int]] = {}
+    for number, entity in enumerate(entities):
+        if entity.cls != ARMED_FORCES:
+            continue
+        for mention in entity.mentions:
+            words = mention.anchor.split()
+            if len(words) >= 2 and words[0][:1].isupper():
+                found.setdefault(words[0].lower(), set()).add(number)
+    return MappingProxyType({word: frozenset(numbers) for word, numbers in found.items()})
+
+
+def forces_named_by(modifier: Token, index: EntityIndex) -> int | None:
+    """The one armed force of the article that a demonym names ("Russian shelling").
+
+    Only when exactly one armed-forces group of the article starts with that word ("Russian
+    troops"); a bare demonym is otherwise too vague to be an agent.
+    """
+    candidates = index.forces_by_modifier.get(modifier.lower_, frozenset())
+    return next(iter(candidates)) if len(candidates) == 1 else None
 
 
 def conjuncts(head: Token) -> list[Token]:

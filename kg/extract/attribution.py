@@ -89,13 +89,21 @@ def quoted_tokens(doc: Doc, regions: Sequence[tuple[int, int]]) -> tuple[bool, .
     return tuple(flags)
 
 
-def _span_mention(doc: Doc, first: int, last: int) -> Mention | None:
-    """The mention of tokens ``first..last`` without the punctuation and "that" at the edges."""
-    while first <= last and (
-        doc[first].is_punct or doc[first].dep_ == "mark" or doc[first].is_space
-    ):
+def _span_mention(doc: Doc, first: int, last: int, *, whole: bool = False) -> Mention | None:
+    """The mention of tokens ``first..last``, trimmed at the edges.
+
+    A quotation loses the punctuation, quotation marks and "that" around it; a whole statement
+    (``whole``) keeps its quotation marks and loses only other punctuation and spaces.
+    """
+
+    def trimmed(token: Token, *, leading: bool) -> bool:
+        if token.is_space or (leading and not whole and token.dep_ == "mark"):
+            return True
+        return token.is_punct and not (whole and token.is_quote)
+
+    while first <= last and trimmed(doc[first], leading=True):
         first += 1
-    while last >= first and (doc[last].is_punct or doc[last].is_space):
+    while last >= first and trimmed(doc[last], leading=False):
         last -= 1
     if first > last:
         return None
@@ -188,10 +196,10 @@ def _statement(
     quote = _span_mention(doc, *content)
     if quote is None or content[0] <= verb.i <= content[1]:
         return None
-    edges = [content[0], content[1], verb.i]
+    edges = [*content, *_subtree_range(verb)]
     if speaker is not None:
         edges.extend(_subtree_range(speaker))
-    whole = _span_mention(doc, min(edges), max(edges))
+    whole = _span_mention(doc, min(edges), max(edges), whole=True)
     if whole is None:
         return None
     return FoundStatement(

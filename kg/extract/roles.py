@@ -28,7 +28,7 @@ from types import MappingProxyType
 
 from spacy.tokens import Token
 
-from kg.extract.arguments import EntityIndex, Quality, Resolved, resolve_phrase
+from kg.extract.arguments import EntityIndex, Quality, Resolved, forces_named_by, resolve_phrase
 from kg.extract.eventdata import read_event_table
 from kg.extract.triggers import ROLES, Role, Trigger
 
@@ -178,7 +178,7 @@ def verb_arguments(trigger: Trigger, index: EntityIndex, tables: RoleTables) -> 
         if sense.object_role is not None:
             yield from (Argument(sense.object_role, r) for r in resolve_phrase(verb.head, index))
         for child in _children(verb, {"npadvmod", "compound"}):
-            yield from (Argument("agent", r) for r in resolve_phrase(child, index))
+            yield from _named_modifier(child, index)
     elif _is_passive(verb):
         yield from _passive_arguments(trigger, index, tables)
     else:
@@ -187,8 +187,16 @@ def verb_arguments(trigger: Trigger, index: EntityIndex, tables: RoleTables) -> 
     for part in _children(verb, {"dobj", "nsubjpass"}):
         if part.lemma_.lower() == sense.object:  # "took control of", "dug trenches around"
             yield from _prep_arguments(trigger, part, "VERB", index, tables)
-    if verb.tag_ == "VBG" and verb.dep_ in NOMINAL_DEPS:
+    if _is_gerund_noun(verb):
         yield from _modifier_arguments(verb, index)
+
+
+def _is_gerund_noun(verb: Token) -> bool:
+    """A gerund used as a noun: "Russian shelling", "the looting of the museum"."""
+    if verb.tag_ != "VBG":
+        return False
+    nominal_children = any(c.dep_ in {"amod", "det", "poss"} for c in verb.children)
+    return verb.dep_ in NOMINAL_DEPS or nominal_children
 
 
 def _passive_arguments(
@@ -258,11 +266,21 @@ def _modifier_arguments(noun: Token, index: EntityIndex) -> Iterator[Argument]:
                 elif record.cls != "Country":  # "Russia's withdrawal": a state, not a target
                     yield Argument("target", resolved)
         elif child.dep_ in MODIFIER_DEPS:
-            entity = index.entity_at(child)
-            if entity is not None:
-                core = index.entities[entity].core_class
-                role: Role = "agent" if core in ACTOR_CLASSES else "location"
-                yield Argument(role, Resolved(entity, "direct"))
+            yield from _named_modifier(child, index)
+
+
+def _named_modifier(child: Token, index: EntityIndex) -> Iterator[Argument]:
+    """A modifier that is an entity ("the Kherson evacuation"), or a demonym that names the
+    article's one armed force of that nationality ("Russian shelling", "Russian-occupied")."""
+    entity = index.entity_at(child)
+    if entity is not None:
+        core = index.entities[entity].core_class
+        role: Role = "agent" if core in ACTOR_CLASSES else "location"
+        yield Argument(role, Resolved(entity, "direct"))
+        return
+    forces = forces_named_by(child, index)
+    if forces is not None:
+        yield Argument("agent", Resolved(forces, "anaphora"))
 
 
 def noun_arguments(trigger: Trigger, index: EntityIndex, tables: RoleTables) -> Iterator[Argument]:

@@ -214,7 +214,10 @@ def normalise_time(
     if not words:
         return None
     for rule in (_iso, _absolute, _weekday, _relative_day, _calendar_unit, _rolling, _ago, _shift):
-        result = rule(words, anchor, tense_future)
+        try:
+            result = rule(words, anchor, tense_future)
+        except (ValueError, OverflowError):  # beyond the calendar datetime.date can hold
+            return None
         if result is not None:
             return result
     return None
