@@ -129,6 +129,12 @@ KHARTOUM = ("Khartoum", "Place")
         ),
         ("The Rapid Support Forces deployed troops to Khartoum airport.", "deployed", "Deployment"),
         ("The Rapid Support Forces fired rockets at Khartoum airport.", "fired rockets", "Attack"),
+        ("The Rapid Support Forces retook Khartoum airport.", "retook", "Seizure"),
+        (
+            "The Rapid Support Forces pulled back from Khartoum airport.",
+            "pulled back",
+            "Withdrawal",
+        ),
     ],
 )
 def test_extract_events_trigger_types(
@@ -288,6 +294,19 @@ def test_extract_events_coordinated_clauses(nlp: Any) -> None:
     assert withdrawal.agents == ("Ukrainian forces",) and withdrawal.targets == ("Korenevo",)
 
 
+def test_extract_events_phrase_attached_to_the_object(nlp: Any) -> None:
+    text = "The evacuation of civilians from Mariupol began on Sunday."
+    seen, _, _ = extract(nlp, text, ("Mariupol", "Place"))
+    assert one(seen, "evacuation").targets == ("Mariupol",)
+
+
+def test_extract_events_raising_verb_passes_its_subject(nlp: Any) -> None:
+    text = "Wagner fighters are expected to withdraw from Bakhmut."
+    seen, _, _ = extract(nlp, text, ("Wagner fighters", "ArmedForces"), ("Bakhmut", "Place"))
+    event = one(seen, "withdraw")
+    assert event.agents == ("Wagner fighters",) and event.factuality == "hypothetical"
+
+
 def test_extract_events_coordinated_targets(nlp: Any) -> None:
     text = "Russian forces shelled Kharkiv and Sumy overnight."
     seen, _, _ = extract(
@@ -386,6 +405,8 @@ def test_extract_events_class_noun_named_by_compound(nlp: Any) -> None:
         ("If Turkish troops attack Afrin, the region will burn.", "attack", "hypothetical"),
         ("Turkish troops began withdrawing from Afrin.", "withdrawing", "asserted"),
         ("Turkish troops did not launch an attack on Afrin.", "attack", "denied"),
+        ("Turkish troops reportedly shelled Afrin.", "shelled", "reported"),
+        ("Turkish troops are believed to have shelled Afrin.", "shelled", "reported"),
         ("Turkish troops, which seized Afrin in 2018, may withdraw.", "seized", "asserted"),
     ],
 )
@@ -504,6 +525,13 @@ def test_extract_events_denial(nlp: Any) -> None:
     event = one(seen, "bombed")
     assert event.factuality == "denied" and event.speaker == "Israeli army"
     assert statements[0].verb == "deny"
+
+
+def test_extract_events_pronoun_refers_to_reporter(nlp: Any) -> None:
+    text = "The Malian army said on Monday that it had destroyed Kidal airfield."
+    seen, _, _ = extract(nlp, text, ("Malian army", "ArmedForces"), ("Kidal airfield", "Facility"))
+    event = one(seen, "destroyed")
+    assert event.agents == ("Malian army",) and event.speaker == "Malian army"
 
 
 def test_extract_events_pronoun_speaker(nlp: Any) -> None:

@@ -15,6 +15,9 @@ A phrase resolves, in this order, to
    class mentioned earlier in the same or the previous sentence. If there are two or more such
    entities, or none, the phrase stays unresolved and the argument is left out.
 
+A pronoun subject of a reported clause refers first to the reporter, when the reporter's class
+fits the pronoun ("the army said it had destroyed ...", "Grossi said he would ...").
+
 A demonym that modifies an event noun or participle ("Russian shelling", "Russian-occupied")
 names the article's armed forces of that nationality only when exactly one armed-forces group
 starts with that word ("Russian troops"): see :func:`forces_named_by`.
@@ -33,7 +36,7 @@ from typing import Literal
 
 from spacy.tokens import Doc, Token
 
-from kg.extract.eventdata import read_event_table
+from kg.extract.eventdata import DataFileError, read_event_table
 from kg.model import Entity
 
 Quality = Literal["direct", "inherited", "anaphora"]
@@ -43,6 +46,8 @@ RELATIVE_TAGS = frozenset({"WDT", "WP"})
 NAMING_DEPS = frozenset({"compound", "nmod", "appos"})
 MAX_CONJUNCTS = 8
 ARMED_FORCES = "ArmedForces"
+REPORTED_CLAUSE_DEPS = frozenset({"ccomp", "conj", "xcomp"})
+MAX_REPORT_DEPTH = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,17 +64,27 @@ class Antecedents:
 
     pronouns: Mapping[str, frozenset[str]]
     nouns: Mapping[str, frozenset[str]]
+    speaker_pronouns: Mapping[str, frozenset[str]]
+    speech_verbs: frozenset[str]
 
 
 @cache
 def antecedent_classes() -> Antecedents:
     """The anaphora word list, read once per process."""
-    pronouns: dict[str, frozenset[str]] = {}
-    nouns: dict[str, frozenset[str]] = {}
+    tables: dict[str, dict[str, frozenset[str]]] = {"pronoun": {}, "noun": {}, "speaker": {}}
     for word, kind, classes in read_event_table("anaphora.tsv", 3):
-        target = pronouns if kind == "pronoun" else nouns
-        target[word] = frozenset(classes.split("|"))
-    return Antecedents(MappingProxyType(pronouns), MappingProxyType(nouns))
+        if kind not in tables:
+            raise DataFileError(
+                f"events/anaphora.tsv: unknown kind {kind!r}; valid: {list(tables)}"
+            )
+        tables[kind][word.lower()] = frozenset(classes.split("|"))
+    speech = frozenset(lemma for lemma, _ in read_event_table("speech.tsv", 2))
+    return Antecedents(
+        MappingProxyType(tables["pronoun"]),
+        MappingProxyType(tables["noun"]),
+        MappingProxyType(tables["speaker"]),
+        speech,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +202,9 @@ def resolve_head(token: Token, index: EntityIndex) -> Resolved | None:
     named = _named_by_modifier(token, index)
     if named is not None:
         return Resolved(named, "direct")
-    referent = _antecedent(token, index)
+    referent = _reporter(token, index) if token.pos_ == "PRON" else None
+    if referent is None:
+        referent = _antecedent(token, index)
     return Resolved(referent, "anaphora") if referent is not None else None
 
 
@@ -206,6 +223,25 @@ def _named_by_modifier(token: Token, index: EntityIndex) -> int | None:
             entity = index.entity_at(candidate)
             if entity is not None and index.fits(entity, classes):
                 return entity
+    return None
+
+
+def _reporter(token: Token, index: EntityIndex) -> int | None:
+    """The reporter a pronoun subject of a reported clause refers to ("the army said it ...")."""
+    classes = index.antecedents.speaker_pronouns.get(token.lower_)
+    if classes is None or token.dep_ not in {"nsubj", "nsubjpass"}:
+        return None
+    clause = token.head
+    for _ in range(MAX_REPORT_DEPTH):
+        if clause.dep_ not in REPORTED_CLAUSE_DEPS or clause.head.i == clause.i:
+            return None
+        clause = clause.head
+        if clause.pos_ == "VERB" and clause.lemma_.lower() in index.antecedents.speech_verbs:
+            for subject in clause.children:
+                entity = index.entity_at(subject) if subject.dep_ == "nsubj" else None
+                if entity is not None and index.fits(entity, classes):
+                    return entity
+            return None
     return None
 
 

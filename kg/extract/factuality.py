@@ -9,6 +9,7 @@ trigger up the dependency tree, at most :data:`MAX_STEPS` heads, collecting cues
   gives its listed value; a negation higher up, past a governor, gives ``hypothetical`` (the event
   is not asserted, but nor is it plainly denied);
 * a conditional marker on a clause on the way ("if", "unless") gives ``hypothetical``;
+* a hedging adverb ("reportedly", "possibly") gives its listed value;
 * a modifier of a nominal trigger ("the alleged looting", "a possible attack");
 * a reporting verb (``kg/data/events/speech.tsv``) gives ``reported`` (``deny``: ``denied``).
 
@@ -37,7 +38,16 @@ FACTUALITIES: tuple[Factuality, ...] = ("asserted", "reported", "hypothetical", 
 PRESUPPOSING_DEPS = frozenset({"relcl", "acl", "amod", "nsubj", "nsubjpass", "appos", "compound"})
 NEGATION_DEPS = frozenset({"neg", "det", "advmod", "preconj"})
 CUE_KINDS = frozenset(
-    {"negation", "modal", "governor", "governor_noun", "modifier", "marker", "transparent"}
+    {
+        "negation",
+        "modal",
+        "governor",
+        "governor_noun",
+        "modifier",
+        "adverb",
+        "marker",
+        "transparent",
+    }
 )
 
 
@@ -105,6 +115,8 @@ def local_cues(node: Token, cues: FactualityCues, *, carries_event: bool) -> lis
             found.append("hypothetical")
         elif child.dep_ == "mark" and cues.has("marker", child.lower_):
             found.append("hypothetical")
+        elif child.dep_ == "advmod" and cues.has("adverb", child.lower_):
+            found.append(cues.value("adverb", child.lower_) or "hypothetical")
         elif child.dep_ == "amod" and node.pos_ == "NOUN":
             value = cues.value("modifier", child.lower_)
             if value is not None:

@@ -120,8 +120,9 @@ def controllers(verb: Token, control: frozenset[str], depth: int = 0) -> list[To
             for pobj in _children(prep, {"pobj"})
         ]
         return _children(head, {"dobj"}) or called_on
-    if edge == "xcomp":
-        return _children(head, {"nsubj"}) or controllers(head, control, depth + 1)
+    if edge == "xcomp":  # "plan to attack"; raising: "are expected to withdraw"
+        own = _children(head, {"nsubj", "nsubjpass"})
+        return own or controllers(head, control, depth + 1)
     if edge == "advcl":
         return _children(head, {"nsubj"}) or controllers(head, control, depth + 1)
     if edge == "pcomp" and head.dep_ == "prep" and head.head.pos_ in VERBAL:
@@ -163,6 +164,17 @@ def _prep_arguments(
             yield from (Argument(role, r) for r in resolve_phrase(obj, index))
 
 
+def _sense_prep_arguments(
+    trigger: Trigger, phrase: Token, index: EntityIndex
+) -> Iterator[Argument]:
+    """Phrases the parser hung on the trigger's object that the sense itself names:
+    "evacuated civilians from Mariupol", "the withdrawal of troops from Kherson"."""
+    for prep, obj in prep_phrases(phrase):
+        role = trigger.sense.preps.get(prep)
+        if role is not None and prep != "of":
+            yield from (Argument(role, r) for r in resolve_phrase(obj, index))
+
+
 def _is_passive(verb: Token) -> bool:
     return bool(_children(verb, {"auxpass", "nsubjpass"}))
 
@@ -184,9 +196,12 @@ def verb_arguments(trigger: Trigger, index: EntityIndex, tables: RoleTables) -> 
     else:
         yield from _active_arguments(trigger, index, tables)
     yield from _prep_arguments(trigger, verb, "VERB", index, tables)
-    for part in _children(verb, {"dobj", "nsubjpass"}):
-        if part.lemma_.lower() == sense.object:  # "took control of", "dug trenches around"
+    for part in _children(verb, {"dobj", "nsubjpass", "prt", "advmod"}):
+        if part.lemma_.lower() in {sense.object, sense.particle}:
+            # "took control of", "pulled back from": the phrase hangs from the trigger's part
             yield from _prep_arguments(trigger, part, "VERB", index, tables)
+        elif part.dep_ == "dobj":
+            yield from _sense_prep_arguments(trigger, part, index)
     if _is_gerund_noun(verb):
         yield from _modifier_arguments(verb, index)
 
@@ -288,6 +303,9 @@ def noun_arguments(trigger: Trigger, index: EntityIndex, tables: RoleTables) -> 
     noun = trigger.token
     yield from _modifier_arguments(noun, index)
     yield from _prep_arguments(trigger, noun, "NOUN", index, tables)
+    for prep, obj in prep_phrases(noun):
+        if prep == "of":
+            yield from _sense_prep_arguments(trigger, obj, index)
     verb = noun.head
     if noun.dep_ == "dobj" and verb.lemma_.lower() in tables.light_verbs:
         subjects = _children(verb, {"nsubj"}) or controllers(verb, tables.object_control)

@@ -2,7 +2,8 @@
 
 The lexicon is data (``kg/data/triggers.tsv``): each row is one sense of a lemma with the particle
 or object it needs ("take over", "dig trenches"), the event type, how reliable the sense is, and
-how its syntactic arguments map to roles. ``kg/data/events/refinements.tsv`` sharpens a type
+how its syntactic arguments map to roles; ``kg/data/events/lemmas.tsv`` corrects lemmas the
+tagger gets wrong ("retook"). ``kg/data/events/refinements.tsv`` sharpens a type
 from a telling modifier ("air strike", "drones struck" -> Airstrike). Matching is one pass over
 the tokens with dictionary look-ups.
 """
@@ -55,6 +56,11 @@ class TriggerLexicon:
 
     senses: Mapping[tuple[str, str], tuple[TriggerSense, ...]]
     refinements: Mapping[tuple[str, str], str]
+    lemmas: Mapping[str, str]
+
+    def lemma_of(self, token: Token) -> str:
+        """The token's lemma, corrected for forms the lemmatizer misses ("retook")."""
+        return self.lemmas.get(token.lower_, token.lemma_.lower())
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +145,10 @@ def trigger_lexicon() -> TriggerLexicon:
         (event_type, modifier): refined
         for event_type, modifier, refined in read_event_table("refinements.tsv", 3)
     }
-    return TriggerLexicon(MappingProxyType(ordered), MappingProxyType(refinements))
+    lemmas = dict(read_event_table("lemmas.tsv", 2))
+    return TriggerLexicon(
+        MappingProxyType(ordered), MappingProxyType(refinements), MappingProxyType(lemmas)
+    )
 
 
 def _particle_child(token: Token, particle: str) -> Token | None:
@@ -169,7 +178,7 @@ def match_trigger(token: Token, lexicon: TriggerLexicon) -> Trigger | None:
     pos = _part_of_speech(token)
     if pos is None:
         return None
-    for sense in lexicon.senses.get((token.lemma_.lower(), pos), ()):
+    for sense in lexicon.senses.get((lexicon.lemma_of(token), pos), ()):
         extra: list[Token] = []
         if sense.particle is not None:
             particle = _particle_child(token, sense.particle)
