@@ -145,7 +145,7 @@ def trigger_lexicon() -> TriggerLexicon:
         (event_type, modifier): refined
         for event_type, modifier, refined in read_event_table("refinements.tsv", 3)
     }
-    lemmas = dict(read_event_table("lemmas.tsv", 2))
+    lemmas = {form: lemma for form, lemma in read_event_table("lemmas.tsv", 2)}
     return TriggerLexicon(
         MappingProxyType(ordered), MappingProxyType(refinements), MappingProxyType(lemmas)
     )
