@@ -7,7 +7,7 @@ OUT ?= dist
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install system-deps run build serve test lint bench clean
+.PHONY: install system-deps run build serve test lint bench vendor clean
 
 install: $(STAMP)
 
@@ -37,6 +37,10 @@ lint: install
 
 test: install system-deps lint
 	$(VENV)/bin/pytest
+
+# Re-vendor the query editor (YASGUI) from the npm registry into server/static/vendor (committed).
+vendor: install
+	$(PY) -m server.vendor
 
 bench: install
 	$(PY) -m bench

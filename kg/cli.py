@@ -61,3 +61,33 @@ def build(paths: tuple[Path, ...], **flags: Any) -> None:
     else:
         click.echo(f"nothing released; {settings.out} is unchanged", err=True)
     sys.exit(report.exit_code)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--host", help="Address to listen on [default: 127.0.0.1].")
+@click.option("--port", type=int, help="Port to listen on [default: 8000].")
+@click.option("--debug", is_flag=True, help="Flask's development server with the debugger.")
+def serve(directory: Path, host: str | None, port: int | None, debug: bool) -> None:
+    """Serve a build: SPARQL endpoint, Linked Data pages, dumps (gunicorn)."""
+    from server import serve as run_server
+
+    run_server(directory, _settings(host=host, port=port), debug=debug)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.argument("query")
+@click.option(
+    "--format",
+    "fmt",
+    help="json, csv, tsv, xml (results) or turtle, nt (graphs), or a media type.",
+)
+def query(directory: Path, query: str, fmt: str | None) -> None:
+    """Run a SPARQL query against a build and print the result."""
+    from kg.sparql import run_query
+
+    result = run_query(directory, query, fmt, settings=_settings())
+    sys.stdout.buffer.write(result.body)
+    if result.truncated:
+        click.echo(f"warning: result truncated at {result.limit} rows", err=True)
