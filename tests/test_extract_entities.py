@@ -34,7 +34,13 @@ def gazetteer() -> Gazetteer:
     data = json.loads(UNIT_GAZETTEER.read_text("utf-8"))
     entries = [
         GazetteerEntry(
-            e["qid"], e["label"], tuple(e["aliases"]), e["cls"], e["country"], e["source"]
+            e["qid"],
+            e["label"],
+            tuple(e["aliases"]),
+            e["cls"],
+            e["country"],
+            e["source"],
+            e["prominence"],
         )
         for e in data["entries"]
     ]
@@ -106,6 +112,40 @@ def test_extract_entities_drop_dates_numbers_and_lone_demonyms(extract: Any) -> 
 def test_extract_entities_gazetteer_fixes_a_place_the_ner_calls_a_person(extract: Any) -> None:
     entities, _ = extract("Officials said the column was moving towards Kyiv and Chernihiv.")
     assert entity(entities, "Kyiv").cls == "Place"
+
+
+def test_extract_entities_lone_person_word_the_gazetteer_knows_as_a_place(extract: Any) -> None:
+    entities, _ = extract("Fighting spread across the Tigray region on Friday.")
+    assert entity(entities, "Tigray").cls == "Place"
+
+
+def test_extract_entities_surname_that_is_also_a_place_stays_a_person(extract: Any) -> None:
+    entities, _ = extract("Envoy Nadia Kursk arrived on Friday, and Kursk met the press.")
+    person = entity(entities, "Nadia Kursk")
+    assert (person.name, person.cls) == ("Nadia Kursk", "Person")
+    assert [m.anchor for m in person.mentions] == ["Nadia Kursk", "Kursk"]
+
+
+def test_extract_entities_long_person_ending_in_an_organisation_word(extract: Any) -> None:
+    entities, _ = extract("The Tigray People's Liberation Front said its fighters had withdrawn.")
+    assert entity(entities, "Tigray People's Liberation Front").cls == "Organisation"
+
+
+def test_extract_entities_country_beats_a_village_of_the_same_name(extract: Any) -> None:
+    entities, _ = extract("Beijing said China would respond.")
+    assert entity(entities, "China").cls == "Country"
+
+
+def test_extract_entities_prominent_one_word_place_the_ner_misreads(extract: Any) -> None:
+    entities, _ = extract("Ukrainian troops crossed into Russia's Kursk region in August.")
+    assert entity(entities, "Kursk").cls == "Place"
+    entities, _ = extract("Malian soldiers took control of Kidal on Tuesday.")
+    assert entity(entities, "Kidal").cls == "Place"
+
+
+def test_extract_entities_gazetteer_word_inside_a_date_is_no_place(extract: Any) -> None:
+    entities, _ = extract("The talks resumed in May after a pause.")
+    assert anchors(entities) == set()
 
 
 def test_extract_entities_strip_articles_and_possessives(extract: Any) -> None:
@@ -207,6 +247,21 @@ def test_extract_entities_facility_phrases(
     entities, _ = extract(text)
     found = entity(entities, anchor)
     assert (found.cls, found.name) == (cls, name)
+
+
+def test_extract_entities_facility_with_descriptive_words(extract: Any) -> None:
+    entities, _ = extract("Israeli jets struck the Mezzeh military airport overnight.")
+    found = entity(entities, "Mezzeh military airport")
+    assert (found.cls, found.name) == ("Facility", "Mezzeh military airport")
+
+
+def test_extract_entities_bare_place_name_is_not_the_facility_named_after_it(
+    extract: Any,
+) -> None:
+    text = "Troops left Chernobyl. Radiation at the Chernobyl nuclear power plant stayed low."
+    entities, _ = extract(text)
+    assert entity(entities, "Chernobyl").cls == "Place"
+    assert entity(entities, "Chernobyl nuclear power plant").cls == "NuclearPowerPlant"
 
 
 def test_extract_entities_coordinated_facility_names(extract: Any) -> None:
@@ -392,6 +447,15 @@ def test_extract_entities_ministry_with_demonym_before_a_title(extract: Any) -> 
     title, organisation, _ = positions_by_person(entities, positions)["Lior Haiat"]
     assert (title, organisation) == ("spokesman", "Israeli Foreign Ministry")
     assert entity(entities, "Israeli Foreign Ministry").cls == "GovernmentBody"
+
+
+def test_extract_entities_military_title_names_the_armed_forces(extract: Any) -> None:
+    entities, positions = extract(
+        "Israeli military spokesman Daniel Hagari said most were stopped."
+    )
+    title, organisation, _ = positions_by_person(entities, positions)["Daniel Hagari"]
+    assert (title, organisation) == ("military spokesman", "Armed forces of Israel")
+    assert entity(entities, "Israeli").cls == "ArmedForces"
 
 
 def test_extract_entities_former_title_is_no_current_position(extract: Any) -> None:

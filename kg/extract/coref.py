@@ -3,7 +3,7 @@
 General rules only, applied in one pass over the article's candidates:
 
 - a short form names the one person in the article whose full name ends with it ("Grossi" ->
-  "Rafael Grossi"), whatever class the NER gave it;
+  "Rafael Grossi"), whatever class the NER gave it or one-word place the gazetteer matched;
 - spelling variants share :func:`kg.names.variant_key` (within one core class);
 - spans the gazetteer makes certain of share their QID ("IAEA", "International Atomic Energy
   Agency"); groups share their key;
@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from spacy.tokens import Doc
 
-from kg.extract.candidates import Candidate
+from kg.extract.candidates import WEAK, Candidate
 from kg.extract.known import group_key_of
 from kg.link.gazetteer import Gazetteer
 from kg.model import CORE_CLASS, Entity, Mention
@@ -56,11 +56,13 @@ def expand_short_names(candidates: Sequence[Candidate]) -> list[Candidate]:
     expanded: list[Candidate] = []
     for candidate in candidates:
         names = full_names.get(tuple(normalise(candidate.name).split()), set())
-        can_be_person = candidate.cls == "Person" or (
-            candidate.qid is None and candidate.key is None
+        can_be_person = (
+            candidate.cls == "Person"
+            or candidate.rank == WEAK
+            or (candidate.qid is None and candidate.key is None)
         )
         if len(names) == 1 and can_be_person and not candidate.generic:
-            candidate = replace(candidate, cls="Person", name=next(iter(names)))
+            candidate = replace(candidate, cls="Person", name=next(iter(names)), qid=None)
         expanded.append(candidate)
     return expanded
 

@@ -17,7 +17,12 @@ from spacy.tokens import Doc, Span
 
 from kg.extract.candidates import FIXED, GAZETTEER, NER, WEAK, Candidate, select, trim
 from kg.extract.coref import initials, resolve
-from kg.extract.facilities import IsCountryWord, appositive_facility, facility_candidates
+from kg.extract.facilities import (
+    IsCountryWord,
+    appositive_facility,
+    facility_candidates,
+    head_of,
+)
 from kg.extract.groups import group_candidates
 from kg.extract.known import (
     agreed,
@@ -194,10 +199,20 @@ def _ner_candidate(
         if _trust_gazetteer(context, start, end, core, only, entries, person_words):
             core = only
     cls, qid = agreed(entries, core) if core in known_cores else (None, None)
+    if label != "FAC" and cls is not None and _headless_facility(context, start, end, cls):
+        cls, qid = None, None
     if cls is None or (qid is None and cls == core):
         cls = _class_from_words(context, start, end, core, label)
     candidate = Candidate(start, end, cls, text, NER, qid=qid)
     return _with_demonym(context, candidate) if core == "Organisation" else candidate
+
+
+def _headless_facility(context: Context, start: int, end: int, cls: str) -> bool:
+    """A facility's name without its head ("Chernobyl"): facilities are named after places, so
+    the bare name is taken for the place, not for the plant the gazetteer lists it under."""
+    if CORE_CLASS[cls] != "Place" or cls in ("Place", "Country"):
+        return False
+    return head_of(context.doc, start - 1, end, context.lexicon) is None
 
 
 def _trust_gazetteer(
@@ -271,7 +286,9 @@ def gazetteer_candidates(context: Context, ner: Sequence[Candidate]) -> list[Can
         cls, qid = agreed(entries, core) if core in cores else (None, None)
         if cls is None or (end - start == 1 and start in not_names):
             continue
-        rank = WEAK if end - start == 1 and CORE_CLASS[cls] == "Place" else GAZETTEER
+        if _headless_facility(context, start, end, cls):
+            continue
+        rank = WEAK if end - start == 1 and cls == "Place" else GAZETTEER
         candidates.append(Candidate(start, end, cls, text, rank, qid=qid))
     return candidates
 
@@ -356,6 +373,8 @@ def _identified(context: Context, candidate: Candidate) -> Candidate:
         cls, qid = identify(context.gazetteer, [candidate.name], core)
     if qid is None or cls is None:
         return candidate
+    if core == candidate.cls and _headless_facility(context, candidate.start, candidate.end, cls):
+        return candidate  # a bare place name, not the facility named after it
     specific = cls if cls != core else candidate.cls
     return replace(candidate, cls=specific, qid=qid)
 
