@@ -9,13 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg.extract.timex import (
-    find_times,
-    is_reference_relative,
-    month_bounds,
-    nearest_weekday,
-    normalise_time,
-)
+from kg.extract.dates import month_bounds, nearest_weekday
+from kg.extract.timex import find_times, is_reference_relative, normalise_time
 
 ANCHOR = date(2023, 11, 16)  # a Thursday
 anchors = st.dates(min_value=date(1950, 1, 1), max_value=date(2090, 12, 31))
