@@ -91,3 +91,17 @@ def query(directory: Path, query: str, fmt: str | None) -> None:
     sys.stdout.buffer.write(result.body)
     if result.truncated:
         click.echo(f"warning: result truncated at {result.limit} rows", err=True)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path), default=Path("dist"))
+def validate(directory: Path) -> None:
+    """Validate a build against the SHACL shapes: exit 0 conforms, 1 violations, 2 error."""
+    from kg.validate import validate_build
+
+    settings = _settings()
+    report = validate_build(
+        directory, shapes_path=settings.shapes_path, ontology_path=settings.ontology_path
+    )
+    click.echo(report.summary())
+    sys.exit(0 if report.conforms else 1)
