@@ -16,6 +16,9 @@ from typing import Any
 
 from kg.errors import SettingsError
 
+#: The ontology and shapes ship inside the package (``kg/resources`` links to ``ontology/`` and
+#: ``shapes/``; a wheel copies the files), so an installed newskg finds them without a checkout.
+RESOURCES = Path(__file__).resolve().parent / "resources"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -101,8 +104,8 @@ class Settings:
     max_body_bytes: int = 1_000_000
     query_workers: int = 2
     cors: bool = True
-    ontology_path: Path = field(default=PROJECT_ROOT / "ontology" / "newskg.ttl")
-    shapes_path: Path = field(default=PROJECT_ROOT / "shapes" / "newskg.ttl")
+    ontology_path: Path = field(default=RESOURCES / "ontology.ttl")
+    shapes_path: Path = field(default=RESOURCES / "shapes.ttl")
 
     def __post_init__(self) -> None:
         if not self.base_iri.endswith("/"):
