@@ -3,7 +3,9 @@
 Layout under the configurable base: ``id/article/<id>`` (mentions are its RFC 5147 fragments
 ``#char=b,e``), ``id/entity/<slug>-<hash>``, ``id/event/<hash>`` (an event, merged across
 reports), ``id/report/<hash>`` (one article's report of it), ``id/statement/<hash>``,
-``id/membership/<hash>``, ``id/role/<slug>``, ``id/build/<hash>``; named graphs under ``graph/``.
+``id/membership/<hash>``, ``id/role/<slug>``, ``id/build/<hash>``, ``id/software/<slug>``,
+``id/validation/...`` (validation reports); named graphs under ``graph/``; the dataset's own
+description under ``dataset``.
 """
 
 from __future__ import annotations
@@ -80,6 +82,10 @@ class Iris:
     def build(self, fingerprint: str) -> NamedNode:
         return self._node(f"id/build/{short_hash(fingerprint)}")
 
+    def software(self, name: str, version: str) -> NamedNode:
+        """A piece of software or data a build used, at one version (``id/software/<slug>``)."""
+        return self._node(f"id/software/{slug(name)}-{slug(version, 80)}")
+
     def article_graph(self, article_id: str) -> NamedNode:
         return self._node("graph/article/" + quote(article_id, safe="-._~"))
 
@@ -102,3 +108,19 @@ class Iris:
     @property
     def dataset(self) -> NamedNode:
         return self._node("dataset")
+
+    def validation_report(self, article_id: str | None = None) -> NamedNode:
+        """The published data's validation report, or (not published) one quarantined article's."""
+        if article_id is None:
+            return self._node("id/validation/report")
+        return self._node("id/validation/article/" + quote(article_id, safe="-._~"))
+
+    def prefixes(self) -> dict[str, str]:
+        """Turtle prefixes for the minted IRIs whose local names are always plain
+        (``[a-z0-9-]``, so no Turtle escapes are needed); articles and mentions have none."""
+        return {
+            name: f"{self.base}id/{name}/"
+            for name in (
+                "entity", "event", "report", "statement", "membership", "role", "build", "software"
+            )
+        }

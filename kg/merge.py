@@ -1,0 +1,278 @@
+"""The merged layer: one description per entity and per event across all articles. Pure: no I/O.
+
+Article graphs say what each article says; the merged graph ``<base>graph/merged`` says what the
+corpus says, once:
+
+- every entity: its most specific class (``nk:<Class>``), exactly one ``rdfs:label`` (the
+  gazetteer label of a linked entity, else its most frequent name), ``skos:altLabel`` for the
+  other names, ``owl:sameAs`` its Wikidata item with ``nk:linkConfidence``, and ``nk:country``
+  for groups ("Russian troops");
+- every event: the reports of one military action merged by :func:`kg.merge_events.merge_reports`
+  (only asserted and reported ones), with its class, roles, time stamps, confidence, the articles
+  and trigger mentions it comes from, ``nk:hasReport``/``nk:reportOf`` links to the reports and
+  ``nk:mergeReason``.
+
+Every choice is deterministic (counts, then sort order), so the same articles give the same graph
+whatever order they were processed in. The work is linear in the number of mentions and reports.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import Triple as PyTriple
+
+from kg.iris import Iris
+from kg.map import Triple, confidence_literal, distinct_reports
+from kg.merge_events import MergedEvent, ReportKey, merge_reports
+from kg.model import CORE_CLASS, Extraction
+from kg.vocab import GAF, NK, OWL, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, WD, XSD
+
+#: Each entity class's direct superclass in the ontology (core classes have none).
+PARENT = {
+    **{cls: core for cls, core in CORE_CLASS.items() if cls != core},
+    "NuclearPowerPlant": "Facility",
+    "Laboratory": "Facility",
+    "Hospital": "Facility",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Description:
+    """One node of the merged graph and the triples that describe it."""
+
+    node: NamedNode
+    triples: tuple[Triple, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MergedLayer:
+    entities: tuple[Description, ...]
+    events: tuple[Description, ...]
+
+    def descriptions(self) -> Iterator[Description]:
+        yield from self.entities
+        yield from self.events
+
+    def quads(self, graph: NamedNode) -> Iterator[Quad]:
+        for description in self.descriptions():
+            for s, p, o in description.triples:
+                yield Quad(s, p, o, graph)
+
+    def without(self, nodes: set[NamedNode]) -> MergedLayer:
+        """The layer less ``nodes``, and less the events that refer to a removed entity."""
+        if not nodes:
+            return self
+        entities = tuple(d for d in self.entities if d.node not in nodes)
+        removed = {d.node for d in self.entities} - {d.node for d in entities}
+        events = tuple(
+            d for d in self.events
+            if d.node not in nodes and not any(o in removed for _, _, o in d.triples)
+        )
+        return MergedLayer(entities=entities, events=events)
+
+    def validation_chunks(self, size: int) -> Iterator[list[PyTriple]]:
+        """The layer in chunks of ``size`` nodes, each with what its shapes need to see.
+
+        That is the class and label of every entity an event refers to (``sh:class`` on
+        nk:agent ...; a typed entity needs its label) and ``<article> a schema:NewsArticle`` for
+        the articles events are derived from.
+        """
+        views = {
+            d.node: [t for t in d.triples if t[1] in (RDF.type, RDFS.label)] for d in self.entities
+        }
+        descriptions = list(self.descriptions())
+        for start in range(0, len(descriptions), size):
+            chunk = [t for d in descriptions[start : start + size] for t in d.triples]
+            context = [t for _, _, o in chunk if o in views for t in views[o]]  # type: ignore[index]
+            context += [(o, RDF.type, SCHEMA.NewsArticle) for _, p, o in chunk
+                        if p == PROV.wasDerivedFrom and isinstance(o, NamedNode)]
+            yield [PyTriple(s, p, o) for s, p, o in dict.fromkeys(chunk + context)]
+
+
+@dataclass
+class _EntityVotes:
+    names: Counter[str] = field(default_factory=Counter)
+    aliases: set[str] = field(default_factory=set)
+    classes: Counter[str] = field(default_factory=Counter)
+    labels: Counter[str] = field(default_factory=Counter)
+    qids: Counter[str] = field(default_factory=Counter)
+    confidence: float = 0.0
+    countries: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass(frozen=True, slots=True)
+class _Trigger:
+    article: NamedNode
+    mention: NamedNode
+
+
+def merge_layer(extractions: Iterable[Extraction], iris: Iris) -> MergedLayer:
+    """Describe every entity and event of the published articles once."""
+    votes: dict[NamedNode, _EntityVotes] = defaultdict(_EntityVotes)
+    reports: list[ReportKey] = []
+    triggers: dict[str, _Trigger] = {}
+    for extraction in extractions:
+        _collect_entities(extraction, iris, votes)
+        for key, trigger in _report_keys(extraction, iris):
+            reports.append(key)
+            triggers[key.iri] = trigger
+    entities = tuple(_describe_entity(node, votes[node]) for node in sorted(votes, key=str))
+    reports.sort(key=lambda r: (r.article_id, r.iri))
+    merged = merge_reports(reports)
+    events = sorted((_describe_event(e, iris, triggers) for e in merged), key=lambda d: str(d.node))
+    return MergedLayer(entities=entities, events=tuple(events))
+
+
+# -- entities ---------------------------------------------------------------------------------
+def entity_view(extraction: Extraction, iris: Iris, graph: NamedNode) -> list[Quad]:
+    """The entities of one article described from that article alone (its "local view").
+
+    Not published: it is the context an article graph is validated with (the entities' class
+    and label that ``sh:class`` and the entity shapes need), so that each article graph is
+    checked on its own, at a cost per article.
+    """
+    votes: dict[NamedNode, _EntityVotes] = defaultdict(_EntityVotes)
+    _collect_entities(extraction, iris, votes)
+    return [
+        Quad(s, p, o, graph)
+        for node in sorted(votes, key=str)
+        for s, p, o in _describe_entity(node, votes[node]).triples
+    ]
+
+
+def _collect_entities(
+    extraction: Extraction, iris: Iris, votes: dict[NamedNode, _EntityVotes]
+) -> None:
+    for entity in extraction.entities:
+        vote = votes[iris.entity(entity)]
+        vote.names[entity.name] += 1
+        vote.aliases.update(entity.aliases)
+        vote.classes[entity.cls] += 1
+        if entity.link is not None:
+            vote.labels[entity.link.label] += 1
+            vote.qids[entity.link.qid] += 1
+            vote.confidence = max(vote.confidence, entity.link.confidence)
+        if entity.country:
+            vote.countries[entity.country] += 1
+
+
+def _describe_entity(node: NamedNode, vote: _EntityVotes) -> Description:
+    label = _most_common(vote.labels) if vote.labels else _most_common(vote.names)
+    triples: list[Triple] = [
+        (node, RDF.type, NK[most_specific_class(vote.classes)]),
+        (node, RDFS.label, Literal(label, language="en")),
+    ]
+    others = (set(vote.names) | vote.aliases | set(vote.labels)) - {label}
+    triples += [(node, SKOS.altLabel, Literal(name, language="en")) for name in sorted(others)]
+    if vote.qids:
+        triples += [
+            (node, OWL.sameAs, WD[_most_common(vote.qids)]),
+            (node, NK.linkConfidence, confidence_literal(vote.confidence)),
+        ]
+    if vote.countries:
+        triples.append((node, NK.country, WD[_most_common(vote.countries)]))
+    return Description(node, tuple(triples))
+
+
+def most_specific_class(votes: Counter[str]) -> str:
+    """The deepest class the votes support, starting from the majority's core class.
+
+    A vote for a class supports it and all its superclasses. From the core class, descend to the
+    child with the most support (ties: sort order) while some child has support. So
+    {Organisation: 3, ArmedForces: 1} gives ArmedForces, and {Company: 1, GovernmentBody: 2}
+    gives GovernmentBody.
+    """
+    support: Counter[str] = Counter()
+    for cls, count in votes.items():
+        while True:
+            support[cls] += count
+            if cls not in PARENT:
+                break
+            cls = PARENT[cls]
+    cores = Counter({cls: n for cls, n in support.items() if cls not in PARENT})
+    current = _most_common(cores)
+    while True:
+        children = Counter(
+            {c: support[c] for c, p in PARENT.items() if p == current and support[c]}
+        )
+        if not children:
+            return current
+        current = _most_common(children)
+
+
+def _most_common(counter: Counter[str]) -> str:
+    """The most frequent value; ties go to the first in sort order."""
+    return min(counter.items(), key=lambda item: (-item[1], item[0]))[0]
+
+
+# -- events -----------------------------------------------------------------------------------
+def _report_keys(extraction: Extraction, iris: Iris) -> Iterator[tuple[ReportKey, _Trigger]]:
+    """A :class:`kg.merge_events.ReportKey` per report, and where its trigger is."""
+    article_id = extraction.article.id
+    article = iris.article(article_id)
+    entity_iris = [iris.entity(e).value for e in extraction.entities]
+    for event in distinct_reports(extraction.events):
+        begin, end = event.trigger.begin, event.trigger.end
+        time = event.time
+        key = ReportKey(
+            iri=iris.report(article_id, begin, end, event.type).value,
+            article_id=article_id,
+            type=event.type,
+            agents=frozenset(entity_iris[i] for i in event.agents),
+            targets=frozenset(entity_iris[i] for i in event.targets),
+            locations=frozenset(entity_iris[i] for i in event.locations),
+            earliest=time.earliest if time else None,
+            latest=time.latest if time else None,
+            factuality=event.factuality,
+            confidence=event.confidence,
+        )
+        yield key, _Trigger(article, iris.mention(article_id, begin, end))
+
+
+def _describe_event(
+    event: MergedEvent, iris: Iris, triggers: dict[str, _Trigger]
+) -> Description:
+    """A :class:`kg.merge_events.MergedEvent` as triples."""
+    report_iris = sorted(r.iri for r in event.reports)
+    node = iris.event(*report_iris)
+    triples: list[Triple] = [
+        (node, RDF.type, NK[event.type]),
+        (node, NK.confidence, confidence_literal(event.confidence)),
+        (node, NK.mergeReason, Literal(event.reason)),
+    ]
+    for predicate, values in (
+        (NK.agent, event.agents),
+        (NK.target, event.targets),
+        (NK.location, event.locations),
+    ):
+        triples += [(node, predicate, NamedNode(v)) for v in sorted(values)]
+    triples += _time_stamps(node, event.earliest, event.latest)
+    for report in report_iris:
+        trigger = triggers[report]
+        triples += [
+            (node, NK.hasReport, NamedNode(report)),
+            (NamedNode(report), NK.reportOf, node),
+            (node, GAF.denotedBy, trigger.mention),
+            (node, PROV.wasDerivedFrom, trigger.article),
+        ]
+    return Description(node, tuple(dict.fromkeys(triples)))
+
+
+def _time_stamps(node: NamedNode, earliest: date | None, latest: date | None) -> list[Triple]:
+    if earliest is not None and earliest == latest:
+        return [(node, SEM.hasTimeStamp, _date(earliest))]
+    triples: list[Triple] = []
+    if earliest is not None:
+        triples.append((node, SEM.hasEarliestBeginTimeStamp, _date(earliest)))
+    if latest is not None:
+        triples.append((node, SEM.hasLatestEndTimeStamp, _date(latest)))
+    return triples
+
+
+def _date(value: date) -> Literal:
+    return Literal(value.isoformat(), datatype=XSD.date)

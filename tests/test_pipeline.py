@@ -1,0 +1,261 @@
+"""kg.pipeline: quarantine, incremental builds, determinism and atomic release, end to end.
+
+Extraction is replaced by a fake that builds extractions by hand (test_map.sample_extraction) and
+records which articles it was asked to extract; validation, merging, dumps and the store are real.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from test_map import TEXT, sample_extraction
+
+import kg.pipeline
+from kg.model import Article, Extraction, Mention
+from kg.pipeline import QUARANTINE_DIR, build
+from kg.publish import CHECKSUMS, NQUADS_DUMP, TURTLE_DUMP, VOID_FILE
+from kg.release import STAGING_PREFIX
+from kg.settings import Settings
+from kg.stats import stats
+from kg.store import open_store
+from kg.validate import validate_build
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE = "http://kg.example.org/"
+DUMPS = (NQUADS_DUMP, TURTLE_DUMP, NQUADS_DUMP + ".gz", TURTLE_DUMP + ".gz", VOID_FILE, CHECKSUMS)
+
+
+class FakeExtractor:
+    """Stands in for kg.extract.extract_articles; articles named *crash* make it raise,
+    *broken* gives an out-of-range confidence (a shape violation), *unfaithful* bad offsets."""
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def __call__(
+        self, articles: Iterable[Article], *, batch_size: int = 64, processes: int = 1
+    ) -> Iterator[Extraction]:
+        articles = list(articles)
+        self.calls.append([a.id for a in articles])
+        for article in articles:
+            if "crash" in article.id:
+                raise RuntimeError(f"the parser choked on {article.id}")
+            extraction = sample_extraction(article)
+            if "broken" in article.id:
+                event = dataclasses.replace(extraction.events[0], confidence=1.5)
+                extraction = dataclasses.replace(extraction, events=(event,))
+            if "unfaithful" in article.id:
+                entity = dataclasses.replace(
+                    extraction.entities[0], mentions=(Mention(0, 4, "Kyiv"),)
+                )
+                extraction = dataclasses.replace(
+                    extraction, entities=(entity, *extraction.entities[1:])
+                )
+            yield extraction
+
+    @property
+    def extracted(self) -> list[str]:
+        return sorted({i for call in self.calls for i in call})
+
+
+@pytest.fixture
+def extractor(monkeypatch: pytest.MonkeyPatch) -> FakeExtractor:
+    fake = FakeExtractor()
+    monkeypatch.setattr(kg.pipeline, "extract_articles", fake)
+    return fake
+
+
+def write_articles(
+    folder: Path, ids: Iterable[str], *, extra: dict[str, str] | None = None
+) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.json"):
+        old.unlink()
+    for article_id in ids:
+        day = 1 + sum(map(ord, article_id)) % 28
+        text = TEXT + (extra or {}).get(article_id, "")
+        item = {"id": article_id, "text": text, "published": f"2022-03-{day:02d}T08:00:00Z",
+                "headline": f"Report {article_id}"}
+        (folder / f"{article_id}.json").write_text(json.dumps(item), encoding="utf-8")
+    return folder
+
+
+def settings(tmp_path: Path, **overrides: object) -> Settings:
+    return Settings(out=tmp_path / "dist", base_iri=BASE, linker="none", **overrides)  # type: ignore[arg-type]
+
+
+def graphs_in(out: Path) -> set[str]:
+    return {
+        q.graph_name.value  # type: ignore[union-attr]
+        for q in ox.parse(path=str(out / NQUADS_DUMP), format=ox.RdfFormat.N_QUADS)
+    }
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    return {name: (out / name).read_bytes() for name in DUMPS}
+
+
+def test_pipeline_build_publishes_a_conforming_dataset(
+    tmp_path: Path, extractor: FakeExtractor
+) -> None:
+    config = settings(tmp_path)
+    report = build([write_articles(tmp_path / "in", ["a1", "a2"])], config)
+    assert report.released and report.exit_code == 0, report.problems
+    assert report.articles == ["a1", "a2"] and report.quarantined == []
+    out = config.out
+    verdict = validate_build(out, shapes_path=config.shapes_path,
+                             ontology_path=config.ontology_path)
+    assert verdict.conforms and not verdict.results, verdict.summary()
+    assert graphs_in(out) == {
+        BASE + "graph/article/a1", BASE + "graph/article/a2", BASE + "graph/merged",
+        BASE + "graph/ontology", BASE + "graph/shapes", BASE + "graph/validation",
+    }
+    store = open_store(out)
+    assert len(store) == len((out / NQUADS_DUMP).read_bytes().splitlines())
+    counts = stats(out)
+    assert counts.articles == 2 and counts.linked == 2 and counts.events == {
+        "nk:Seizure": 1, "nk:Shelling": 1
+    }
+    assert "Quarantined articles: 0" in counts.to_text()
+
+
+def test_pipeline_publishes_the_validation_report_as_rdf(
+    tmp_path: Path, extractor: FakeExtractor
+) -> None:
+    config = settings(tmp_path)
+    build([write_articles(tmp_path / "in", ["a1"])], config)
+    store = open_store(config.out)
+    answer = store.query(
+        "ASK { GRAPH ?g { ?r a <http://www.w3.org/ns/shacl#ValidationReport> ; "
+        "<http://www.w3.org/ns/shacl#conforms> true } }"
+    )
+    assert bool(answer)
+
+
+def test_pipeline_quarantines_broken_articles_and_publishes_the_rest(
+    tmp_path: Path, extractor: FakeExtractor
+) -> None:
+    config = settings(tmp_path)
+    ids = ["a1", "broken", "crash", "unfaithful", "a2"]
+    report = build([write_articles(tmp_path / "in", ids)], config)
+    assert report.released, report.problems
+    assert report.articles == ["a1", "a2"]
+    reasons = dict(item.split(": ", 1) for item in report.quarantined)
+    assert sorted(reasons) == ["broken", "crash", "unfaithful"]
+    assert "does not conform" in reasons["broken"] and "confidence" in reasons["broken"]
+    assert "extraction failed: RuntimeError" in reasons["crash"]
+    assert "mapping failed: InvalidExtraction" in reasons["unfaithful"]
+    quarantine = config.out / QUARANTINE_DIR
+    assert sorted(p.name for p in quarantine.iterdir()) == ["broken", "crash", "unfaithful"]
+    assert {p.name for p in (quarantine / "broken").iterdir()} == {
+        "reason.txt", "graph.nq", "report.ttl", "report.txt"
+    }
+    assert "RuntimeError" in (quarantine / "crash" / "reason.txt").read_text()
+    assert not any("broken" in g or "crash" in g for g in graphs_in(config.out))
+    verdict = validate_build(config.out, shapes_path=config.shapes_path,
+                             ontology_path=config.ontology_path)
+    assert verdict.conforms, verdict.summary()
+    built = json.loads((config.out / "build-report.json").read_text())
+    assert len(built["quarantined"]) == 3
+    assert stats(config.out).quarantined == report.quarantined
+
+
+def test_pipeline_nothing_is_released_when_every_article_is_quarantined(
+    tmp_path: Path, extractor: FakeExtractor
+) -> None:
+    config = settings(tmp_path)
+    build([write_articles(tmp_path / "in", ["a1"])], config)
+    before = config.out.resolve()
+    report = build([write_articles(tmp_path / "in2", ["broken", "crash"])], config)
+    assert not report.released and report.exit_code == 1
+    assert len(report.quarantined) == 2
+    assert config.out.resolve() == before
+    assert not list(config.builds_dir.glob(STAGING_PREFIX + "*"))
+
+
+def test_pipeline_two_builds_of_the_same_input_are_byte_identical(
+    tmp_path: Path, extractor: FakeExtractor
+) -> None:
+    articles = write_articles(tmp_path / "in", ["a1", "a2", "a3"])
+    config = settings(tmp_path)
+    build([articles], config)
+    first = snapshot(config.out)
+    build([articles], config)  # from the cache
+    assert snapshot(config.out) == first
+    fresh = settings(tmp_path, cache_dir=tmp_path / "other-cache")
+    build([articles], fresh)  # everything extracted again
+    assert snapshot(config.out) == first
+
+
+def test_pipeline_incremental_rebuild_touches_only_the_changed_article(
+    tmp_path: Path, extractor: FakeExtractor
+) -> None:
+    folder = tmp_path / "in"
+    config = settings(tmp_path)
+    build([write_articles(folder, ["a1", "a2", "a3"])], config)
+    assert extractor.extracted == ["a1", "a2", "a3"]
+
+    extractor.calls.clear()
+    report = build([write_articles(folder, ["a1", "a2", "a3"])], config)
+    assert extractor.calls == [] and report.processed == []
+    assert report.cached == ["a1", "a2", "a3"]
+
+    report = build([write_articles(folder, ["a1", "a2", "a3"], extra={"a2": " More."})], config)
+    assert extractor.extracted == ["a2"] and report.processed == ["a2"]
+    assert report.cached == ["a1", "a3"]
+
+    extractor.calls.clear()
+    report = build([write_articles(folder, ["a1", "a3"], extra={"a2": " More."})], config)
+    assert extractor.calls == []
+    assert BASE + "graph/article/a2" not in graphs_in(config.out)
+    merged = [
+        q for q in ox.parse(path=str(config.out / NQUADS_DUMP), format=ox.RdfFormat.N_QUADS)
+        if q.graph_name.value == BASE + "graph/merged"  # type: ignore[union-attr]
+    ]
+    assert not any("/id/article/a2" in str(q.object) for q in merged)
+    assert any("/id/article/a3" in str(q.object) for q in merged)
+
+
+def test_pipeline_corrupt_cache_entry_is_detected_and_rebuilt(
+    tmp_path: Path, extractor: FakeExtractor
+) -> None:
+    folder = write_articles(tmp_path / "in", ["a1", "a2"])
+    config = settings(tmp_path)
+    build([folder], config)
+    first = snapshot(config.out)
+    entries = sorted(config.resolved_cache_dir.glob("*/*.entry"))
+    assert len(entries) == 2
+    damaged = entries[0]
+    damaged.write_bytes(damaged.read_bytes()[:-7] + b"garbage")
+    extractor.calls.clear()
+    report = build([folder], config)
+    assert len(report.processed) == 1 and report.cache_rebuilt == report.processed
+    assert snapshot(config.out) == first
+
+
+@pytest.mark.parametrize(
+    "stage", ["merge_layer", "write_dump_blocks", "void_triples", "write_checksums", "load_store"]
+)
+def test_pipeline_failed_build_leaves_the_previous_output_untouched(
+    tmp_path: Path, extractor: FakeExtractor, monkeypatch: pytest.MonkeyPatch, stage: str
+) -> None:
+    config = settings(tmp_path)
+    build([write_articles(tmp_path / "in", ["a1"])], config)
+    target = config.out.resolve()
+    before = {p.relative_to(target): p.read_bytes() for p in target.rglob("*") if p.is_file()}
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(kg.pipeline, stage, explode)
+    with pytest.raises(OSError, match="disk full"):
+        build([write_articles(tmp_path / "in", ["a1", "a2"])], config)
+    assert config.out.resolve() == target
+    after = {p.relative_to(target): p.read_bytes() for p in target.rglob("*") if p.is_file()}
+    assert after == before
+    assert not list(config.builds_dir.glob(STAGING_PREFIX + "*"))
