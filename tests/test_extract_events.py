@@ -189,6 +189,21 @@ def test_extract_events_leave_needs_armed_forces(nlp: Any, sentence: str, expect
     assert len(seen) == expected
 
 
+@pytest.mark.parametrize(
+    ("sentence", "spec"),
+    [
+        ("Shell withdrew from Sakhalin-2.", [("Shell", "Company"), ("Sakhalin-2", "Facility")]),
+        ("The senator attacked the plan.", [("senator", "Person")]),
+        ("Reuters pulled out of Moscow.", [("Reuters", "NewsOrganisation"), ("Moscow", "Place")]),
+    ],
+)
+def test_extract_events_non_military_readings(
+    nlp: Any, sentence: str, spec: list[tuple[str, str]]
+) -> None:
+    seen, _, _ = extract(nlp, sentence, *spec)
+    assert seen == []
+
+
 def test_extract_events_noun_modifying_noun_is_not_an_event(nlp: Any) -> None:
     seen, _, _ = extract(
         nlp, "The Malian army bought attack helicopters for Gao.", ("Malian army", "ArmedForces"),

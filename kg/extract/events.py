@@ -8,11 +8,12 @@ linear in the document: each index (token to entity, token to statement, time ex
 word they modify, quotation marks) is built in one pass, and each trigger then looks only at its
 own neighbourhood in the tree.
 
-An event is kept only if at least one of its roles resolves to an entity: a trigger with no
-participant ("the withdrawal comes a day after ...") usually refers back to an event already
-reported, and nobody could find it by asking who did what to which place. Noun triggers that
-modify another noun ("attack helicopters", "evacuation order") and triggers inside an entity's
-name are not events.
+An event is kept only if one of its roles resolves to an entity: a trigger with no participant
+("the withdrawal comes a day after ...") usually refers back to an event already reported, and
+nobody could find it by asking who did what to which place. When its only participant is an
+agent, that agent must be able to wage a military action (:func:`has_participants`). Noun
+triggers that modify another noun ("attack helicopters", "evacuation order") and triggers inside
+an entity's name are not events.
 
 Confidence of one event report, in [0, 1], is the product of five evidence factors::
 
@@ -64,6 +65,9 @@ FRAMING_FACTOR: Mapping[Factuality, float] = MappingProxyType(
     {"asserted": 1.0, "reported": 0.95, "hypothetical": 0.85, "denied": 0.85}
 )
 UNDATED_FACTOR = 0.9
+MILITARY_ACTOR_CLASSES = frozenset(
+    {"ArmedForces", "GovernmentBody", "Organisation", "InternationalOrganisation"}
+)
 #: How a trigger hangs from a verb that only carries it: "began withdrawing", "launched an
 #: attack", "the withdrawal began".
 CARRIED_DEPS = frozenset({"xcomp", "dobj", "nsubj"})
@@ -131,6 +135,17 @@ def time_of(
     return None
 
 
+def has_participants(roles: Roles, index: EntityIndex) -> bool:
+    """A place acted on or where it happened, or an actor that can wage a military action.
+
+    An event whose only participant is a person, a company or a news organisation ("the
+    minister attacked the plan", "the firm withdrew") is almost never a military action.
+    """
+    if roles.targets or roles.locations:
+        return True
+    return any(index.entities[agent].cls in MILITARY_ACTOR_CLASSES for agent in roles.agents)
+
+
 def is_event_candidate(trigger: Trigger, index: EntityIndex) -> bool:
     """Not part of a name, and not a noun that only modifies another noun."""
     token = trigger.token
@@ -193,7 +208,9 @@ def build_event(
 ) -> Event | None:
     """One event report, or None when the trigger has no participant or misses a requirement."""
     roles = trigger_roles(trigger, context.index, context.tables)
-    if roles.empty or not meets_requirements(trigger, roles, context.index):
+    if not has_participants(roles, context.index):
+        return None
+    if not meets_requirements(trigger, roles, context.index):
         return None
     factuality = framing(trigger.token, context)
     time = time_of(trigger, context.times, context.light_verbs)

@@ -341,9 +341,18 @@ def trigger_roles(trigger: Trigger, index: EntityIndex, tables: RoleTables) -> R
 
 
 def meets_requirements(trigger: Trigger, roles: Roles, index: EntityIndex) -> bool:
-    """Whether the arguments have the classes the sense requires ("leave" needs armed forces)."""
+    """Whether the arguments have the classes the sense asks for.
+
+    Required classes ("leave" needs armed forces) must be present; allowed classes exclude
+    readings with another kind of actor ("the company withdrew from the market").
+    """
     filled = {"agent": roles.agents, "target": roles.targets, "location": roles.locations}
-    return all(
+    required = all(
         any(index.fits(entity, classes) for entity in filled[role])
         for role, classes in trigger.sense.requires.items()
     )
+    allowed = all(
+        all(index.fits(entity, classes) for entity in filled[role])
+        for role, classes in trigger.sense.allows.items()
+    )
+    return required and allowed

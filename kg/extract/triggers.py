@@ -43,6 +43,7 @@ class TriggerSense:
     intransitive_subject: Role | None
     preps: Mapping[str, Role | None]
     requires: Mapping[Role, frozenset[str]]
+    allows: Mapping[Role, frozenset[str]]
 
     @property
     def specificity(self) -> int:
@@ -98,25 +99,29 @@ def _preps(value: str, where: str) -> Mapping[str, Role | None]:
     return MappingProxyType({prep: _role(role, where) for prep, role in pairs})
 
 
-def _requires(value: str, where: str) -> Mapping[Role, frozenset[str]]:
-    if value == "-":
-        return MappingProxyType({})
-    found: dict[Role, frozenset[str]] = {}
-    for item in value.split(","):
+def _constraints(
+    value: str, where: str
+) -> tuple[Mapping[Role, frozenset[str]], Mapping[Role, frozenset[str]]]:
+    """``role:Classes`` (the role must hold such an entity) and ``role?:Classes`` (every entity
+    in the role must be of those classes), comma separated."""
+    required: dict[Role, frozenset[str]] = {}
+    allowed: dict[Role, frozenset[str]] = {}
+    for item in [] if value == "-" else value.split(","):
         role_name, classes = item.split(":", 1)
-        role = _role(role_name, where)
+        role = _role(role_name.rstrip("?"), where)
         names = frozenset(classes.split("|"))
         unknown = names - set(ENTITY_CLASSES)
         if role is None or unknown:
-            raise DataFileError(f"{where}: bad requirement {item!r} (classes: {ENTITY_CLASSES})")
-        found[role] = names
-    return MappingProxyType(found)
+            raise DataFileError(f"{where}: bad constraint {item!r} (classes: {ENTITY_CLASSES})")
+        (allowed if role_name.endswith("?") else required)[role] = names
+    return MappingProxyType(required), MappingProxyType(allowed)
 
 
 def _sense(row: tuple[str, ...], where: str) -> TriggerSense:
     lemma, pos, particle, obj, event_type, strength, object_role, subject, preps, requires = row
     if event_type not in EVENT_TYPES or pos not in TRIGGER_POS:
         raise DataFileError(f"{where}: unknown type {event_type!r} or part of speech {pos!r}")
+    required, allowed = _constraints(requires, where)
     return TriggerSense(
         lemma=lemma,
         pos=pos,
@@ -127,7 +132,8 @@ def _sense(row: tuple[str, ...], where: str) -> TriggerSense:
         object_role=_role(object_role, where),
         intransitive_subject=_role(subject, where),
         preps=_preps(preps, where),
-        requires=_requires(requires, where),
+        requires=required,
+        allows=allowed,
     )
 
 
