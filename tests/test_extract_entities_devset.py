@@ -78,3 +78,24 @@ def test_extract_entities_devset_scores_above_floor(nlp: Language) -> None:
     )
     assert scores.f1("span") >= 0.9
     assert scores.f1("strict") >= 0.8
+
+
+@pytest.mark.slow
+def test_extract_entities_bundled_gazetteer_gives_one_key_across_articles(nlp: Language) -> None:
+    from kg.extract.entities import find_entities
+    from kg.extract.ruler import build_entity_ruler
+    from kg.link.gazetteer import GazetteerError, load_gazetteer
+
+    try:
+        gazetteer = load_gazetteer()
+    except GazetteerError:
+        pytest.skip("the bundled gazetteer is not built in this checkout")
+    build_entity_ruler(nlp, gazetteer)
+    first, _ = find_entities(nlp("Ukrainian soldiers guarded the Zaporizhzhia NPP."), gazetteer)
+    second, _ = find_entities(
+        nlp("Ukraine's army said the Zaporizhia nuclear power plant lost power."), gazetteer
+    )
+    keys = [{(e.cls, e.key) for e in found} for found in (first, second)]
+    assert ("ArmedForces", "armed forces of q212") in keys[0] & keys[1]
+    plants = [{e.key for e in found if e.cls == "NuclearPowerPlant"} for found in (first, second)]
+    assert plants[0] == plants[1] and len(plants[0]) == 1
