@@ -40,6 +40,8 @@ from kg.extract.eventdata import DataFileError, read_event_table
 from kg.model import Entity
 
 Quality = Literal["direct", "inherited", "anaphora"]
+#: From the most to the least reliable way of reaching an argument.
+QUALITY_ORDER: tuple[Quality, ...] = ("direct", "inherited", "anaphora")
 NO_ENTITY = -1
 DEFINITE_DETERMINERS = frozenset({"the", "this", "that", "these", "those"})
 RELATIVE_TAGS = frozenset({"WDT", "WP"})

@@ -139,12 +139,17 @@ def _has_subject(token: Token) -> bool:
     return any(child.dep_ in {"nsubj", "nsubjpass"} for child in token.children)
 
 
-def _presupposes(edge: str, head: Token) -> bool:
-    """Whether climbing this edge leaves the asserted content of the clause above.
+def _presupposes(child: Token, head: Token) -> bool:
+    """Whether climbing from ``child`` to ``head`` leaves the asserted content above.
 
     A prepositional object of a verb is an adjunct ("pulled out over the explosion"): what it
     names is taken for granted, unlike the complement of a noun ("the threat of an attack").
+    An infinitive after a noun is its complement ("plans to attack"), a participle is not
+    ("plants occupied by ...").
     """
+    edge = child.dep_
+    if edge == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
+        return False
     if edge in PRESUPPOSING_DEPS:
         return True
     return edge == "pobj" and head.dep_ == "prep" and head.head.pos_ in {"VERB", "AUX"}
@@ -167,7 +172,7 @@ def factuality_of(
             if not presupposed and not _has_subject(child):
                 found.extend(local_cues(node, cues, carries_event=carries))
             continue
-        presupposed = presupposed or _presupposes(edge, node)
+        presupposed = presupposed or _presupposes(child, node)
         lemma = node.lemma_.lower()
         if presupposed:
             if node.pos_ == "VERB" and lemma in cues.speech:

@@ -28,7 +28,14 @@ from types import MappingProxyType
 
 from spacy.tokens import Token
 
-from kg.extract.arguments import EntityIndex, Quality, Resolved, forces_named_by, resolve_phrase
+from kg.extract.arguments import (
+    QUALITY_ORDER,
+    EntityIndex,
+    Quality,
+    Resolved,
+    forces_named_by,
+    resolve_phrase,
+)
 from kg.extract.eventdata import read_event_table
 from kg.extract.triggers import ROLES, Role, Trigger
 
@@ -40,7 +47,6 @@ ROLE_CORE_CLASSES: Mapping[Role, frozenset[str]] = MappingProxyType(
     }
 )
 ACTOR_CLASSES = frozenset({"Person", "Organisation"})
-PLACE_CLASSES = frozenset({"Place"})
 MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
 NOMINAL_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos"})
 VERBAL = frozenset({"VERB", "AUX"})
@@ -93,10 +99,9 @@ def _children(token: Token, deps: frozenset[str] | set[str]) -> list[Token]:
 
 def _with(quality: Quality, resolved: list[Resolved]) -> list[Resolved]:
     """Downgrade resolutions reached through syntax or anaphora to the path's quality."""
-    order = ("direct", "inherited", "anaphora")
+    rank = QUALITY_ORDER.index
     return [
-        r if order.index(r.quality) >= order.index(quality) else Resolved(r.entity, quality)
-        for r in resolved
+        r if rank(r.quality) >= rank(quality) else Resolved(r.entity, quality) for r in resolved
     ]
 
 
@@ -333,8 +338,7 @@ def trigger_roles(trigger: Trigger, index: EntityIndex, tables: RoleTables) -> R
         used.add(entity)
         by_role[argument.role].append(entity)
         qualities.append(argument.resolved.quality)
-    order = ("direct", "inherited", "anaphora")
-    weakest = max(qualities, key=order.index) if qualities else None
+    weakest = max(qualities, key=QUALITY_ORDER.index) if qualities else None
     return Roles(
         tuple(by_role["agent"]), tuple(by_role["target"]), tuple(by_role["location"]), weakest
     )
