@@ -7,6 +7,7 @@ do not depend on the entity stage.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -639,3 +640,33 @@ def test_extract_events_confidence_prefers_explicit_evidence(nlp: Any) -> None:
     text = "Russian forces seized Kherson on March 2. Kherson was later seized again."
     _, _, events = extract(nlp, text, ("Russian forces", "ArmedForces"), ("Kherson", "Place"))
     assert events[0].confidence > events[1].confidence
+
+
+# --- cost ----------------------------------------------------------------------------------------
+
+
+def test_extract_events_cost_is_linear_in_document_size(nlp: Any) -> None:
+    from spacy.tokens import Doc
+
+    text = (
+        "“Russian forces shelled Sumy on Tuesday,” Ihor Klymenko said. Russian forces later "
+        "withdrew from Sumy, according to Ihor Klymenko. They did not attack Okhtyrka.\n\n"
+    )
+    base = nlp(text)
+
+    def seconds(copies: int) -> float:
+        doc = Doc.from_docs([base] * copies)
+        found = entities(
+            doc.text, ("Russian forces", "ArmedForces"), ("Sumy", "Place"),
+            ("Okhtyrka", "Place"), ("Ihor Klymenko", "Person"),
+        )  # fmt: skip
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            _, events = find_events(doc, found, ANCHOR)
+            best = min(best, time.perf_counter() - start)
+        assert len(events) == 3 * copies
+        return best
+
+    small, large = seconds(20), seconds(160)
+    assert large / small < 20  # 8 times the text; a quadratic step would cost about 64 times
