@@ -458,6 +458,14 @@ def test_extract_entities_military_title_names_the_armed_forces(extract: Any) ->
     assert entity(entities, "Israeli").cls == "ArmedForces"
 
 
+def test_extract_entities_date_before_a_title_is_no_organisation(extract: Any) -> None:
+    entities, positions = extract("On Monday President Joe Biden met Chancellor Olaf Scholz.")
+    assert [(p.title, p.organisation, p.mention.anchor) for p in positions] == [
+        ("President", None, "President Joe Biden"),
+        ("Chancellor", None, "Chancellor Olaf Scholz"),
+    ]
+
+
 def test_extract_entities_former_title_is_no_current_position(extract: Any) -> None:
     entities, positions = extract("Former President Omar al-Bashir remains in custody.")
     assert entity(entities, "Omar al-Bashir").cls == "Person"
@@ -523,6 +531,18 @@ def test_extract_entities_gazetteer_alias_joins_mentions(extract: Any) -> None:
     found = entity(entities, "IAEA")
     assert found.name == "International Atomic Energy Agency"
     assert found.key == "international atomic energy agency"
+
+
+def test_extract_entities_national_bodies_are_keyed_by_country(extract: Any) -> None:
+    text = (
+        "Russia's Defence Ministry said the town fell. The Russian Defence Ministry later "
+        "denied it, and the German Defence Ministry kept silent."
+    )
+    entities, _ = extract(text)
+    russian = entity(entities, "Russian Defence Ministry")
+    assert [m.anchor for m in russian.mentions] == ["Defence Ministry", "Russian Defence Ministry"]
+    assert (russian.key, russian.country) == ("defence ministry of q159", "Q159")
+    assert entity(entities, "German Defence Ministry").key == "defence ministry of q183"
 
 
 # --- identity keys across articles ---------------------------------------------------------------

@@ -157,7 +157,7 @@ def _entity(doc: Doc, members: Sequence[Candidate], gazetteer: Gazetteer) -> Ent
     best = min(members, key=_specificity)
     qids = {c.qid for c in members if c.qid}
     qid = qids.pop() if len(qids) == 1 else None
-    preset = next((c for c in members if c.key), None)
+    preset = max((c for c in members if c.key), key=lambda c: len(c.name), default=None)
     entry = gazetteer.by_qid(qid) if qid else None
     if preset is not None:
         name, key = preset.name, preset.key or ""

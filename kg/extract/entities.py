@@ -25,6 +25,7 @@ from kg.extract.facilities import (
 )
 from kg.extract.groups import group_candidates
 from kg.extract.known import (
+    GROUP_NAMES,
     agreed,
     cores_of,
     country_named,
@@ -192,7 +193,7 @@ def _ner_candidate(
     doc, gazetteer = context.doc, context.gazetteer
     text = doc[start:end].text
     core = CORE_CLASS[_class_from_words(context, start, end, core, label)]
-    entries = gazetteer.lookup(text)
+    entries = gazetteer.lookup(text) or _single(gazetteer.lookup_variant(text))
     known_cores = cores_of(entries)
     if entries and core not in known_cores and len(known_cores) == 1:
         only = next(iter(known_cores))
@@ -205,6 +206,11 @@ def _ner_candidate(
         cls = _class_from_words(context, start, end, core, label)
     candidate = Candidate(start, end, cls, text, NER, qid=qid)
     return _with_demonym(context, candidate) if core == "Organisation" else candidate
+
+
+def _single(entries: tuple[GazetteerEntry, ...]) -> tuple[GazetteerEntry, ...]:
+    """Entries found by a loose key count only when there is one ("Avdiivka" / "Avdiyivka")."""
+    return entries if len(entries) == 1 else ()
 
 
 def _headless_facility(context: Context, start: int, end: int, cls: str) -> bool:
@@ -258,13 +264,50 @@ def _class_from_words(context: Context, start: int, end: int, core: str, label: 
 
 
 def _with_demonym(context: Context, candidate: Candidate) -> Candidate:
-    """ "Russian" + "Foreign Ministry" is the Russian Foreign Ministry: take the demonym in."""
-    demonym = demonym_before(context.doc, candidate.start, context.gazetteer)
-    if demonym is None:
-        return candidate
-    start, country = demonym
-    name = context.doc[start : candidate.end].text
-    return replace(candidate, start=start, name=name, country=country)
+    """A national body's country, from a demonym ("Russian" + "Foreign Ministry": taken into the
+    span) or a possessive ("Russia's Defence Ministry"). Its key then names the country, so one
+    country's "Defence Ministry" never merges with another's across articles."""
+    doc, gazetteer = context.doc, context.gazetteer
+    base_start = candidate.start
+    demonym = demonym_before(doc, base_start, gazetteer)
+    leading = _leading_demonym(context, candidate)
+    if leading is not None:  # the NER took the demonym in itself
+        base_start, country = leading
+    elif demonym is not None:
+        start, country = demonym
+        candidate = replace(candidate, start=start, name=doc[start : candidate.end].text)
+    else:
+        possessor = _possessor_country(context, base_start)
+        if possessor is None:
+            return candidate
+        country = possessor
+    if candidate.cls not in GROUP_NAMES:
+        return replace(candidate, country=country)
+    key = normalise(f"{doc[base_start : candidate.end].text} of {country}")
+    return replace(candidate, country=country, key=key)
+
+
+def _leading_demonym(context: Context, candidate: Candidate) -> tuple[int, str] | None:
+    """Where the name proper starts after a demonym it begins with, and that demonym's country."""
+    for width in (2, 1):
+        if candidate.length > width:
+            found = demonym_before(context.doc, candidate.start + width, context.gazetteer)
+            if found is not None and found[0] == candidate.start:
+                return candidate.start + width, found[1]
+    return None
+
+
+def _possessor_country(context: Context, start: int) -> str | None:
+    """The country whose possessive stands before token ``start`` ("Russia's", "the US'")."""
+    doc = context.doc
+    if start < 2 or doc[start - 1].text not in ("'s", "’s", "'", "’"):
+        return None
+    for width in (1, 2, 3):
+        if start - 1 - width >= 0:
+            country = country_named(context.gazetteer, doc[start - 1 - width : start - 1].text)
+            if country is not None:
+                return country
+    return None
 
 
 def gazetteer_candidates(context: Context, ner: Sequence[Candidate]) -> list[Candidate]:
@@ -402,7 +445,7 @@ def _title_candidates(
             yield Candidate(
                 org_start, org_end, kind, name, FIXED, country=country, key=key, qid=qid
             )
-        elif match.slot == "name":
+        elif match.slot == "name":  # an unknown proper name before a title ("Ukrenergo CEO")
             text = doc[org_start:org_end].text
             yield Candidate(org_start, org_end, "Organisation", text, GAZETTEER)
 

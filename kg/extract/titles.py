@@ -180,8 +180,8 @@ def _slot_before(
         and _is_name_word(doc[begin - 1].text, doc[begin - 1].pos_, lexicon)
     ):
         begin -= 1
-    if begin < end:
-        return (begin, end), "name"
+    if begin < end and not any(doc[i].ent_type_ for i in range(begin, end)):
+        return (begin, end), "name"  # an unknown name, not one the NER read as a date or person
     return None, None
 
 
