@@ -62,6 +62,9 @@ def day(value: date) -> tuple[str, date, date]:
         ("two days later", day(date(2023, 11, 18))),
         ("the day before", day(date(2023, 11, 15))),
         ("the following day", day(date(2023, 11, 17))),
+        ("the previous day", day(date(2023, 11, 15))),
+        ("later that day", day(ANCHOR)),
+        ("the same day", day(ANCHOR)),
     ],
 )
 def test_timex_normalise_past(text: str, expected: tuple[str, date, date]) -> None:
@@ -123,6 +126,7 @@ def test_timex_without_anchor_absolute(text: str, expected: tuple[str, date, dat
 @pytest.mark.parametrize(
     ("text", "relative"),
     [("a day earlier", True), ("the day before", True), ("two weeks later", True),
+     ("later that day", True), ("the next day", True), ("next week", False),
      ("earlier this month", False), ("yesterday", False), ("three days ago", False)],
 )  # fmt: skip
 def test_timex_reference_relative(text: str, relative: bool) -> None:

@@ -19,7 +19,8 @@ in ``kg/data/events/time_words.tsv``:
 * counts back from the anchor: ``three days ago``, ``a week ago`` (the calendar week that holds
   the day seven days back);
 * shifts from a reference date: ``a day earlier``, ``two days later``, ``the day before``,
-  ``the following day``. The caller passes the reference as ``anchor`` (see :func:`find_times`).
+  ``the following day``, ``later that day``. The caller passes the reference as ``anchor``
+  (see :func:`find_times`).
 
 Anything else (``the first day of the invasion``, ``months later``, ``since 2020``) is not
 understood and gives ``None``.
@@ -113,9 +114,22 @@ def is_reference_relative(text: str) -> bool:
     if not words:
         return False
     table = time_words()
-    if words[-1] in {"day", "days"} and len(words) == 2 and words[0] in {"previous", "next"}:
+    if _story_day(words) is not None:
         return True
     return any(table.has(word, "shift") for word in words) and "this" not in words
+
+
+def _story_day(words: Sequence[str]) -> int | None:
+    """Days from the reference date for "the previous day", "the next day", "later that day"."""
+    table = time_words()
+    if len(words) < 2 or words[-1] != "day" or len(words) > 3:
+        return None
+    if len(words) == 3 and not table.has(words[0], "shift"):
+        return None
+    adjacent = table.value(words[-2], "adjacent_day")
+    if adjacent is not None and len(words) == 2:
+        return int(adjacent)
+    return 0 if table.has(words[-2], "same_day") else None
 
 
 def normalise_time(
@@ -291,8 +305,8 @@ def _shift(words: Sequence[str], anchor: date | None, future: bool) -> Bounds | 
     table = time_words()
     if anchor is None:
         return None
-    if len(words) == 2 and words[1] == "day" and words[0] in {"previous", "next", "following"}:
-        step = -1 if words[0] == "previous" else 1
+    step = _story_day(words)
+    if step is not None:
         day = anchor + timedelta(days=step)
         return "day", day, day
     if len(words) == 2 and words[0] == "day" and table.has(words[1], "shift"):
