@@ -86,6 +86,27 @@ def test_extract_entities_mentions_are_exact_text_in_document_order(extract: Any
             assert text[mention.begin : mention.end] == mention.anchor
 
 
+BENCH_TEXTS = sorted((Path(__file__).parent.parent / "bench" / "texts").glob("*.txt"))
+
+
+@pytest.mark.parametrize("path", BENCH_TEXTS, ids=lambda p: p.stem)
+def test_extract_entities_invariants_hold_on_whole_articles(extract: Any, path: Path) -> None:
+    text = path.read_text("utf-8")
+    entities, positions = extract(text)
+    spans = [(m.begin, m.end) for e in entities for m in e.mentions]
+    assert len(spans) == len(set(spans)), "a stretch of text names one entity"
+    assert [e.mentions[0] for e in entities] == sorted(e.mentions[0] for e in entities)
+    for found in entities:
+        assert found.key and found.name and found.link is None
+        assert all(text[m.begin : m.end] == m.anchor for m in found.mentions)
+    for position in positions:
+        assert text[position.mention.begin : position.mention.end] == position.mention.anchor
+        assert entities[position.person].cls == "Person"
+        assert position.organisation is None or (
+            entities[position.organisation].core_class == "Organisation"
+        )
+
+
 @pytest.mark.parametrize(
     ("text", "anchor", "cls"),
     [

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from spacy.language import Language
 from spacy.pipeline import SpanRuler
@@ -48,11 +48,14 @@ def build_entity_ruler(nlp: Language, gazetteer: Gazetteer) -> None:
     """Add the gazetteer and facility rulers to ``nlp`` (again with the same gazetteer: no-op)."""
     _ensure_gazetteer_ruler(nlp, gazetteer_patterns(gazetteer))
     if FACILITY_RULER not in nlp.pipe_names:
-        ruler: SpanRuler = nlp.add_pipe(  # type: ignore[assignment]
-            "span_ruler",
-            name=FACILITY_RULER,
-            last=True,
-            config={"spans_key": FACILITY_SPANS, "validate": False},
+        ruler = cast(
+            SpanRuler,
+            nlp.add_pipe(
+                "span_ruler",
+                name=FACILITY_RULER,
+                last=True,
+                config={"spans_key": FACILITY_SPANS, "validate": True},
+            ),
         )
         ruler.add_patterns(facility_patterns(load_lexicon()))
 
@@ -60,20 +63,19 @@ def build_entity_ruler(nlp: Language, gazetteer: Gazetteer) -> None:
 def _ensure_gazetteer_ruler(nlp: Language, patterns: list[Pattern]) -> None:
     """Add the ruler, or replace its patterns when another gazetteer's were loaded."""
     if GAZETTEER_RULER in nlp.pipe_names:
-        ruler: SpanRuler = nlp.get_pipe(GAZETTEER_RULER)  # type: ignore[assignment]
+        ruler = cast(SpanRuler, nlp.get_pipe(GAZETTEER_RULER))
         if _pattern_texts(ruler.patterns) == _pattern_texts(patterns):
             return
         ruler.clear()
     else:
-        ruler = nlp.add_pipe(  # type: ignore[assignment]
-            "span_ruler",
-            name=GAZETTEER_RULER,
-            first=True,
-            config={
-                "spans_key": GAZETTEER_SPANS,
-                "phrase_matcher_attr": "LOWER",
-                "validate": False,
-            },
+        ruler = cast(
+            SpanRuler,
+            nlp.add_pipe(
+                "span_ruler",
+                name=GAZETTEER_RULER,
+                first=True,
+                config={"spans_key": GAZETTEER_SPANS, "phrase_matcher_attr": "LOWER"},
+            ),
         )
     ruler.add_patterns(patterns)
 
