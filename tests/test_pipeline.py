@@ -259,3 +259,17 @@ def test_pipeline_failed_build_leaves_the_previous_output_untouched(
     after = {p.relative_to(target): p.read_bytes() for p in target.rglob("*") if p.is_file()}
     assert after == before
     assert not list(config.builds_dir.glob(STAGING_PREFIX + "*"))
+
+
+def test_pipeline_worker_processes_give_the_same_dataset(
+    tmp_path: Path, extractor: FakeExtractor
+) -> None:
+    ids = [f"a{n}" for n in range(kg.pipeline.PARALLEL_MINIMUM)] + ["broken", "unfaithful"]
+    articles = write_articles(tmp_path / "in", ids)
+    serial = settings(tmp_path, cache_dir=tmp_path / "cache-1")
+    report = build([articles], serial)
+    first = snapshot(serial.out)
+    parallel = settings(tmp_path, cache_dir=tmp_path / "cache-2", processes=2)
+    again = build([articles], parallel)
+    assert snapshot(parallel.out) == first
+    assert again.processed == report.processed and again.quarantined == report.quarantined
