@@ -105,3 +105,14 @@ def validate(directory: Path) -> None:
     )
     click.echo(report.summary())
     sys.exit(0 if report.conforms else 1)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path), default=Path("dist"))
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+def stats(directory: Path, as_json: bool) -> None:
+    """Counts by class, Wikidata links, events by type, quarantined articles."""
+    from kg.stats import stats as count
+
+    result = count(directory)
+    click.echo(result.to_json() if as_json else result.to_text(), nl=False)
