@@ -1,0 +1,51 @@
+"""kg.stats: counts by class, Wikidata links, events by type and quarantined articles of a build."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from test_pipeline import FakeExtractor, extractor, settings, write_articles  # noqa: F401
+
+from kg.errors import DatasetError
+from kg.pipeline import build
+from kg.stats import Stats, stats
+
+
+@pytest.fixture
+def built(tmp_path: Path, extractor: FakeExtractor) -> Path:  # noqa: F811
+    config = settings(tmp_path)
+    report = build([write_articles(tmp_path / "in", ["a1", "a2", "broken"])], config)
+    assert report.released
+    return config.out
+
+
+def test_stats_counts_classes_links_events_and_quarantine(built: Path) -> None:
+    result = stats(built)
+    assert result.articles == 2
+    # five entities per article, the same five in both: two of them linked
+    assert result.entities == 5 and result.linked == 2 and result.link_ratio == pytest.approx(0.4)
+    assert result.classes["nk:EventReport"] == 4
+    assert result.classes["schema:NewsArticle"] == 2
+    assert result.classes["nk:NuclearPowerPlant"] == 1
+    assert result.events == {"nk:Seizure": 1, "nk:Shelling": 1}
+    assert result.reports == {"nk:Seizure": 2, "nk:Shelling": 2}
+    assert [item.split(":")[0] for item in result.quarantined] == ["broken"]
+    assert result.quads == len((built / "kg.nq").read_bytes().splitlines())
+
+
+def test_stats_text_and_json(built: Path) -> None:
+    result = stats(built)
+    text = result.to_text()
+    assert "linked to Wikidata: 2 (40.0%)" in text
+    assert "Quarantined articles: 1" in text and "  broken: " in text
+    assert "nk:Seizure" in text
+    data = json.loads(result.to_json())
+    assert data["linked"] == 2 and data["link_ratio"] == 0.4
+    assert Stats(**{k: v for k, v in data.items() if k != "link_ratio"}) == result
+
+
+def test_stats_of_a_folder_that_is_not_a_build(tmp_path: Path) -> None:
+    with pytest.raises(DatasetError, match="is not a newskg build"):
+        stats(tmp_path)
