@@ -1,0 +1,48 @@
+"""The default linker: candidates from the bundled gazetteer, nothing fetched."""
+
+from __future__ import annotations
+
+from kg.link.gazetteer import Gazetteer, GazetteerEntry, load_gazetteer
+from kg.link.scoring import Candidate, Rival, match_of
+
+SOURCE_PREFIX = "newskg-gazetteer"
+
+
+class OfflineLinker:
+    """Looks names up in a :class:`~kg.link.gazetteer.Gazetteer` (by default the bundled one)."""
+
+    source = SOURCE_PREFIX
+
+    def __init__(self, gazetteer: Gazetteer | None = None) -> None:
+        self.gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
+
+    def candidates(self, name: str, *, head: bool = False) -> tuple[Candidate, ...]:
+        """Entries answering to ``name`` exactly, or failing that as a spelling variant."""
+        exact = self.gazetteer.lookup(name)
+        entries = exact or self.gazetteer.lookup_variant(name)
+        return tuple(candidate_of(entry, name, head=head) for entry in entries)
+
+    def rivals(self, name: str) -> tuple[Rival, ...]:
+        return tuple(Rival(w.cls, w.country, w.prominence) for w in self.gazetteer.withheld(name))
+
+    def country_of_demonym(self, word: str) -> str | None:
+        return self.gazetteer.country_of_demonym(word)
+
+    def group(self, country_qid: str, kind: str) -> Candidate | None:
+        entry = self.gazetteer.group(country_qid, kind)
+        return None if entry is None else candidate_of(entry, entry.label)
+
+
+def candidate_of(entry: GazetteerEntry, name: str, *, head: bool = False) -> Candidate:
+    """A candidate for ``name``, with how its name matched the entry's."""
+    return Candidate(
+        qid=entry.qid,
+        label=entry.label,
+        cls=entry.cls,
+        country=entry.country,
+        prominence=entry.prominence,
+        match=match_of(name, entry.label, entry.aliases, head=head) or "variant_alias",
+        name=name,
+        source=f"{SOURCE_PREFIX}:{entry.source}",
+        head=head,
+    )

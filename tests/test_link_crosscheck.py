@@ -1,0 +1,222 @@
+"""kg.link.crosscheck: each trust rule of the gazetteer build, on hand-made rows."""
+
+from __future__ import annotations
+
+from kg.link.crosscheck import (
+    combine,
+    confirm_capitals,
+    distance_km,
+    drop_ambiguous_titles,
+    drop_shared_qids,
+    impute_subdivision_prominence,
+    plant_short_names,
+    plants_of_units,
+    qualify_region_names,
+    resolve_classes,
+    resolve_demonyms,
+    resolve_groups,
+    resolve_town_conflicts,
+)
+from kg.link.gazetteer_build import withheld_lines
+from kg.link.gazetteer_sources import SourceRow, Unit
+from kg.names import variant_key
+
+
+def row(
+    qid: str,
+    name: str,
+    source: str = "dr5hn/cities",
+    *,
+    kind: str = "city",
+    cls: str = "Place",
+    country: str | None = "Q212",
+    prominence: float = 0.5,
+    lat: float | None = 50.0,
+    lon: float | None = 30.0,
+    region: str = "",
+) -> SourceRow:
+    return SourceRow(
+        source=source,
+        qid=qid,
+        name=name,
+        cls=cls,
+        country=country,
+        prominence=prominence,
+        kind=kind,
+        lat=lat,
+        lon=lon,
+        region=region,
+        origin=f"{source}#{qid}#{name}",
+    )
+
+
+def kept_names(rows: tuple[SourceRow, ...]) -> list[str]:
+    return [r.name for r in rows]
+
+
+def test_link_crosscheck_shared_qid_with_different_names_is_dropped() -> None:
+    rows = [
+        row("Q1", "Chernopolye", prominence=0.4),
+        row("Q1", "Chernovo", prominence=0.4),
+        row("Q2", "Zaporizhia"),
+        row("Q2", "Zaporizhzhia"),  # a spelling variant: the same name
+    ]
+    checked = drop_shared_qids(rows)
+    assert kept_names(checked.kept) == ["Zaporizhia", "Zaporizhzhia"]
+    assert {d.reason for d in checked.dropped} == {"QID shared by different names"}
+
+
+def test_link_crosscheck_shared_qid_stays_with_the_broadest_level() -> None:
+    district = row("Q3556840", "Gros Islet Quarter", "dr5hn/states", kind="region")
+    localities = [row("Q3556840", n) for n in ("Babonneau", "Bois d'Orange")]
+    checked = drop_shared_qids(
+        [district, *localities], levels=("dr5hn/countries", "dr5hn/states", "dr5hn/cities")
+    )
+    assert kept_names(checked.kept) == ["Gros Islet Quarter"]
+
+
+def test_link_crosscheck_shared_qid_stays_with_a_dominant_city() -> None:
+    rows = [row("Q43070", "Donetsk", prominence=0.851), row("Q43070", "Donskoye", prominence=0.47)]
+    assert kept_names(drop_shared_qids(rows).kept) == ["Donetsk"]
+    unknown = [row("Q5", "Big", prominence=0.9), row("Q5", "Unknown", prominence=0.0)]
+    assert drop_shared_qids(unknown).kept == ()
+
+
+def test_link_crosscheck_shared_qid_in_two_states_is_dropped() -> None:
+    rows = [
+        row("Q79349", "Winfield", "hearvox/us-cities", region="AL"),
+        row("Q79349", "Winfield", "hearvox/us-cities", region="OR"),
+    ]
+    assert drop_shared_qids(rows, also_differ=lambda r: r.region).kept == ()
+
+
+def test_link_crosscheck_town_conflict_resolved_by_third_source() -> None:
+    capital = row("Q517568", "Kyiv", kind="capital")
+    state = row("Q1899", "Kyiv", "dr5hn/states", kind="city", lat=50.01)
+    checked = resolve_town_conflicts([capital, state], frozenset({"Q1899"}))
+    assert [r.qid for r in checked.kept] == ["Q1899"]
+    neither = resolve_town_conflicts([capital, state], frozenset())
+    assert neither.kept == ()
+    far = row("Q9", "Kyiv", "dr5hn/states", kind="city", lat=45.0)
+    assert len(resolve_town_conflicts([capital, far], frozenset()).kept) == 2
+
+
+def test_link_crosscheck_capital_needs_confirmation() -> None:
+    capital = row("Q84", "London", kind="capital", country="Q145")
+    assert confirm_capitals([capital], [], frozenset()).kept == ()
+    assert confirm_capitals([capital], [], frozenset({"Q84"})).kept == (capital,)
+    same = row("Q84", "London", "hearvox/us-cities", country="Q145")
+    assert confirm_capitals([capital], [same], frozenset()).kept == (capital,)
+
+
+def test_link_crosscheck_combine_reports_each_row_once() -> None:
+    rows = [row("Q1", "A"), row("Q1", "B"), row("Q2", "C")]
+    shared = drop_shared_qids(rows)
+    checked = combine(rows, shared, shared)
+    assert kept_names(checked.kept) == ["C"] and len(checked.dropped) == 2
+
+
+def test_link_crosscheck_region_named_after_its_town_is_renamed() -> None:
+    oblast = row("Q192959", "Minsk", "dr5hn/states", kind="region", region="oblast")
+    town = row("Q2280", "Minsk", "dr5hn/states", kind="city")
+    renamed, _ = qualify_region_names([oblast, town], [town])
+    assert renamed.name == "Minsk Oblast"
+    far_town = row("Q7", "Minsk", kind="city", lat=40.0)
+    assert qualify_region_names([oblast], [far_town])[0].name == "Minsk"
+
+
+def test_link_crosscheck_subdivision_prominence_is_imputed_from_siblings() -> None:
+    known = [
+        row(f"Q{i}", f"R{i}", "dr5hn/states", prominence=p) for i, p in enumerate((0.8, 0.9, 0.7))
+    ]
+    unknown = row("Q64", "Berlin", "dr5hn/states", prominence=0.0)
+    result = impute_subdivision_prominence([*known, unknown])
+    assert result[-1].prominence == 0.8
+    lonely = row("Q1", "Alone", "dr5hn/states", prominence=0.0, country="Q2")
+    assert impute_subdivision_prominence([lonely])[0].prominence == 0.0
+
+
+def test_link_crosscheck_classes_agree_or_the_qid_goes() -> None:
+    person = row("Q1", "Paris", "yyyuanfish", cls="Person")
+    city = row("Q1", "Paris", "dr5hn/cities")
+    assert resolve_classes([person, city]).kept == ()
+    org = row("Q2", "Times", "yyyuanfish", cls="Organisation")
+    paper = row("Q2", "Times", "hearvox/us-newspapers", cls="NewsOrganisation")
+    assert {r.cls for r in resolve_classes([org, paper]).kept} == {"NewsOrganisation"}
+
+
+def test_link_crosscheck_disambiguated_one_word_titles_are_dropped() -> None:
+    day = row("Q1", "The Day", "hearvox/us-newspapers", kind="disambiguated")
+    record = row("Q2", "The Times-Record", "hearvox/us-newspapers", kind="disambiguated")
+    plain = row("Q3", "Asbarez", "hearvox/us-newspapers", kind="newspaper")
+    assert kept_names(drop_ambiguous_titles([day, record, plain]).kept) == [
+        "The Times-Record",
+        "Asbarez",
+    ]
+
+
+def test_link_crosscheck_units_join_the_one_plant_nearby() -> None:
+    plant = row("Q909477", "Zaporizhzhia Nuclear Power Plant", "eulalia", lat=47.508, lon=34.59)
+    unit = Unit("Zaporozhye", "Q212", 47.508, 34.627, "units:1")
+    other_country = Unit("Zaporozhye", "Q159", 47.508, 34.627, "units:2")
+    checked = plants_of_units([unit, other_country], [plant])
+    assert [(r.qid, r.name) for r in checked.kept] == [("Q909477", "Zaporozhye")]
+    assert len(checked.dropped) == 1
+
+
+def test_link_crosscheck_plant_short_names() -> None:
+    assert plant_short_names("Chernobyl Nuclear Power Plant") == ("Chernobyl", "Chernobyl NPP")
+    assert plant_short_names("Phénix") == ()
+
+
+def test_link_crosscheck_demonyms() -> None:
+    population = {
+        "Q148": 1_400_000_000,
+        "Q865": 23_000_000,
+        "Q14773": 680_000,
+        "Q971": 6_000_000,
+        "Q974": 110_000_000,
+    }
+    claims = [
+        ("Chinese", "Q148", 0),
+        ("Chinese", "Q865", 0),
+        ("Chinese", "Q14773", 1),
+        ("Congolese", "Q971", 0),
+        ("Congolese", "Q974", 0),
+        ("Ukrainian", "Q212", 0),
+    ]
+    table, dropped = resolve_demonyms(claims, population)
+    assert table == {"Chinese": "Q148", "Ukrainian": "Q212"}
+    assert {d.name for d in dropped} == {"Congolese"}
+
+
+def test_link_crosscheck_groups_must_be_unique() -> None:
+    table, dropped = resolve_groups(
+        [
+            ("Q212", "ArmedForces", "Q936105"),
+            ("Q1", "ArmedForces", "Q2"),
+            ("Q1", "ArmedForces", "Q3"),
+        ]
+    )
+    assert table == {("Q212", "ArmedForces"): "Q936105"}
+    assert len(dropped) == 2
+
+
+def test_link_crosscheck_withheld_names_are_those_a_namesake_could_steal() -> None:
+    warsaw = row("Q270", "Warsaw", kind="capital", country="Q36", prominence=0.9)
+    lonely = row("Q9", "Nowhere", kind="capital", country="Q36")
+    dropped = confirm_capitals([warsaw, lonely], [], frozenset()).dropped
+    us_town = row("Q576165", "Warsaw", "hearvox/us-cities", country="Q30", prominence=0.0)
+    namesakes = frozenset({(variant_key("Warsaw"), "Place")})
+    lines = withheld_lines(dropped, [], namesakes)
+    assert [line[:4] for line in lines] == [("Warsaw", "Place", "Q36", "0.900")]
+    assert withheld_lines(dropped, [warsaw], namesakes) == []  # kept elsewhere: nothing lost
+    assert us_town.qid not in {line[0] for line in lines}
+
+
+def test_link_crosscheck_distance() -> None:
+    kyiv = row("Q1", "Kyiv", lat=50.45, lon=30.52)
+    lviv = row("Q2", "Lviv", lat=49.84, lon=24.03)
+    distance = distance_km(kyiv, lviv)
+    assert distance is not None and 460 < distance < 480
+    assert distance_km(kyiv, row("Q3", "X", lat=None)) is None

@@ -1,0 +1,198 @@
+"""kg.link.link_entities with the offline linker over a small in-memory gazetteer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kg.link import NoLinker, link_entities, make_linker, name_forms
+from kg.link.gazetteer import Gazetteer, GazetteerEntry, Withheld
+from kg.link.offline import OfflineLinker
+from kg.link.wikidata import WikidataLinker
+from kg.model import Article, Entity, Extraction, Mention
+from kg.settings import Settings
+
+ENTRIES = (
+    GazetteerEntry("Q212", "Ukraine", ("the Ukraine",), "Country", "Q212", "t", 1.0),
+    GazetteerEntry("Q159", "Russia", ("Russian Federation",), "Country", "Q159", "t", 1.0),
+    GazetteerEntry("Q30", "United States", ("US", "USA"), "Country", "Q30", "t", 1.0),
+    GazetteerEntry("Q1899", "Kyiv", (), "Place", "Q212", "t", 0.9),
+    GazetteerEntry("Q157835", "Zaporizhia", (), "Place", "Q212", "t", 0.8),
+    GazetteerEntry(
+        "Q909477",
+        "Zaporizhzhia Nuclear Power Plant",
+        ("Zaporizhzhia", "Zaporizhzhia NPP", "Zaporozhye"),
+        "NuclearPowerPlant",
+        "Q212",
+        "t",
+    ),
+    GazetteerEntry("Q3874799", "Volodymyr Zelenskyy", (), "Person", "Q212", "t", 0.6),
+    GazetteerEntry("Q193159", "Russian Armed Forces", (), "ArmedForces", "Q159", "t", 0.6),
+    GazetteerEntry("Q1", "Springfield", (), "Place", "Q30", "t", 0.5),
+    GazetteerEntry("Q2", "Springfield", (), "Place", "Q30", "t", 0.5),
+    GazetteerEntry("Q3", "Warsaw", (), "Place", "Q30", "t", 0.0),
+)
+DEMONYMS = {"Ukrainian": "Q212", "Russian": "Q159", "American": "Q30"}
+GROUPS = {("Q159", "ArmedForces"): "Q193159"}
+WITHHELD = (Withheld("Warsaw", "Place", "Q36", 0.9, "QID shared by different names"),)
+
+
+@pytest.fixture
+def linker() -> OfflineLinker:
+    return OfflineLinker(Gazetteer(ENTRIES, DEMONYMS, GROUPS, WITHHELD))
+
+
+def entity(name: str, cls: str, *aliases: str, mentions: int = 1) -> Entity:
+    spans = tuple(Mention(i, i + 1, "x") for i in range(mentions))
+    return Entity(key=name.lower(), name=name, cls=cls, mentions=spans, aliases=aliases)
+
+
+def extraction(text: str, *entities: Entity) -> Extraction:
+    return Extraction(article=Article("a", text, "0" * 64, "a.txt"), entities=entities)
+
+
+def links(x: Extraction) -> dict[str, str | None]:
+    return {e.name: e.link.qid if e.link else None for e in x.entities}
+
+
+UKRAINE_TEXT = "Ukrainian officials said Ukrainian forces held. Ukrainian sources agreed."
+
+
+def test_link_entities_links_confident_entities_and_keeps_order(linker: OfflineLinker) -> None:
+    x = extraction(
+        UKRAINE_TEXT,
+        entity("Kyiv", "Place"),
+        entity("Volodymyr Zelensky", "Person"),
+        entity("Nobody Known", "Person"),
+        entity("Ukraine", "Place", mentions=3),
+    )
+    linked = link_entities(x, linker)
+    assert [e.name for e in linked.entities] == [e.name for e in x.entities]
+    assert links(linked) == {
+        "Kyiv": "Q1899",
+        "Volodymyr Zelensky": "Q3874799",
+        "Nobody Known": None,
+        "Ukraine": "Q212",
+    }
+    zelensky = linked.entities[1].link
+    assert zelensky is not None and zelensky.label == "Volodymyr Zelenskyy"
+    assert 0.0 <= zelensky.confidence <= 1.0 and zelensky.source.startswith("newskg-gazetteer")
+    assert linked.entities[2].mentions == x.entities[2].mentions  # unlinked: still an entity
+
+
+def test_link_entities_person_never_links_to_a_place(linker: OfflineLinker) -> None:
+    x = extraction(UKRAINE_TEXT, entity("Kyiv", "Person"), entity("Zaporizhia", "Person"))
+    assert links(link_entities(x, linker)) == {"Kyiv": None, "Zaporizhia": None}
+
+
+def test_link_entities_class_picks_the_plant_or_the_city(linker: OfflineLinker) -> None:
+    x = extraction(
+        UKRAINE_TEXT,
+        entity("Zaporizhia", "Place"),
+        entity("Zaporizhia nuclear power plant", "NuclearPowerPlant"),
+        entity("Zaporizhzhia NPP", "Facility"),
+    )
+    assert links(link_entities(x, linker)) == {
+        "Zaporizhia": "Q157835",
+        "Zaporizhia nuclear power plant": "Q909477",
+        "Zaporizhzhia NPP": "Q909477",
+    }
+
+
+def test_link_entities_spelling_variants_resolve_to_one_qid(linker: OfflineLinker) -> None:
+    x = extraction(
+        UKRAINE_TEXT,
+        entity("Volodymyr Zelensky", "Person"),
+        entity("Volodymyr Zelenskyy", "Person"),
+        entity("Volodymyr Zelenskiy", "Person"),
+    )
+    assert set(links(link_entities(x, linker)).values()) == {"Q3874799"}
+
+
+def test_link_entities_abstains_on_ambiguity(linker: OfflineLinker) -> None:
+    x = extraction("American voters in Springfield.", entity("Springfield", "Place"))
+    assert links(link_entities(x, linker)) == {"Springfield": None}
+
+
+def test_link_entities_withheld_namesake_blocks_the_link(linker: OfflineLinker) -> None:
+    x = extraction("American officials. American voters.", entity("Warsaw", "Place"))
+    assert links(link_entities(x, linker)) == {"Warsaw": None}
+
+
+def test_link_entities_short_names_need_context(linker: OfflineLinker) -> None:
+    alone = extraction("Officials met.", entity("US", "Place"))
+    assert links(link_entities(alone, linker)) == {"US": None}
+    american = extraction("American officials met American diplomats.", entity("US", "Place"))
+    assert links(link_entities(american, linker)) == {"US": "Q30"}
+
+
+def test_link_entities_national_groups(linker: OfflineLinker) -> None:
+    x = extraction(
+        "Russian troops withdrew.",
+        entity("Russian troops", "ArmedForces"),
+        entity("Russian forces", "ArmedForces"),
+        entity("Wagner mercenaries", "ArmedForces"),
+        entity("Russian troops", "Person"),
+    )
+    linked = link_entities(x, linker)
+    assert [e.link.qid if e.link else None for e in linked.entities] == [
+        "Q193159",
+        "Q193159",
+        None,
+        None,
+    ]
+    group = linked.entities[0].link
+    assert group is not None and group.label == "Russian Armed Forces"
+
+
+def test_link_entities_no_linker_links_nothing() -> None:
+    x = extraction(UKRAINE_TEXT, entity("Kyiv", "Place"))
+    assert links(link_entities(x, NoLinker())) == {"Kyiv": None}
+
+
+@given(st.lists(st.sampled_from(["Kyiv", "Springfield", "Nobody", "Ukraine", "US"]), max_size=6))
+def test_link_entities_keeps_entity_count_and_order(names: list[str]) -> None:
+    linker = OfflineLinker(Gazetteer(ENTRIES, DEMONYMS, GROUPS, WITHHELD))
+    x = extraction(UKRAINE_TEXT, *(entity(n, "Place") for n in names))
+    linked = link_entities(x, linker)
+    assert [(e.name, e.mentions) for e in linked.entities] == [
+        (e.name, e.mentions) for e in x.entities
+    ]
+    assert linked.article == x.article
+
+
+def test_link_entities_name_forms_strip_facility_heads() -> None:
+    plant = entity("Chernobyl nuclear power plant", "NuclearPowerPlant", "Chernobyl")
+    assert name_forms(plant) == [
+        ("Chernobyl nuclear power plant", False),
+        ("Chernobyl", True),
+    ]
+    assert name_forms(entity("Power Plant Street", "Place")) == [("Power Plant Street", False)]
+
+
+def test_link_entities_make_linker_follows_settings(tmp_path: Path) -> None:
+    assert isinstance(make_linker(Settings(linker="none")), NoLinker)
+    assert isinstance(make_linker(Settings(linker="offline")), OfflineLinker)
+    online = make_linker(Settings(linker="wikidata", wikidata_cache=tmp_path))
+    assert isinstance(online, WikidataLinker) and online.client.cache_dir == tmp_path
+
+
+def test_link_entities_bundled_gazetteer_links_core_entities() -> None:
+    x = extraction(
+        "Russian troops left Ukraine's Chernobyl plant. Ukrainian officials said Russia lied.",
+        entity("Ukraine", "Place", mentions=2),
+        entity("Russia", "Place"),
+        entity("Chernobyl nuclear power plant", "NuclearPowerPlant", "Chernobyl plant"),
+        entity("International Atomic Energy Agency", "InternationalOrganisation", "IAEA"),
+        entity("Russian troops", "ArmedForces"),
+    )
+    assert links(link_entities(x, make_linker(Settings()))) == {
+        "Ukraine": "Q212",
+        "Russia": "Q159",
+        "Chernobyl nuclear power plant": "Q215419",
+        "International Atomic Energy Agency": "Q41984",
+        "Russian troops": "Q193159",
+    }
