@@ -14,6 +14,7 @@ gazetteer (they are not search questions).
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import math
 import os
@@ -36,10 +37,26 @@ from kg.link.scoring import LINK_FAMILY, Candidate, Rival, match_of
 from kg.names import facility_core
 
 API_URL = "https://www.wikidata.org/w/api.php"
-#: Where people can learn what this client is and who runs it (Wikimedia User-Agent policy).
+#: Where people can learn what this client is and who runs it (Wikimedia User-Agent policy),
+#: used until the package metadata names a ``Homepage`` (``[project.urls]`` in pyproject.toml).
 PROJECT_URL = "https://github.com/newskg/newskg"
+
+
+def contact_url() -> str:
+    """The project's homepage from the installed package's metadata, else :data:`PROJECT_URL`."""
+    try:
+        entries: list[str] = importlib.metadata.metadata("newskg").get_all("Project-URL") or []
+    except importlib.metadata.PackageNotFoundError:
+        entries = []
+    for entry in entries:
+        name, _, url = str(entry).partition(",")
+        if name.strip().lower() in {"homepage", "source", "repository"} and url.strip():
+            return url.strip()
+    return PROJECT_URL
+
+
 USER_AGENT = (
-    f"newskg/{__version__} ({PROJECT_URL}; news knowledge-graph builder) "
+    f"newskg/{__version__} ({contact_url()}; news knowledge-graph builder) "
     f"Python-urllib/{platform.python_version()}"
 )
 SOURCE = "wikidata-api"
