@@ -75,23 +75,26 @@ class MergedLayer:
         )
         return MergedLayer(entities=entities, events=events)
 
-    def validation_chunks(self, size: int) -> Iterator[list[PyTriple]]:
-        """The layer in chunks of ``size`` nodes, each with what its shapes need to see.
+    def validation_units(self) -> Iterator[tuple[Description, tuple[PyTriple, ...]]]:
+        """Each node's description with what its shapes need to see, to validate it on its own.
 
         That is the class and label of every entity an event refers to (``sh:class`` on
         nk:agent ...; a typed entity needs its label) and ``<article> a schema:NewsArticle`` for
-        the articles events are derived from.
+        the articles an event is derived from. Units can be validated together in any grouping:
+        what they share (entity views) is the same in each.
         """
         views = {
             d.node: [t for t in d.triples if t[1] in (RDF.type, RDFS.label)] for d in self.entities
         }
-        descriptions = list(self.descriptions())
-        for start in range(0, len(descriptions), size):
-            chunk = [t for d in descriptions[start : start + size] for t in d.triples]
-            context = [t for _, _, o in chunk if o in views for t in views[o]]  # type: ignore[index]
-            context += [(o, RDF.type, SCHEMA.NewsArticle) for _, p, o in chunk
-                        if p == PROV.wasDerivedFrom and isinstance(o, NamedNode)]
-            yield [PyTriple(s, p, o) for s, p, o in dict.fromkeys(chunk + context)]
+        for description in self.descriptions():
+            triples = list(description.triples)
+            triples += [t for _, _, o in description.triples if o in views for t in views[o]]  # type: ignore[index]
+            triples += [
+                (o, RDF.type, SCHEMA.NewsArticle)
+                for _, p, o in description.triples
+                if p == PROV.wasDerivedFrom and isinstance(o, NamedNode)
+            ]
+            yield description, tuple(PyTriple(s, p, o) for s, p, o in dict.fromkeys(triples))
 
 
 @dataclass

@@ -126,7 +126,7 @@ def build(paths: Sequence[Path], settings: Settings) -> BuildReport:
     except NothingPublished as exc:
         report.problems.append(str(exc))
         return _finish(report, started)
-    run.cache.prune(graph.key for graph in graphs)
+    run.cache.prune([run.merged_key, *(graph.key for graph in graphs)])
     return report
 
 
@@ -256,6 +256,7 @@ class Run:
             ontology=ontology,
         )
         self.cache = Cache(settings.resolved_cache_dir)
+        self.merged_key = hashlib.sha256(f"merged graph\0{self.context}".encode()).hexdigest()
         self.prefixes = {**PREFIXES, **self.iris.prefixes()}
         self.merged_results: list[ValidationResult] = []
 
@@ -372,20 +373,28 @@ class Run:
     def merged_layer(self, graphs: Sequence[ArticleGraph]) -> MergedLayer:
         """Entities and events across the published articles; nodes that fail shapes are left out.
 
-        Validated in chunks of nodes, each with the context its shapes need, so the cost grows
-        with the number of nodes, not faster.
+        Each node is validated with the context its shapes need (in chunks of nodes), unless the
+        cache knows that exactly this description, in this build context, conforms without
+        results: an incremental build validates only the nodes that changed.
         """
         extractions = [g.extraction for g in graphs if g.published and g.extraction is not None]
         layer = merge_layer(extractions, self.iris)
-        results = [
-            result
-            for chunk in layer.validation_chunks(MERGED_CHUNK)
-            for result in self.stage.validator.validate(chunk).results
-        ]
+        entry = self.cache.get(self.merged_key)
+        known = set(entry.get("conforming", [])) if entry else set()
+        units = [(_digest(triples), d.node, triples) for d, triples in layer.validation_units()]
+        pending = [unit for unit in units if unit[0] not in known]
+        results: list[ValidationResult] = []
+        for start in range(0, len(pending), MERGED_CHUNK):
+            chunk = [t for _, _, triples in pending[start : start + MERGED_CHUNK] for t in triples]
+            results += self.stage.validator.validate(chunk).results
         failing = {r.focus: r.message for r in results if r.severity == "Violation"}
         for node, message in sorted(failing.items()):
             self.report.problems.append(f"merged graph: left out {node}: {message}")
         self.merged_results = [r for r in results if r.focus not in failing]
+        noted = {r.focus for r in results}
+        conforming = sorted({digest for digest, node, _ in units if node.value not in noted})
+        if conforming != sorted(known):
+            self.cache.put(self.merged_key, {"conforming": conforming})
         return layer.without({NamedNode(node) for node in failing})
 
     # -- publish ------------------------------------------------------------------------------
@@ -485,6 +494,11 @@ def _tree_hash(root: Path, names: Iterable[str]) -> str:
                 digest.update(str(file.relative_to(root)).encode("utf-8") + b"\0")
                 digest.update(file.read_bytes() + b"\0")
     return digest.hexdigest()[:12]
+
+
+def _digest(triples: Iterable[Any]) -> str:
+    """A hash of a set of triples, whatever their order."""
+    return hashlib.sha256("\n".join(sorted(map(str, triples))).encode("utf-8")).hexdigest()
 
 
 def _file_hash(path: Path) -> str:

@@ -112,6 +112,10 @@ def test_merge_without_drops_dependent_events() -> None:
 
 def test_merge_layer_conforms_to_the_shapes(validator: Validator) -> None:  # noqa: F811
     layer = merge_layer(two_articles(), IRIS)
-    for chunk in layer.validation_chunks(3):
-        report = validator.validate(chunk)
-        assert report.conforms, report.summary()
+    units = list(layer.validation_units())
+    assert len(units) == len(layer.entities) + len(layer.events)
+    for _, triples in units:
+        report = validator.validate(triples)
+        assert report.conforms and not report.results, report.summary()
+    together = validator.validate([t for _, triples in units for t in triples])
+    assert together.conforms and not together.results

@@ -16,6 +16,7 @@ import pytest
 from test_map import TEXT, sample_extraction
 
 import kg.pipeline
+from kg.cache import Cache
 from kg.model import Article, Extraction, Mention
 from kg.pipeline import QUARANTINE_DIR, build
 from kg.publish import CHECKSUMS, NQUADS_DUMP, TURTLE_DUMP, VOID_FILE
@@ -228,14 +229,37 @@ def test_pipeline_corrupt_cache_entry_is_detected_and_rebuilt(
     config = settings(tmp_path)
     build([folder], config)
     first = snapshot(config.out)
+    cache = Cache(config.resolved_cache_dir)
     entries = sorted(config.resolved_cache_dir.glob("*/*.entry"))
-    assert len(entries) == 2
-    damaged = entries[0]
+    articles = [e for e in entries if "article" in (cache.get(e.stem) or {})]
+    assert len(articles) == 2 and len(entries) == 3  # and the merged graph's verdicts
+    damaged = articles[0]
     damaged.write_bytes(damaged.read_bytes()[:-7] + b"garbage")
     extractor.calls.clear()
     report = build([folder], config)
     assert len(report.processed) == 1 and report.cache_rebuilt == report.processed
     assert snapshot(config.out) == first
+
+
+def test_pipeline_rebuild_validates_only_changed_merged_nodes(
+    tmp_path: Path, extractor: FakeExtractor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "in"
+    config = settings(tmp_path)
+    build([write_articles(folder, ["a1", "a2"])], config)
+    first = snapshot(config.out)
+    validated: list[int] = []
+    original = kg.pipeline.Validator.validate
+
+    def counting(self: kg.pipeline.Validator, triples: list[object]) -> object:
+        validated.append(len(list(triples)))
+        return original(self, triples)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(kg.pipeline.Validator, "validate", counting)
+    build([folder], config)
+    assert validated == [] and snapshot(config.out) == first
+    build([write_articles(folder, ["a1", "a2", "a3"])], config)
+    assert len(validated) == 2  # the new article, then the merged nodes that changed
 
 
 @pytest.mark.parametrize(
