@@ -116,3 +116,29 @@ def stats(directory: Path, as_json: bool) -> None:
 
     result = count(directory)
     click.echo(result.to_json() if as_json else result.to_text(), nl=False)
+
+
+@main.group()
+def gazetteer() -> None:
+    """The bundled Wikidata gazetteer of the offline linker."""
+
+
+@gazetteer.command("build")
+@click.option(
+    "--source",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("../shared/wikidata"),
+    show_default=True,
+    help="Folder of the Wikidata-derived source files (see its SOURCES.md).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Output folder [default: kg/data/gazetteer in the package].",
+)
+def gazetteer_build(source: Path, out: Path | None) -> None:
+    """Rebuild the bundled gazetteer from the Wikidata-derived source files."""
+    from kg.link.gazetteer import GAZETTEER_DIR
+    from kg.link.gazetteer_build import build_gazetteer
+
+    click.echo(build_gazetteer(source, out or GAZETTEER_DIR).report())
