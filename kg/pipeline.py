@@ -39,6 +39,7 @@ from kg.errors import BuildError
 from kg.extract import extract_articles
 from kg.ingest import Ingested, read_articles
 from kg.iris import Iris
+from kg.link import Linker, link_entities, make_linker
 from kg.map import Activity, map_article
 from kg.merge import MergedLayer, entity_view, merge_layer
 from kg.model import Article, Extraction
@@ -217,11 +218,9 @@ class ArticleStage:
         return graph
 
     def _link(self, extraction: Extraction) -> Extraction:
-        link = _link_module()
-        if self.settings.linker == "none" or link is None:
+        if self.settings.linker == "none":  # entities stay as extracted
             return extraction
-        linked: Extraction = link.link_entities(extraction, shared_linker(self.settings))
-        return linked
+        return link_entities(extraction, shared_linker(self.settings))
 
 
 @functools.cache
@@ -231,9 +230,9 @@ def shared_validator(shapes: Path, ontology: Path, versions: tuple[str, str]) ->
 
 
 @functools.cache
-def shared_linker(settings: Settings) -> Any:
+def shared_linker(settings: Settings) -> Linker:
     """One linker per process and settings (loading the gazetteer takes time)."""
-    return _link_module().make_linker(settings)
+    return make_linker(settings)
 
 
 class Run:
@@ -503,15 +502,6 @@ def _digest(triples: Iterable[Any]) -> str:
 
 def _file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "absent"
-
-
-def _link_module() -> Any:
-    """``kg.link`` once it provides ``link_entities`` (until then entities stay unlinked)."""
-    try:
-        import kg.link as link
-    except ImportError:  # pragma: no cover
-        return None
-    return link if hasattr(link, "link_entities") else None
 
 
 # -- helpers --------------------------------------------------------------------------------------
