@@ -7,11 +7,10 @@ Accept, HTML for browsers.
 
 from __future__ import annotations
 
-import importlib
 import platform
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import flask
 import pyoxigraph
@@ -21,6 +20,7 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, Triple
 from kg import __version__
 from kg.dataset_info import BuildInfo, published_file, published_files
 from kg.errors import DatasetError, KgError, NotFound
+from kg.ontology_doc import ontology_html
 from kg.settings import Settings
 from kg.sparql.negotiation import GRAPH_FORMATS, HTML, best_offer, format_from_name, negotiate
 from kg.vocab import DCT, RDF, VOID
@@ -44,13 +44,8 @@ def prefers_json(accept: str | None) -> bool:
 
 
 def _ontology_html(path: Path) -> str | None:
-    """The ontology's HTML documentation, once ``kg.ontology_doc`` exists; else None."""
-    try:
-        module = importlib.import_module("kg.ontology_doc")
-    except ImportError:
-        return None
-    render = cast(Callable[[Path], str], module.ontology_html)
-    return render(path)
+    """The ontology's HTML documentation, generated from its Turtle."""
+    return ontology_html(path)
 
 
 def _minimal_void(info: BuildInfo, base_iri: str, host: str) -> bytes:

@@ -74,6 +74,14 @@ def test_server_site_serves_documents_by_accept(client: FlaskClient) -> None:
         assert client.get(path + "?format=jsonld").mimetype == "application/ld+json"
 
 
+def test_server_site_ontology_page_documents_the_terms(client: FlaskClient) -> None:
+    page = client.get("/ontology", headers=HTML)
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    for term in ("Seizure", "NuclearPowerPlant", "MilitaryAction", "Statement"):
+        assert f'id="{term}"' in text, term  # a documented section per term, not raw Turtle
+
+
 def test_server_site_health_and_version(client: FlaskClient) -> None:
     health = client.get("/-/health").get_json()
     assert health["status"] == "ok" and health["build"] == "build-1"
