@@ -79,7 +79,8 @@ def test_server_site_ontology_page_documents_the_terms(client: FlaskClient) -> N
     text = page.get_data(as_text=True)
     assert page.status_code == 200
     for term in ("Seizure", "NuclearPowerPlant", "MilitaryAction", "Statement"):
-        assert f'id="{term}"' in text, term  # a documented section per term, not raw Turtle
+        # a documented section per term (in the sandboxed srcdoc frame), not raw Turtle
+        assert f"id=&quot;{term}&quot;" in text, term
 
 
 def test_server_site_health_and_version(client: FlaskClient) -> None:
