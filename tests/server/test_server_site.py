@@ -80,7 +80,7 @@ def test_server_site_ontology_page_documents_the_terms(client: FlaskClient) -> N
     assert page.status_code == 200
     for term in ("Seizure", "NuclearPowerPlant", "MilitaryAction", "Statement"):
         # a documented section per term (in the sandboxed srcdoc frame), not raw Turtle
-        assert f"id=&quot;{term}&quot;" in text, term
+        assert f"id=&#34;{term}&#34;" in text, term
 
 
 def test_server_site_health_and_version(client: FlaskClient) -> None:
