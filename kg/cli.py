@@ -43,7 +43,7 @@ def main() -> None:
 @click.option("--base-iri", help="Base of minted IRIs [default: http://127.0.0.1:8000/].")
 @click.option("--strict", is_flag=True, default=None, help="Any bad input is fatal.")
 @click.option("--linker", type=click.Choice(["offline", "wikidata", "none"]), help="Entity linker.")
-@click.option("--processes", type=int, help="spaCy processes [default: 1].")
+@click.option("--processes", type=int, help="Worker processes (see KG_PROCESSES) [default: 1].")
 def build(paths: tuple[Path, ...], **flags: Any) -> None:
     """Build the graph from article files and folders (default: seeds/)."""
     from kg.pipeline import build as run_build

@@ -2,7 +2,7 @@
 
 The vocabulary is the newskg ontology (``ontology/newskg.ttl``) and the standard vocabularies it
 builds on (NIF 2.0 for text, GAF for grounding, PROV-O, W3C ORG, SEM, OWL-Time); each block below
-names the terms it instantiates. The layout is documented in ``docs/dataset.md``.
+names the terms it instantiates. The layout is documented in README.md ("The dataset").
 
 Everything an article says goes in its own graph ``<base>graph/article/<id>``: the article (a
 ``nif:Context``), the build activity that produced the graph, the sentences and mentions (NIF

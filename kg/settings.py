@@ -38,7 +38,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("base_iri", "http://127.0.0.1:8000/", "Base of every IRI the dataset mints."),
     Setting("strict", False, "Make any bad input fatal (exit 1) instead of skipping it."),
     Setting("linker", "offline", "Entity linker: offline (bundled gazetteer), wikidata, or none."),
-    Setting("processes", 1, "spaCy processes for extraction (nlp.pipe n_process)."),
+    Setting(
+        "processes",
+        1,
+        "Worker processes: with N > 1, spaCy parses in the build process while N workers link,"
+        " map and validate.",
+    ),
     Setting("batch_size", 64, "Articles per spaCy batch."),
     Setting("max_article_bytes", 5 * 1024 * 1024, "Larger input files are rejected."),
     Setting(

@@ -30,7 +30,7 @@ DESCRIPTION = (
     "from English news articles, linked to Wikidata, validated with SHACL. Every fact points to "
     "the article and the exact characters it came from (NIF, RFC 5147)."
 )
-#: The licence of the dataset as published (the lead decides; see docs/dataset.md).
+#: The licence of the dataset as published (see "Licences and credits" in README.md).
 LICENSE = NamedNode("https://creativecommons.org/licenses/by/4.0/")
 MEDIA_TYPES = {
     ".ttl": "text/turtle",
