@@ -21,7 +21,7 @@ from kg.link.gazetteer import Gazetteer, load_gazetteer
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = (ROOT / "seeds", ROOT / "bench" / "texts")
-_SENTENCE_END = re.compile(r"(?<=[.!?][”\"’]?)\s+(?=[A-Z“\"])")
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][”\"’]))\s+(?=[A-Z“\"])")
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*\b")
 SWAPPABLE = ("Country", "Place", "NuclearPowerPlant", "InternationalOrganisation")
 
@@ -45,7 +45,9 @@ def names_by_class(gazetteer: Gazetteer) -> dict[str, list[str]]:
     return {cls: sorted(names) for cls, names in pool.items()}
 
 
-def swap_names(sentence: str, gazetteer: Gazetteer, pool: dict[str, list[str]], rng: random.Random) -> str:
+def swap_names(
+    sentence: str, gazetteer: Gazetteer, pool: dict[str, list[str]], rng: random.Random
+) -> str:
     def replace(match: re.Match[str]) -> str:
         entries = gazetteer.lookup(match.group(0))
         classes = [e.cls for e in entries if e.cls in pool]
@@ -56,7 +58,9 @@ def swap_names(sentence: str, gazetteer: Gazetteer, pool: dict[str, list[str]], 
     return _NAME.sub(replace, sentence)
 
 
-def make_corpus(count: int, *, seed: int = 7, sentences_per_article: tuple[int, int] = (3, 6)) -> list[dict[str, str]]:
+def make_corpus(
+    count: int, *, seed: int = 7, sentences_per_article: tuple[int, int] = (3, 6)
+) -> list[dict[str, str]]:
     """``count`` article objects in the JSONL corpus format."""
     rng = random.Random(seed)
     gazetteer = load_gazetteer()

@@ -1,0 +1,1 @@
+"""Benchmarks of issue 8: run them with ``python -m bench`` (``make bench``)."""

@@ -1,0 +1,125 @@
+"""``python -m bench``: the issue-8 benchmarks, side by side in one run (``make bench``).
+
+Sections: ``build`` (whole build against raw spaCy, cost per article by corpus size), ``query``
+(eight queries: HTTP, in process, rdflib), ``http`` (throughput against the Oxigraph server),
+``dumps`` (dump writing and store loading). The query, HTTP and dump sections use the build of
+``--dataset-size`` articles. Prints one table of medians and ratios; writes
+``bench/results/<section>.json`` and ``bench/results/cost_per_article.png``.
+
+The whole run keeps within ``--budget`` seconds: a corpus size whose estimated cost (from the
+previous size) does not fit in what is left is skipped and the table says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench import build as build_section
+from bench import dumps as dumps_section
+from bench import query as query_section
+from bench import throughput as http_section
+from bench.measure import Budget, Row
+from bench.report import RESULTS, plot, table, write_json
+from bench.workspace import Workspace
+
+SECTIONS = ("build", "query", "http", "dumps")
+
+
+def _ints(text: str) -> list[int]:
+    return [int(part) for part in text.split(",") if part.strip()]
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=_ints, default=[100, 1000, 10000],
+                        help="corpus sizes of the build section [100,1000,10000]")
+    parser.add_argument("--sections", default=",".join(SECTIONS),
+                        help=f"comma-separated, of {', '.join(SECTIONS)} [all]")
+    parser.add_argument("--dataset-size", type=int, default=1000,
+                        help="articles in the build the query, http and dumps sections use")
+    parser.add_argument("--process-size", type=int, default=1000,
+                        help="corpus size at which 1 and 2 processes are compared")
+    parser.add_argument("--raw-limit", type=int, default=1000,
+                        help="largest corpus on which raw spaCy is run (beyond: reused)")
+    parser.add_argument("--http-seconds", type=float, default=20.0,
+                        help="seconds of each bounded HTTP load run")
+    parser.add_argument("--clients", type=_ints, default=list(http_section.CLIENTS),
+                        help="concurrent clients of the HTTP runs [8,32]")
+    parser.add_argument("--query-repeat", type=int, default=21,
+                        help="timed runs per query (in process and over HTTP)")
+    parser.add_argument("--budget", type=float, default=570.0,
+                        help="seconds the whole run may take; 0 for no limit [570]")
+    parser.add_argument("--results", type=Path, default=RESULTS,
+                        help="folder of the JSON results and the plot [bench/results]")
+    parser.add_argument("--workdir", type=Path, default=None,
+                        help="scratch folder for corpora and builds [a temporary one, removed]")
+    args = parser.parse_args(argv)
+    args.sections = [s.strip() for s in args.sections.split(",") if s.strip()]
+    unknown = set(args.sections) - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown sections {sorted(unknown)}; choose from {', '.join(SECTIONS)}")
+    return args
+
+
+def reserve(args: argparse.Namespace) -> float:
+    """Seconds kept for the sections after the build (rough, from runs on this machine)."""
+    seconds = 0.0
+    if "query" in args.sections:
+        seconds += 90
+    if "http" in args.sections:
+        seconds += 2 * len(args.clients) * (args.http_seconds + 3) + 20
+    if "dumps" in args.sections:
+        seconds += 60
+    return seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    total = Budget(args.budget or None)
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="newskg-bench-"))
+    ws = Workspace(workdir)
+    rows: list[Row] = []
+    size = args.dataset_size
+    runners: dict[str, Callable[[], tuple[list[Row], dict[str, Any]]]] = {
+        "build": lambda: build_section.run(
+            ws, args.sizes, Budget(max(0.0, total.remaining() - reserve(args))),
+            process_size=args.process_size, raw_limit=args.raw_limit,
+        ),
+        "query": lambda: query_section.run(ws, size, total, repeat=args.query_repeat),
+        "http": lambda: http_section.run(
+            ws, size, total, seconds=args.http_seconds, clients=tuple(args.clients)
+        ),
+        "dumps": lambda: dumps_section.run(ws, size, total),
+    }
+    try:
+        for section in SECTIONS:
+            if section not in args.sections:
+                continue
+            began = time.perf_counter()
+            print(f"[bench] {section} ...", file=sys.stderr, flush=True)
+            section_rows, data = runners[section]()
+            data["section_seconds"] = time.perf_counter() - began
+            print(f"[bench] {section} done in {data['section_seconds']:.0f} s", file=sys.stderr,
+                  flush=True)
+            rows += section_rows
+            write_json(args.results, section, section_rows, data, started)
+            if section == "build":
+                plot(args.results, data)
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print(table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
