@@ -538,13 +538,3 @@ def _finish(report: BuildReport, started: float) -> BuildReport:
 def _stamp(seconds: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
 
-
-def require_build(directory: Path) -> Path:
-    """The released build folder behind ``directory``; a clear error when there is none."""
-    if not (directory / COMPLETE_MARKER).is_file():
-        raise BuildError(
-            f"{directory} is not a newskg build",
-            why=f"it has no {COMPLETE_MARKER}",
-            fix=f"run `kg build --out {directory}` first",
-        )
-    return directory.resolve()
