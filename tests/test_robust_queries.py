@@ -9,6 +9,7 @@ runs with a 2 s timeout and two query workers.
 from __future__ import annotations
 
 import resource
+import statistics
 import threading
 import time
 from collections.abc import Iterator
@@ -75,20 +76,36 @@ def post(app: Flask, query: str) -> tuple[int, dict[str, str], float]:
 
 
 def while_running(app: Flask, query: str) -> tuple[int, dict[str, str], float, list[float]]:
-    """Run ``query`` in a thread; meanwhile another client asks cheap questions."""
-    outcome: list[tuple[int, dict[str, str], float]] = []
-    thread = threading.Thread(target=lambda: outcome.append(post(app, query)))
+    """Run ``query`` in a thread; meanwhile another client asks cheap questions. Returns the
+    status, headers and seconds of ``query`` and the latencies of the cheap questions that were
+    answered before it was."""
+    outcome: list[tuple[int, dict[str, str], float, float]] = []
+
+    def expensive() -> None:
+        status, headers, seconds = post(app, query)
+        outcome.append((status, headers, seconds, time.perf_counter()))
+
+    thread = threading.Thread(target=expensive)
     thread.start()
-    cheap: list[float] = []
+    cheap: list[tuple[float, float]] = []
     time.sleep(0.2)
     while thread.is_alive() and len(cheap) < 200:
         status, _, seconds = post(app, CHEAP)
         assert status == 200, f"a cheap query failed ({status}) while {query!r} ran"
-        cheap.append(seconds)
+        cheap.append((seconds, time.perf_counter()))
         time.sleep(0.05)
     thread.join(TIMEOUT + 30)
     assert outcome, "the expensive query never returned"
-    return (*outcome[0], cheap)
+    status, headers, seconds, ended = outcome[0]
+    return status, headers, seconds, [latency for latency, done in cheap if done < ended]
+
+
+def answered_meanwhile(cheap: list[float], seconds: float) -> None:
+    """Cheap questions kept being answered, quickly, while the expensive query ran."""
+    if seconds < 0.5:
+        return  # over too soon to ask anything
+    assert len(cheap) >= 2, f"only {len(cheap)} cheap answers in {seconds:.1f} s"
+    assert statistics.median(cheap) < 0.5, cheap
 
 
 @pytest.mark.parametrize("name", sorted(STOPPED))
@@ -98,7 +115,7 @@ def test_robust_queries_expensive_queries_are_stopped_by_the_timeout(app: Flask,
     assert status == 503, (name, status)
     assert headers.get("Retry-After")
     assert TIMEOUT - 0.1 <= seconds < TIMEOUT + MARGIN, (name, seconds)
-    assert cheap and max(cheap) < 1.0, (name, cheap)
+    answered_meanwhile(cheap, seconds)
 
 
 @pytest.mark.parametrize("name", sorted(CAPPED))
@@ -107,7 +124,8 @@ def test_robust_queries_huge_results_are_capped_by_the_row_limit(app: Flask, nam
     assert status == 200, (name, status)
     assert headers["X-Result-Truncated"] == "true" and headers["X-Result-Limit"] == "1000"
     assert int(headers["X-Result-Rows"]) == 1000
-    assert seconds < TIMEOUT + MARGIN and all(s < 1.0 for s in cheap)
+    assert seconds < TIMEOUT + MARGIN
+    answered_meanwhile(cheap, seconds)
 
 
 @pytest.mark.parametrize("depth", [50, 5000])
@@ -119,7 +137,8 @@ def test_robust_queries_deeply_nested_subqueries_are_answered_or_stopped(
     query = "SELECT * {" + " { SELECT * {" * depth + " ?s ?p ?o " + "} }" * depth + "} LIMIT 1"
     status, _, seconds, cheap = while_running(app, query)
     assert status == (200 if depth < 1000 else 503)
-    assert seconds < TIMEOUT + MARGIN and all(s < 1.0 for s in cheap)
+    assert seconds < TIMEOUT + MARGIN
+    answered_meanwhile(cheap, seconds)
     assert post(app, CHEAP)[0] == 200
 
 
@@ -164,17 +183,18 @@ def test_robust_queries_cheap_query_is_answered_while_every_worker_is_busy(app: 
     "GIL) busy for ~10 s",
 )
 def test_robust_queries_slow_to_scan_query_is_bounded_by_the_timeout(dist: Path) -> None:
-    config = Settings(base_iri=BASE, query_timeout=TIMEOUT, query_workers=1)
+    config = Settings(base_iri=BASE, query_timeout=1.0, query_workers=1)
     application = create_app(config, dist)
     try:
-        query = "ASK { " + "?" * (config.max_body_bytes - 100) + " }"
+        query = "ASK { " + "?" * (config.max_body_bytes - 100) + " }"  # under the body cap
         started = time.perf_counter()
         response = application.test_client().post(
             "/sparql", data=query.encode(), content_type="application/sparql-query"
         )
         seconds = time.perf_counter() - started
         assert 400 <= response.status_code < 600
-        assert seconds < TIMEOUT + MARGIN, f"answered {response.status_code} after {seconds:.1f} s"
+        bound = config.query_timeout + MARGIN
+        assert seconds < bound, f"answered {response.status_code} after {seconds:.1f} s"
     finally:
         application.extensions["newskg"].close()
 
