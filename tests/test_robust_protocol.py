@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from robust.dataset import BASE, synthetic_build
 from robust.dataset import snapshot as take_snapshot
+from werkzeug import Response
 from werkzeug.test import TestResponse
 
 from kg.settings import Settings
@@ -68,7 +69,7 @@ def untouched(dist: Path, client: FlaskClient) -> Iterator[None]:
     assert again.get_json()["results"] == count.get_json()["results"]
 
 
-def error_of(response: TestResponse) -> dict[str, Any]:
+def error_of(response: TestResponse | Response) -> dict[str, Any]:
     body = response.get_json()
     assert isinstance(body, dict), response.data[:200]
     assert body["message"], body

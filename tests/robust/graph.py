@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -26,11 +27,11 @@ class PublishedMention:
         )
 
 
-def _values(quads: list[ox.Quad], predicate: str) -> dict[str, ox.Term]:
-    out: dict[str, ox.Term] = {}
+def _values(quads: list[ox.Quad], predicate: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     for quad in quads:
         if quad.predicate.value == NIF + predicate:
-            out[quad.subject.value] = quad.object
+            out[str(getattr(quad.subject, "value", quad.subject))] = quad.object
     return out
 
 
