@@ -444,6 +444,81 @@ def test_extract_entities_unknown_organisation_before_a_title(extract: Any) -> N
     assert entity(entities, "Ukrenergo").cls == "Organisation"
 
 
+def test_extract_entities_name_the_ner_reads_as_a_person_before_an_office(extract: Any) -> None:
+    # the NER tags "Uniper" PERSON here; before "CEO" it is the company whose office that is
+    text = (
+        "Meanwhile, the head of the state-owned company said on Thursday that monitoring would "
+        "start.\n\nUniper CEO Petro Kovalenko said the agency must use its influence."
+    )
+    entities, positions = extract(text)
+    assert entity(entities, "Uniper").core_class == "Organisation"
+    assert positions_by_person(entities, positions)["Petro Kovalenko"][:2] == ("CEO", "Uniper")
+
+
+def test_extract_entities_office_name_is_the_organisation_elsewhere_too(extract: Any) -> None:
+    text = (
+        "Meanwhile, the head of the state-owned company said on Thursday that monitoring would "
+        "start.\n\nKazatomprom spokesman Aliya Nurova said the agency must use its influence. "
+        "Output fell, Kazatomprom said."
+    )
+    entities, _ = extract(text)
+    found = entity(entities, "Kazatomprom")
+    assert found.core_class == "Organisation" and len(found.mentions) == 2
+
+
+def test_extract_entities_person_before_a_title_stays_a_person(extract: Any) -> None:
+    text = (
+        "President Vladimir Putin met the governor on Monday. "
+        "Putin spokesman Dmitry Peskov said the talks went well."
+    )
+    entities, positions = extract(text)
+    assert entity(entities, "Vladimir Putin").cls == "Person"
+    assert all(e.core_class != "Organisation" for e in entities if e.name == "Putin")
+    assert positions_by_person(entities, positions)["Dmitry Peskov"][1] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "cls"),
+    [
+        ("A boy walks past a destroyed building in Aleppo. Xinhua Images", "Xinhua Images",
+         "Company"),
+        ("Protesters gathered in Tbilisi, Rustavi Media reported.", "Rustavi Media",
+         "NewsOrganisation"),
+    ],
+)  # fmt: skip
+def test_extract_entities_person_ending_in_an_organisation_suffix(
+    extract: Any, text: str, anchor: str, cls: str
+) -> None:
+    assert entity(extract(text)[0], anchor).cls == cls
+
+
+def test_extract_entities_surname_that_is_an_organisation_word_stays_a_person(
+    extract: Any,
+) -> None:
+    entities, _ = extract("Columnist Emily Post wrote about etiquette.")
+    assert entity(entities, "Emily Post").cls == "Person"
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor"),
+    [
+        ("Soldiers patrolled the Black Forest near the border.", "Black Forest"),
+        ("Rebels hid in the Sambisa Forest for months.", "Sambisa Forest"),
+        ("Militants attacked a convoy in the Sinai Desert.", "Sinai Desert"),
+    ],
+)
+def test_extract_entities_name_of_a_geographic_feature_is_a_place(
+    extract: Any, text: str, anchor: str
+) -> None:
+    assert entity(extract(text)[0], anchor).cls == "Place"
+
+
+def test_extract_entities_organisation_for_a_zone_stays_an_organisation(extract: Any) -> None:
+    text = "The Agency for the Management of the Exclusion Zone said radiation was normal."
+    entities, _ = extract(text)  # the NER reads "the Management of the Exclusion Zone" as ORG
+    assert entity(entities, "Management of the Exclusion Zone").core_class == "Organisation"
+
+
 def test_extract_entities_title_of_country_names_its_government(extract: Any) -> None:
     text = "Deputy Prime Minister of Ukraine Iryna Vereshchuk called for a corridor."
     entities, positions = extract(text)

@@ -78,7 +78,9 @@ def find_entities(
         entity_spans=[(c.start, c.end) for c in known if c.cls != "Person"],
         demonym_starts={end: start for end, (start, _) in demonyms.items()},
         blocking_spans=[(c.start, c.end) for c in ner if c.cls != "Person"],
+        person_words=_person_words(doc, ner),
     )
+    known = _offices_named(context, titles, known)
     countries = _countries_ending_at(context, known)
     facilities = facility_candidates(
         doc, _spans(doc, FACILITY_SPANS), context.lexicon, _country_words(context)
@@ -93,6 +95,37 @@ def find_entities(
     entities, entity_of = resolve(doc, chosen, gazetteer)
     positions = _positions(doc, titles, chosen, entity_of)
     return entities, positions
+
+
+def _person_words(doc: Doc, ner: Sequence[Candidate]) -> frozenset[str]:
+    """Normalised words of the full names (two words or more) of the article's people."""
+    return frozenset(
+        normalise(t.text)
+        for c in ner
+        if c.cls == "Person" and c.length > 1
+        for t in doc[c.start : c.end]
+    )
+
+
+def _offices_named(
+    context: Context, titles: Sequence[TitleMatch], known: list[Candidate]
+) -> list[Candidate]:
+    """An unknown name before an organisation's title ("Energoatom CEO") is that organisation
+    wherever else the NER reads it as a person ("..., Energoatom said")."""
+    doc = context.doc
+    names = {
+        normalise(doc[m.organisation[0] : m.organisation[1]].text)
+        for m in titles
+        if m.slot == "name" and m.organisation is not None
+    }
+    if not names:
+        return known
+    return [
+        replace(c, cls=_class_from_words(context, c.start, c.end, "Organisation", "ORG"))
+        if c.cls == "Person" and c.rank == NER and normalise(c.name) in names
+        else c
+        for c in known
+    ]
 
 
 def _spans(doc: Doc, key: str) -> list[Span]:
@@ -248,11 +281,18 @@ def _trust_gazetteer(
 
 
 def _class_from_words(context: Context, start: int, end: int, core: str, label: str) -> str:
-    """A finer class from the name's last words: "Foreign Ministry", "Zaporizhzhia NPP"."""
+    """A finer class from the name's last word: "Foreign Ministry", "Zaporizhzhia NPP"; or
+    another core class: "the Red Forest" is a place, "Getty Images" an organisation."""
     doc, lexicon = context.doc, context.lexicon
-    if core == "Organisation" or (core == "Person" and end - start > 2):
-        # a long "person" ending in an organisation word is none: "X People's Liberation Front"
-        return lexicon.org_heads.get(doc[end - 1].lower_, core)
+    last = doc[end - 1].lower_
+    if _names_feature(context, start, end, core):
+        return "Place"
+    if core == "Organisation":
+        return lexicon.org_heads.get(last, core)
+    if core == "Person" and last in lexicon.org_heads:
+        # a "person" ending in an organisation word is none ("Getty Images", "X People's
+        # Liberation Front"), unless the word is also a surname and the name short ("Emily Post")
+        return lexicon.org_heads[last] if _ends_organisation(lexicon, start, end, last) else core
     if label == "FAC":
         for head in lexicon.facility_heads:
             width = len(head.words)
@@ -261,6 +301,30 @@ def _class_from_words(context: Context, start: int, end: int, core: str, label: 
                 return head.cls
         return "Facility"
     return core
+
+
+def _ends_organisation(lexicon: Lexicon, start: int, end: int, last: str) -> bool:
+    return end - start > 2 or last not in lexicon.org_surnames
+
+
+def _names_feature(context: Context, start: int, end: int, core: str) -> bool:
+    """A capitalised name of two or more words ending in a geographic feature or area word
+    (``place_heads.tsv``): "the Red Forest", "Kherson Oblast", "Chernobyl Exclusion Zone".
+
+    Not when a lower-case word or an organisation word stands inside ("State Agency for the
+    Exclusion Zone"), nor for a person's name ending in a word that is also a surname ("Randall
+    Park"), unless "the" stands before it ("the Dead Lake").
+    """
+    doc, lexicon = context.doc, context.lexicon
+    last = doc[end - 1].lower_
+    if end - start < 2 or last not in lexicon.place_heads or not doc[end - 1].text[:1].isupper():
+        return False
+    for token in doc[start : end - 1]:
+        if not (token.is_punct or token.text[:1].isupper()) or token.lower_ in lexicon.org_heads:
+            return False
+    if core == "Person" and last in lexicon.place_surnames:
+        return start > 0 and doc[start - 1].lower_ == "the"
+    return True
 
 
 def _with_demonym(context: Context, candidate: Candidate) -> Candidate:
@@ -447,7 +511,8 @@ def _title_candidates(
             )
         elif match.slot == "name":  # an unknown proper name before a title ("Ukrenergo CEO")
             text = doc[org_start:org_end].text
-            yield Candidate(org_start, org_end, "Organisation", text, GAZETTEER)
+            cls = _class_from_words(context, org_start, org_end, "Organisation", "ORG")
+            yield Candidate(org_start, org_end, cls, text, GAZETTEER)
 
 
 def _title_kind(context: Context, match: TitleMatch) -> str:

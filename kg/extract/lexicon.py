@@ -41,8 +41,16 @@ class Lexicon:
     title_heads: frozenset[str]
     title_modifiers: frozenset[str]
     org_heads: dict[str, str]
+    #: Organisation words that also end people's names ("Post", "Bank"): see ``org_heads.tsv``.
+    org_surnames: frozenset[str]
+    #: Geographic feature and area words ("Forest", "Oblast"): see ``place_heads.tsv``.
+    place_heads: frozenset[str]
+    place_surnames: frozenset[str]
     name_particles: frozenset[str]
     place_prepositions: frozenset[str]
+    #: Titles before which a proper name is the organisation whose office it is ("Energoatom
+    #: CEO"), even where the NER reads the name as a person: see ``title_words.tsv``.
+    organisation_titles: frozenset[str]
 
     def is_title_word(self, word: str) -> bool:
         lower = word.lower()
@@ -76,6 +84,8 @@ def _facility_heads() -> tuple[FacilityHead, ...]:
 def load_lexicon() -> Lexicon:
     """The lexicon from the package data (read once per process: the files never change)."""
     titles = read_rows("title_words.tsv")
+    org_heads = read_rows("org_heads.tsv")
+    place_heads = read_rows("place_heads.tsv")
     return Lexicon(
         facility_heads=_facility_heads(),
         group_nouns={
@@ -83,11 +93,15 @@ def load_lexicon() -> Lexicon:
             for noun, kind in read_rows("group_nouns.tsv")
         },
         group_modifiers=frozenset(row[0] for row in read_rows("group_modifiers.tsv")),
-        title_heads=frozenset(word for word, role in titles if role == "head"),
-        title_modifiers=frozenset(word for word, role in titles if role == "modifier"),
-        org_heads={
-            word: _checked_class(cls, "org_heads.tsv") for word, cls in read_rows("org_heads.tsv")
-        },
+        title_heads=frozenset(word for word, role, _ in titles if role == "head"),
+        title_modifiers=frozenset(word for word, role, _ in titles if role == "modifier"),
+        org_heads={word: _checked_class(cls, "org_heads.tsv") for word, cls, _ in org_heads},
+        org_surnames=frozenset(word for word, _, surname in org_heads if surname == "yes"),
+        place_heads=frozenset(word for word, _ in place_heads),
+        place_surnames=frozenset(word for word, surname in place_heads if surname == "yes"),
+        organisation_titles=frozenset(
+            word for word, _, before in titles if before == "organisation"
+        ),
         name_particles=frozenset(row[0] for row in read_rows("name_particles.tsv")),
         place_prepositions=frozenset(row[0] for row in read_rows("place_prepositions.tsv")),
     )

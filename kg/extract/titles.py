@@ -16,6 +16,7 @@ from typing import Literal
 from spacy.tokens import Doc
 
 from kg.extract.lexicon import Lexicon
+from kg.names import normalise
 
 MAX_NAME_TOKENS = 6
 MAX_SLOT_TOKENS = 5
@@ -48,12 +49,14 @@ def find_titles(
     entity_spans: Sequence[TokenSpan],
     demonym_starts: dict[int, int],
     blocking_spans: Sequence[TokenSpan],
+    person_words: frozenset[str] = frozenset(),
 ) -> list[TitleMatch]:
     """Every title followed by a name, left to right.
 
     ``entity_spans``: spans known to name something (gazetteer, NER other than PERSON);
     ``demonym_starts``: token end -> start of a demonym ending there; ``blocking_spans``: NER
-    spans other than PERSON, which veto a "title + name" that they cover ("General Electric").
+    spans other than PERSON, which veto a "title + name" that they cover ("General Electric");
+    ``person_words``: normalised words of the people's full names in the article ("putin").
     """
     ending_at: dict[int, TokenSpan] = {}
     starting_at: dict[int, list[TokenSpan]] = {}
@@ -67,7 +70,7 @@ def find_titles(
         if run is None:
             i += 1
             continue
-        match = _match_at(doc, run, lexicon, ending_at, starting_at, demonym_starts)
+        match = _match_at(doc, run, lexicon, ending_at, starting_at, demonym_starts, person_words)
         if match is not None and not _vetoed(match, blocking_spans):
             matches.append(match)
             i = match.person[1]
@@ -118,6 +121,7 @@ def _match_at(
     ending_at: dict[int, TokenSpan],
     starting_at: dict[int, list[TokenSpan]],
     demonym_starts: dict[int, int],
+    person_words: frozenset[str],
 ) -> TitleMatch | None:
     current = not any(t.lower_ in PAST_MARKERS for t in doc[run[0] : run[1]])
     after = run[1]
@@ -130,8 +134,18 @@ def _match_at(
     name = _name_at(doc, after, lexicon)
     if name is None:
         return None
-    organisation, slot = _slot_before(doc, run[0], lexicon, ending_at, demonym_starts)
+    organisation, slot = _slot_before(
+        doc, run[0], lexicon, ending_at, demonym_starts, _office(doc, run, lexicon), person_words
+    )
     return TitleMatch(run, name, organisation, slot, current)
+
+
+def _office(doc: Doc, run: TokenSpan, lexicon: Lexicon) -> bool:
+    """Whether the title is an organisation's office ("CEO", "chief executive", "spokesman"):
+    its last head word says so and no "of" makes it someone's ("chief of staff")."""
+    words = [t.lower_ for t in doc[run[0] : run[1]]]
+    heads = [w for w in words if w in lexicon.title_heads]
+    return "of" not in words and bool(heads) and heads[-1] in lexicon.organisation_titles
 
 
 def _name_at(doc: Doc, start: int, lexicon: Lexicon) -> TokenSpan | None:
@@ -162,8 +176,16 @@ def _slot_before(
     lexicon: Lexicon,
     ending_at: dict[int, TokenSpan],
     demonym_starts: dict[int, int],
+    office: bool,
+    person_words: frozenset[str],
 ) -> tuple[TokenSpan | None, SlotKind | None]:
-    """What stands before the title: a known entity, a demonym, or an unknown proper name."""
+    """What stands before the title: a known entity, a demonym, or an unknown proper name.
+
+    The NER often reads an unknown organisation's one-word name as a person ("Energoatom CEO
+    Petro Kotin"); before an organisation's office such a name is the organisation, unless one
+    of its words is in a person's full name in the article ("Putin spokesman", after "Vladimir
+    Putin").
+    """
     end = start - 1 if start > 0 and doc[start - 1].text in ("'s", "’s") else start
     bracketed = _bracketed(doc, end, ending_at)
     if bracketed is not None:
@@ -180,8 +202,14 @@ def _slot_before(
         and _is_name_word(doc[begin - 1].text, doc[begin - 1].pos_, lexicon)
     ):
         begin -= 1
-    if begin < end and not any(doc[i].ent_type_ for i in range(begin, end)):
+    if begin == end:
+        return None, None
+    types = {doc[i].ent_type_ for i in range(begin, end)} - {""}
+    if not types:
         return (begin, end), "name"  # an unknown name, not one the NER read as a date or person
+    if office and types == {"PERSON"}:
+        if not any(normalise(doc[i].text) in person_words for i in range(begin, end)):
+            return (begin, end), "name"
     return None, None
 
 
