@@ -6,16 +6,20 @@ do not depend on the entity stage.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from kg.extract.events import confidence, find_events
+from kg.extract.actors import StateActors, with_actor_mentions
+from kg.extract.events import confidence, find_events, find_events_and_actors
 from kg.extract.roles import Roles
+from kg.link.gazetteer import Gazetteer, GazetteerEntry
 from kg.model import Entity, Event, Mention, Statement
 
 ANCHOR = datetime(2023, 11, 16, 9, 30, tzinfo=UTC)  # a Thursday
@@ -350,6 +354,75 @@ def test_extract_events_agent_must_be_actor_and_target_a_place(nlp: Any) -> None
     assert event.agents == () and event.targets == ("Goris",)
 
 
+def test_extract_events_coordinated_names_before_a_participle_head(nlp: Any) -> None:
+    text = "Inspectors reached the Houthi-occupied Hodeidah and Salif ports on Monday."
+    seen, _, _ = extract(
+        nlp, text, ("Houthi", "Organisation"), ("Hodeidah", "Facility"), ("Salif ports", "Facility")
+    )
+    event = one(seen, "occupied")
+    assert event.agents == ("Houthi",) and event.targets == ("Hodeidah", "Salif ports")
+
+
+def test_extract_events_coordinated_names_before_an_object_head(nlp: Any) -> None:
+    text = "Georgian troops shelled the Akhalgori and Java districts."
+    seen, _, _ = extract(
+        nlp, text, ("Georgian troops", "ArmedForces"), ("Akhalgori", "Place"), ("Java", "Place")
+    )
+    assert one(seen, "shelled").targets == ("Akhalgori", "Java")
+
+
+def test_extract_events_coordinated_names_in_an_of_phrase(nlp: Any) -> None:
+    text = "Ukrainian troops shelled the villages of Tetkino and Glushkovo."
+    seen, _, _ = extract(
+        nlp, text, ("Ukrainian troops", "ArmedForces"), ("Tetkino", "Place"), ("Glushkovo", "Place")
+    )
+    assert one(seen, "shelled").targets == ("Tetkino", "Glushkovo")
+
+
+def test_extract_events_single_name_before_a_head_adds_nothing(nlp: Any) -> None:
+    text = "Georgian troops shelled the Akhalgori district and the Java road."
+    seen, _, _ = extract(
+        nlp, text, ("Georgian troops", "ArmedForces"), ("Akhalgori", "Place"), ("Java", "Place")
+    )
+    assert one(seen, "shelled").targets == ("Akhalgori",)
+
+
+def test_extract_events_evacuation_roles_follow_the_ontology(nlp: Any) -> None:
+    # nk:target is the place evacuated (range nk:Place); people moved are no role; nk:location
+    # is a different place around it
+    text = "Several dozen Ethiopian soldiers were evacuated from Mekelle airport in Tigray."
+    seen, _, _ = extract(
+        nlp, text, ("Ethiopian soldiers", "ArmedForces"), ("Mekelle airport", "Facility"),
+        ("Tigray", "Place"),
+    )  # fmt: skip
+    event = one(seen, "evacuated")
+    assert (event.agents, event.targets, event.locations) == ((), ("Mekelle airport",), ("Tigray",))
+
+
+def test_extract_events_target_phrase_gives_its_surroundings_as_location(nlp: Any) -> None:
+    text = "Chadian troops withdrew from the airfield near Abeche."
+    seen, _, _ = extract(nlp, text, ("Chadian troops", "ArmedForces"), ("Abeche", "Place"))
+    event = one(seen, "withdrew")
+    assert event.agents == ("Chadian troops",) and event.locations == ("Abeche",)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Chadian troops moved away from Abeche airfield.", 1),
+        ("Investors moved away from Abeche airfield.", 0),
+    ],
+)
+def test_extract_events_moving_away_is_a_withdrawal_of_armed_forces(
+    nlp: Any, sentence: str, expected: int
+) -> None:
+    seen, _, _ = extract(
+        nlp, sentence, ("Abeche airfield", "Facility"),
+        *([("Chadian troops", "ArmedForces")] if "Chadian" in sentence else []),
+    )  # fmt: skip
+    assert [(s.type, s.targets) for s in seen] == [("Withdrawal", ("Abeche airfield",))] * expected
+
+
 # --- anaphora ------------------------------------------------------------------------------------
 
 
@@ -640,6 +713,154 @@ def test_extract_events_confidence_prefers_explicit_evidence(nlp: Any) -> None:
     text = "Russian forces seized Kherson on March 2. Kherson was later seized again."
     _, _, events = extract(nlp, text, ("Russian forces", "ArmedForces"), ("Kherson", "Place"))
     assert events[0].confidence > events[1].confidence
+
+
+def test_extract_events_unnamed_representative_speaks_for_the_organisation(nlp: Any) -> None:
+    text = "A Kremlin official said Ukrainian drones attacked the Engels air base."
+    seen, statements, _ = extract(
+        nlp, text, ("Kremlin", "GovernmentBody"), ("Ukrainian drones", "ArmedForces"),
+        ("Engels air base", "Facility"),
+    )  # fmt: skip
+    assert one(seen, "attacked").speaker == "Kremlin"
+    assert [s.verb for s in statements] == ["say"]
+
+
+def test_extract_events_nearest_modifier_of_a_representative_speaks(nlp: Any) -> None:
+    text = "According to a UN OCHA official, Malian troops seized Kidal airport."
+    seen, _, _ = extract(
+        nlp, text, ("UN", "InternationalOrganisation"), ("OCHA", "InternationalOrganisation"),
+        ("Malian troops", "ArmedForces"), ("Kidal airport", "Facility"),
+    )  # fmt: skip
+    assert one(seen, "seized").speaker == "OCHA"
+
+
+# --- states as actors (metonymy) -----------------------------------------------------------------
+
+UNIT_GAZETTEER = Path(__file__).parent / "data" / "devset" / "unit_gazetteer.json"
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    data = json.loads(UNIT_GAZETTEER.read_text("utf-8"))
+    entries = [
+        GazetteerEntry(
+            e["qid"], e["label"], tuple(e["aliases"]), e["cls"], e["country"], e["source"],
+            e["prominence"],
+        )
+        for e in data["entries"]
+    ]  # fmt: skip
+    groups = {(country, kind): qid for country, kind, qid in data["groups"]}
+    return Gazetteer(entries, data["demonyms"], groups)
+
+
+def extract_actors(
+    nlp: Any, gazetteer: Gazetteer, text: str, *found: Entity
+) -> tuple[tuple[Entity, ...], tuple[Statement, ...], tuple[Event, ...]]:
+    doc = nlp(text)
+    result = find_events_and_actors(doc, found, ANCHOR, gazetteer=gazetteer)
+    final, statements, events = result
+    check_offsets(text, statements, events)
+    assert final[: len(found)][0].key == found[0].key
+    for entity in final:
+        assert entity.mentions and all(text[m.begin : m.end] == m.anchor for m in entity.mentions)
+    return result
+
+
+def test_extract_events_country_as_agent_is_its_government(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Mali seized Kidal airport on Tuesday."
+    found = entities(text, ("Mali", "Country"), ("Kidal airport", "Facility"))
+    final, _, events = extract_actors(nlp, gazetteer, text, *found)
+    (event,) = events
+    government = final[event.agents[0]]
+    assert (government.key, government.name, government.cls, government.country) == (
+        "government of q912", "Government of Mali", "GovernmentBody", "Q912",
+    )  # fmt: skip
+    assert [m.anchor for m in government.mentions] == ["Mali"]
+    assert final[: len(found)] == found and event.targets == (1,)
+
+
+def test_extract_events_country_as_speaker_is_its_government(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = "Georgia denied that its troops had shelled Tskhinvali."
+    found = entities(text, ("Georgia", "Country"), ("Tskhinvali", "Place"))
+    final, statements, _ = extract_actors(nlp, gazetteer, text, *found)
+    (statement,) = statements
+    assert statement.verb == "deny" and statement.speaker is not None
+    assert final[statement.speaker].key == "government of q230"
+
+
+def test_extract_events_country_acts_through_the_articles_own_government(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = "The Ukrainian government said on Monday that Ukraine had retaken Kupiansk."
+    own = Entity(
+        key="government of q212", name="Cabinet of Ministers of Ukraine", cls="GovernmentBody",
+        mentions=(Mention(4, 24, "Ukrainian government"),), country="Q212",
+    )  # fmt: skip
+    found = (own, *entities(text, ("Ukraine", "Country"), ("Kupiansk", "Place")))
+    final, _, events = extract_actors(nlp, gazetteer, text, *found)
+    assert len(final) == len(found)
+    assert one_event(events, "retaken").agents == (0,)
+    assert [m.anchor for m in final[0].mentions] == ["Ukrainian government", "Ukraine"]
+
+
+def test_extract_events_country_told_to_act_is_the_agent(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "France called on Libya to pull out of Sirte."
+    found = entities(text, ("France", "Country"), ("Libya", "Country"), ("Sirte", "Place"))
+    final, _, events = extract_actors(nlp, gazetteer, text, *found)
+    event = one_event(events, "pull out")
+    assert [final[a].name for a in event.agents] == ["Government of Libya"]
+    assert event.factuality == "hypothetical"
+
+
+def test_extract_events_country_possessive_of_an_event_noun(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "China's seizure of Mischief Reef alarmed its neighbours."
+    found = entities(text, ("China", "Country"), ("Mischief Reef", "Place"))
+    final, _, events = extract_actors(nlp, gazetteer, text, *found)
+    event = one_event(events, "seizure")
+    assert [final[a].key for a in event.agents] == ["government of q148"]
+
+
+def test_extract_events_unnamed_representative_of_a_country(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "A US official said Israeli jets struck the Mezzeh airport."
+    found = entities(
+        text, ("US", "Country"), ("Israeli jets", "ArmedForces"), ("Mezzeh airport", "Facility")
+    )
+    final, statements, _ = extract_actors(nlp, gazetteer, text, *found)
+    (statement,) = statements
+    assert statement.speaker is not None
+    assert final[statement.speaker].key == "government of q30"
+
+
+def test_extract_events_country_as_place_stays_a_place(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Sudanese troops withdrew from Sudan's border with Libya, Libya said."
+    found = entities(text, ("Sudanese troops", "ArmedForces"), ("Libya", "Country"))
+    final, statements, events = extract_actors(nlp, gazetteer, text, *found)
+    governments = [e for e in final if e.cls == "GovernmentBody"]
+    assert [[m.begin for m in e.mentions] for e in governments] == [[text.rindex("Libya")]]
+    assert statements[0].speaker == len(found)
+
+
+def test_extract_events_without_actors_countries_never_act(nlp: Any) -> None:
+    text = "Mali seized Kidal airport on Tuesday."
+    seen, _, _ = extract(nlp, text, ("Mali", "Country"), ("Kidal airport", "Facility"))
+    assert one(seen, "seized").agents == ()
+
+
+def test_extract_events_unused_governments_are_not_added() -> None:
+    country = Entity("mali", "Mali", "Country", (Mention(0, 4, "Mali"),))
+    added = Entity("government of q912", "Government of Mali", "GovernmentBody", (), country="Q912")
+    actors = StateActors((country, added, added), {0: 1}, 1)
+    final, renumbered = with_actor_mentions(actors, [(2, Mention(0, 4, "Mali"))])
+    assert [e.name for e in final] == ["Mali", "Government of Mali"] and renumbered == {2: 1}
+    assert with_actor_mentions(actors, []) == ((country,), {})
+
+
+def one_event(events: tuple[Event, ...], trigger: str) -> Event:
+    matches = [e for e in events if e.trigger.anchor == trigger]
+    assert len(matches) == 1, events
+    return matches[0]
 
 
 # --- cost ----------------------------------------------------------------------------------------

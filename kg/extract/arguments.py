@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from types import MappingProxyType
 from typing import Literal
@@ -54,10 +54,12 @@ MAX_REPORT_DEPTH = 3
 
 @dataclass(frozen=True, slots=True)
 class Resolved:
-    """An entity index, and how it was reached (direct, through syntax, or by anaphora)."""
+    """An entity index, how it was reached (direct, through syntax, or by anaphora), and the
+    token of the phrase that names it there (-1 when no word of the phrase does: anaphora)."""
 
     entity: int
     quality: Quality
+    token: int = -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +103,8 @@ class EntityIndex:
     token_sentence: tuple[int, ...]
     antecedents: Antecedents
     forces_by_modifier: Mapping[str, frozenset[int]]
+    #: Country entity -> the government entity it stands for as an actor (empty: no metonymy).
+    states: Mapping[int, int] = field(default_factory=lambda: MappingProxyType({}))
 
     def entity_at(self, token: Token) -> int | None:
         found = self.token_entity[token.i]
@@ -111,8 +115,14 @@ class EntityIndex:
         return self.entities[entity].cls in classes
 
 
-def build_entity_index(doc: Doc, entities: Sequence[Entity]) -> EntityIndex:
-    """Index the entities' mentions by token (longest mention wins) and by offset."""
+def build_entity_index(
+    doc: Doc, entities: Sequence[Entity], states: Mapping[int, int] | None = None
+) -> EntityIndex:
+    """Index the entities' mentions by token (longest mention wins) and by offset.
+
+    ``states`` maps country entities to the government entities that act for them
+    (:mod:`kg.extract.actors`); without it a country is never an actor.
+    """
     starts = [token.idx for token in doc]
     token_entity = [NO_ENTITY] * len(doc)
     mentions = sorted(
@@ -145,7 +155,18 @@ def build_entity_index(doc: Doc, entities: Sequence[Entity]) -> EntityIndex:
         sentence_starts=tuple(sentence_starts),
         token_sentence=tuple(token_sentence),
         antecedents=antecedent_classes(),
+        states=MappingProxyType(dict(states or {})),
     )
+
+
+def as_actor(resolved: Resolved, index: EntityIndex) -> Resolved:
+    """A country named in an actor's role stands for its government ("Russia seized the port",
+    "Israel denied the report"): the state acting, not the place. Only where a word of the
+    phrase names the country (not by anaphora), so that word can be the government's mention."""
+    government = index.states.get(resolved.entity)
+    if government is None or resolved.token < 0:
+        return resolved
+    return Resolved(government, resolved.quality, resolved.token)
 
 
 def forces_by_modifier(entities: Sequence[Entity]) -> Mapping[str, frozenset[int]]:
@@ -182,31 +203,65 @@ def conjuncts(head: Token) -> list[Token]:
 
 
 def resolve_phrase(head: Token, index: EntityIndex) -> list[Resolved]:
-    """Entities for a noun phrase and its conjuncts, in text order, without repeats."""
-    found: list[Resolved] = []
-    seen: set[int] = set()
+    """Entities for a noun phrase and its conjuncts, in text order, without repeats.
+
+    Coordinated names before one head each name an entity of the head's kind: "the Chernobyl
+    and Zaporizhzhia plants" (two plants), "the towns of Sudzha and Korenevo" (two towns).
+    """
+    found: dict[int, tuple[int, Resolved]] = {}
     for token in conjuncts(head):
         resolved = resolve_head(token, index)
-        if resolved is not None and resolved.entity not in seen:
-            seen.add(resolved.entity)
-            found.append(resolved)
-    return found
+        if resolved is None:
+            continue
+        for position, entity in _coordinated_names(token, resolved.entity, index):
+            if entity not in found:
+                named = resolved.token if entity == resolved.entity else position
+                found[entity] = (position, Resolved(entity, resolved.quality, named))
+    return [resolved for _, resolved in sorted(found.values(), key=lambda pair: pair[0])]
+
+
+def _coordinated_names(head: Token, entity: int, index: EntityIndex) -> list[tuple[int, int]]:
+    """(token, entity) of the head's entity and of those its coordinated naming words name.
+
+    The naming words are the head's own modifiers ("Chernobyl and Zaporizhzhia" before
+    "plants") or its of-phrase ("the towns of Sudzha and Korenevo"); only coordinated ones
+    count, and only entities of the head entity's core class (a name modifying "plants" names
+    a plant or a place, never the actor).
+    """
+    core = index.entities[entity].core_class
+    found = {entity: head.i}
+    for child in head.children:
+        names: list[Token] = []
+        if child.dep_ in NAMING_DEPS:
+            names = conjuncts(child)
+        elif child.dep_ == "prep" and child.lower_ == "of":
+            names = [t for g in child.children if g.dep_ == "pobj" for t in conjuncts(g)]
+        if len(names) < 2:
+            continue
+        for name in names:
+            other = index.entity_at(name)
+            if other is not None and index.entities[other].core_class == core:
+                found[other] = min(found.get(other, name.i), name.i)
+    return sorted((position, number) for number, position in found.items())
 
 
 def resolve_head(token: Token, index: EntityIndex) -> Resolved | None:
     """The entity of one phrase head (see the module docstring for the order of the rules)."""
     covered = index.entity_at(token)
     if covered is not None:
-        return Resolved(covered, "direct")
+        return Resolved(covered, "direct", token.i)
     if token.tag_ in RELATIVE_TAGS and token.head.dep_ == "relcl":
         antecedent = resolve_head(token.head.head, index)
-        return Resolved(antecedent.entity, "inherited") if antecedent is not None else None
+        if antecedent is None:
+            return None
+        return Resolved(antecedent.entity, "inherited", antecedent.token)
     named = _named_by_modifier(token, index)
     if named is not None:
         return Resolved(named, "direct")
-    referent = _reporter(token, index) if token.pos_ == "PRON" else None
-    if referent is None:
-        referent = _antecedent(token, index)
+    reporter = _reporter(token, index) if token.pos_ == "PRON" else None
+    if reporter is not None:
+        return reporter
+    referent = _antecedent(token, index)
     return Resolved(referent, "anaphora") if referent is not None else None
 
 
@@ -228,8 +283,9 @@ def _named_by_modifier(token: Token, index: EntityIndex) -> int | None:
     return None
 
 
-def _reporter(token: Token, index: EntityIndex) -> int | None:
-    """The reporter a pronoun subject of a reported clause refers to ("the army said it ...")."""
+def _reporter(token: Token, index: EntityIndex) -> Resolved | None:
+    """The reporter a pronoun subject of a reported clause refers to ("the army said it ...");
+    a country reporting speaks, and acts, through its government ("Israel said it struck ...")."""
     classes = index.antecedents.speaker_pronouns.get(token.lower_)
     if classes is None or token.dep_ not in {"nsubj", "nsubjpass"}:
         return None
@@ -241,8 +297,11 @@ def _reporter(token: Token, index: EntityIndex) -> int | None:
         if clause.pos_ == "VERB" and clause.lemma_.lower() in index.antecedents.speech_verbs:
             for subject in clause.children:
                 entity = index.entity_at(subject) if subject.dep_ == "nsubj" else None
-                if entity is not None and index.fits(entity, classes):
-                    return entity
+                if entity is None:
+                    continue
+                found = as_actor(Resolved(entity, "anaphora", subject.i), index)
+                if index.fits(found.entity, classes):
+                    return found if found.entity != entity else Resolved(entity, "anaphora")
             return None
     return None
 

@@ -20,10 +20,12 @@ import sys
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from spacy.tokens import Doc, Token
 
-from kg.extract.arguments import EntityIndex, Resolved, resolve_phrase
+from kg.extract.arguments import EntityIndex, Resolved, as_actor, resolve_phrase
+from kg.extract.eventdata import read_event_table
 from kg.extract.factuality import FactualityCues
 from kg.model import Factuality, Mention
 
@@ -36,6 +38,16 @@ PARENTHETICAL_DEPS = frozenset({"parataxis", "ccomp", "advcl"})
 ACCUSATION_PREPS = frozenset({"of", "for"})
 SPEAKER_CORE_CLASSES = frozenset({"Person", "Organisation"})
 ACCORDING_TO = "according to"
+#: How a representative noun names whom it speaks for: "a Pentagon official", "the ministry's
+#: spokesman", "an official at / of / from / for the agency".
+REPRESENTED_DEPS = frozenset({"compound", "nmod", "amod", "poss"})
+REPRESENTED_PREPS = frozenset({"of", "at", "from", "for"})
+
+
+@cache
+def representative_nouns() -> frozenset[str]:
+    """Nouns for people who speak for an organisation (``kg/data/events/representatives.tsv``)."""
+    return frozenset(row[0] for row in read_event_table("representatives.tsv", 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,12 +188,30 @@ def _speaker_token(verb: Token) -> Token | None:
 
 
 def _speaker(token: Token | None, index: EntityIndex) -> Resolved | None:
+    """The person or organisation the speaker phrase names; a country speaks through its
+    government ("Israel denied the report")."""
     if token is None:
         return None
-    for resolved in resolve_phrase(token, index):
+    for resolved in resolve_phrase(token, index) or _represented(token, index):
+        resolved = as_actor(resolved, index)
         if index.entities[resolved.entity].core_class in SPEAKER_CORE_CLASSES:
             return resolved
     return None
+
+
+def _represented(token: Token, index: EntityIndex) -> list[Resolved]:
+    """Whom an unnamed representative speaks for: "a Pentagon official" -> the Pentagon; the
+    modifier nearest the noun first ("a US Pentagon official": the Pentagon)."""
+    if token.lemma_.lower() not in representative_nouns():
+        return []
+    found: list[Resolved] = []
+    for child in [*reversed(list(token.lefts)), *token.rights]:
+        if child.dep_ in REPRESENTED_DEPS:
+            found.extend(resolve_phrase(child, index))
+        elif child.dep_ == "prep" and child.lower_ in REPRESENTED_PREPS:
+            for pobj in (g for g in child.children if g.dep_ == "pobj"):
+                found.extend(resolve_phrase(pobj, index))
+    return found
 
 
 def _statement(

@@ -33,12 +33,13 @@ The result is rounded to three decimals.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from types import MappingProxyType
 
 from spacy.tokens import Doc, Token
 
+from kg.extract.actors import StateActors, state_actors, with_actor_mentions
 from kg.extract.arguments import EntityIndex, Quality, build_entity_index
 from kg.extract.attribution import (
     FoundStatement,
@@ -55,6 +56,7 @@ from kg.extract.factuality import (
 from kg.extract.roles import Roles, RoleTables, meets_requirements, role_tables, trigger_roles
 from kg.extract.timex import FoundTime, resolve_times
 from kg.extract.triggers import Trigger, find_triggers, trigger_lexicon
+from kg.link.gazetteer import Gazetteer, load_gazetteer
 from kg.model import Entity, Event, Factuality, Mention, Statement, TimeExpression
 
 NO_STATEMENT = -1
@@ -169,8 +171,13 @@ class DocumentContext:
     times: Mapping[int, TimeExpression]
 
 
-def build_context(doc: Doc, entities: Sequence[Entity], anchor: datetime | None) -> DocumentContext:
-    index = build_entity_index(doc, entities)
+def build_context(
+    doc: Doc,
+    entities: Sequence[Entity],
+    anchor: datetime | None,
+    states: Mapping[int, int] | None = None,
+) -> DocumentContext:
+    index = build_entity_index(doc, entities, states)
     cues = factuality_cues()
     tables = role_tables()
     regions = quotation_regions(doc.text)
@@ -207,6 +214,14 @@ def build_event(
     doc: Doc, trigger: Trigger, context: DocumentContext, kept: Mapping[int, int]
 ) -> Event | None:
     """One event report, or None when the trigger has no participant or misses a requirement."""
+    found = event_and_roles(doc, trigger, context, kept)
+    return None if found is None else found[0]
+
+
+def event_and_roles(
+    doc: Doc, trigger: Trigger, context: DocumentContext, kept: Mapping[int, int]
+) -> tuple[Event, Roles] | None:
+    """:func:`build_event`, with the roles the event was built from."""
     roles = trigger_roles(trigger, context.index, context.tables)
     if not has_participants(roles, context.index):
         return None
@@ -216,7 +231,7 @@ def build_event(
     time = time_of(trigger, context.times, context.light_verbs)
     named = context.named_statement_at[trigger.token.i]
     phrase = doc[trigger.first : trigger.last + 1]
-    return Event(
+    event = Event(
         type=trigger.type,
         trigger=Mention(phrase.start_char, phrase.end_char, phrase.text),
         agents=roles.agents,
@@ -227,6 +242,7 @@ def build_event(
         statement=kept.get(named),
         confidence=confidence(trigger.sense.strength, roles, time is not None, factuality),
     )
+    return event, roles
 
 
 def kept_statements(
@@ -249,15 +265,82 @@ def find_events(
     """Statements with a named speaker, and event reports, in text order.
 
     Roles and speakers are indices into ``entities``; ``Event.statement`` indexes the returned
-    statements; ``anchor`` (the publication time) resolves relative dates and may be None.
+    statements; ``anchor`` (the publication time) resolves relative dates and may be None. A
+    country is never an actor here: :func:`find_events_and_actors` reads it as its government.
     """
     context = build_context(doc, entities, anchor)
     statements, kept = kept_statements(context.statements)
-    events: list[Event] = []
+    events = tuple(event for event, _ in _events(doc, context, kept))
+    return statements, events
+
+
+def find_events_and_actors(
+    doc: Doc,
+    entities: Sequence[Entity],
+    anchor: datetime | None,
+    *,
+    gazetteer: Gazetteer | None = None,
+) -> tuple[tuple[Entity, ...], tuple[Statement, ...], tuple[Event, ...]]:
+    """:func:`find_events`, with countries as actors standing for their governments.
+
+    "Russia seized the port": the agent is Russia's government; "Israel denied the report": so
+    is the speaker (:mod:`kg.extract.actors`). Returns the entities (``entities`` unchanged and
+    in place, each government used as an actor given the country words as mentions, then the
+    governments the article lacked), the statements and the events, which index the returned
+    entities. ``gazetteer`` (by default the bundled one) names the governments.
+    """
+    actors = state_actors(entities, load_gazetteer() if gazetteer is None else gazetteer)
+    context = build_context(doc, actors.entities, anchor, actors.states)
+    found_statements, kept = kept_statements(context.statements)
+    built = _events(doc, context, kept)
+    uses = [(entity, token) for _, roles in built for entity, token in roles.states]
+    governments = frozenset(actors.states.values())
+    for found in context.statements:
+        speaker = found.speaker
+        if speaker is not None and speaker.entity in governments and speaker.token >= 0:
+            uses.append((speaker.entity, speaker.token))
+    mentions = _country_mentions(doc, actors, uses)
+    final, renumbered = with_actor_mentions(actors, mentions)
+
+    def kept_index(number: int) -> int | None:
+        return number if number < actors.known else renumbered.get(number)
+
+    statements = tuple(
+        replace(s, speaker=kept_index(s.speaker) if s.speaker is not None else None)
+        for s in found_statements
+    )
+    events = tuple(
+        replace(e, agents=tuple(a for a in map(kept_index, e.agents) if a is not None))
+        for e, _ in built
+    )
+    return final, statements, events
+
+
+def _events(
+    doc: Doc, context: DocumentContext, kept: Mapping[int, int]
+) -> list[tuple[Event, Roles]]:
+    found: list[tuple[Event, Roles]] = []
     for trigger in find_triggers(doc, trigger_lexicon()):
         if not is_event_candidate(trigger, context.index):
             continue
-        event = build_event(doc, trigger, context, kept)
-        if event is not None:
-            events.append(event)
-    return statements, tuple(events)
+        built = event_and_roles(doc, trigger, context, kept)
+        if built is not None:
+            found.append(built)
+    return found
+
+
+def _country_mentions(
+    doc: Doc, actors: StateActors, uses: Sequence[tuple[int, int]]
+) -> list[tuple[int, Mention]]:
+    """(government, mention) for each use: the country's mention that holds the token."""
+    by_government: dict[int, list[Mention]] = {}
+    for country, government in actors.states.items():
+        by_government.setdefault(government, []).extend(actors.entities[country].mentions)
+    found: list[tuple[int, Mention]] = []
+    for government, token in uses:
+        offset = doc[token].idx
+        for mention in by_government.get(government, ()):
+            if mention.begin <= offset < mention.end:
+                found.append((government, mention))
+                break
+    return found

@@ -33,6 +33,7 @@ from kg.extract.arguments import (
     EntityIndex,
     Quality,
     Resolved,
+    as_actor,
     forces_named_by,
     resolve_phrase,
 )
@@ -81,12 +82,17 @@ class Argument:
 
 @dataclass(frozen=True, slots=True)
 class Roles:
-    """Entity indices per role, and the weakest way any of them was reached."""
+    """Entity indices per role, and the weakest way any of them was reached.
+
+    ``states``: (government entity, token) for each agent that a country's name stands for
+    there ("Russia seized ..."), so that the word can be the government's mention.
+    """
 
     agents: tuple[int, ...]
     targets: tuple[int, ...]
     locations: tuple[int, ...]
     weakest: Quality | None
+    states: tuple[tuple[int, int], ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -101,7 +107,8 @@ def _with(quality: Quality, resolved: list[Resolved]) -> list[Resolved]:
     """Downgrade resolutions reached through syntax or anaphora to the path's quality."""
     rank = QUALITY_ORDER.index
     return [
-        r if rank(r.quality) >= rank(quality) else Resolved(r.entity, quality) for r in resolved
+        r if rank(r.quality) >= rank(quality) else Resolved(r.entity, quality, r.token)
+        for r in resolved
     ]
 
 
@@ -167,6 +174,8 @@ def _prep_arguments(
         role = prep_role(trigger, pos, prep, tables)
         if role is not None:
             yield from (Argument(role, r) for r in resolve_phrase(obj, index))
+        if role == "target":  # "evacuated from the plant in Enerhodar": where, around the target
+            yield from _object_locations(obj, index, tables)
 
 
 def _sense_prep_arguments(
@@ -281,9 +290,10 @@ def _modifier_arguments(noun: Token, index: EntityIndex) -> Iterator[Argument]:
         if child.dep_ == "poss":
             for resolved in resolve_phrase(child, index):
                 record = index.entities[resolved.entity]
-                if record.core_class in ACTOR_CLASSES:
+                if record.core_class in ACTOR_CLASSES or record.cls == "Country":
+                    # "Russia's withdrawal": a state, not a target (an actor where states act)
                     yield Argument("agent", resolved)
-                elif record.cls != "Country":  # "Russia's withdrawal": a state, not a target
+                else:
                     yield Argument("target", resolved)
         elif child.dep_ in MODIFIER_DEPS:
             yield from _named_modifier(child, index)
@@ -296,7 +306,7 @@ def _named_modifier(child: Token, index: EntityIndex) -> Iterator[Argument]:
     if entity is not None:
         core = index.entities[entity].core_class
         role: Role = "agent" if core in ACTOR_CLASSES else "location"
-        yield Argument(role, Resolved(entity, "direct"))
+        yield Argument(role, Resolved(entity, "direct", child.i))
         return
     forces = forces_named_by(child, index)
     if forces is not None:
@@ -330,17 +340,28 @@ def trigger_roles(trigger: Trigger, index: EntityIndex, tables: RoleTables) -> R
     by_role: dict[Role, list[int]] = {role: [] for role in ROLES}
     used: set[int] = set()
     qualities: list[Quality] = []
+    states: list[tuple[int, int]] = []
+    governments = frozenset(index.states.values())
     for argument in arguments:
-        entity = argument.resolved.entity
+        resolved = argument.resolved
+        if argument.role == "agent":
+            resolved = as_actor(resolved, index)
+            if resolved.entity in governments and resolved.token >= 0:
+                states.append((resolved.entity, resolved.token))
+        entity = resolved.entity
         core = index.entities[entity].core_class
         if entity in used or core not in ROLE_CORE_CLASSES[argument.role]:
             continue
         used.add(entity)
         by_role[argument.role].append(entity)
-        qualities.append(argument.resolved.quality)
+        qualities.append(resolved.quality)
     weakest = max(qualities, key=QUALITY_ORDER.index) if qualities else None
     return Roles(
-        tuple(by_role["agent"]), tuple(by_role["target"]), tuple(by_role["location"]), weakest
+        tuple(by_role["agent"]),
+        tuple(by_role["target"]),
+        tuple(by_role["location"]),
+        weakest,
+        tuple(dict.fromkeys(states)),
     )
 
 
