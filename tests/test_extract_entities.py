@@ -152,6 +152,25 @@ def test_extract_entities_long_person_ending_in_an_organisation_word(extract: An
     assert entity(entities, "Tigray People's Liberation Front").cls == "Organisation"
 
 
+def test_extract_entities_unknown_organisation_after_in_is_a_place(extract: Any) -> None:
+    entities, _ = extract("The ruling council in Niamey said the border would stay closed.")
+    assert entity(entities, "Niamey").cls == "Place"  # the NER says ORG; the gazetteer is silent
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor"),
+    [
+        ("Seats in Congress were contested.", "Congress"),
+        ("The vote in NATO was unanimous.", "NATO"),
+        ("Unrest spread in Hamas-run Gaza.", "Hamas"),
+    ],
+)
+def test_extract_entities_organisation_after_in_stays_an_organisation(
+    extract: Any, text: str, anchor: str
+) -> None:
+    assert entity(extract(text)[0], anchor).core_class == "Organisation"
+
+
 def test_extract_entities_country_beats_a_village_of_the_same_name(extract: Any) -> None:
     entities, _ = extract("Beijing said China would respond.")
     assert entity(entities, "China").cls == "Country"

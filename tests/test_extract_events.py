@@ -842,6 +842,27 @@ def test_extract_events_country_as_place_stays_a_place(nlp: Any, gazetteer: Gaze
     assert statements[0].speaker == len(found)
 
 
+def test_extract_events_capital_as_actor_is_its_countrys_government(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = "Beijing seized Scarborough Shoal in 2012, and Tbilisi denied that it shelled Gali."
+    found = entities(
+        text, ("Beijing", "Place"), ("Scarborough Shoal", "Place"), ("Tbilisi", "Place"),
+        ("Gali", "Place"),
+    )  # fmt: skip
+    final, statements, events = extract_actors(nlp, gazetteer, text, *found)
+    assert [final[a].key for a in one_event(events, "seized").agents] == ["government of q148"]
+    (statement,) = statements
+    assert statement.speaker is not None and final[statement.speaker].key == "government of q230"
+
+
+def test_extract_events_other_city_as_actor_is_nobody(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Kharkiv said the strike hit a school."
+    found = entities(text, ("Kharkiv", "Place"))
+    final, statements, _ = extract_actors(nlp, gazetteer, text, *found)
+    assert statements == () and final == found
+
+
 def test_extract_events_without_actors_countries_never_act(nlp: Any) -> None:
     text = "Mali seized Kidal airport on Tuesday."
     seen, _, _ = extract(nlp, text, ("Mali", "Country"), ("Kidal airport", "Facility"))

@@ -1,8 +1,9 @@
 """States as actors: a country named where an actor is expected stands for its government.
 
-"Russia seized the port", "Israel denied the report", "called on Russia to pull out": the
-country is the state acting, not the territory (metonymy). The ontology lets only people and
-organisations act (``nks:AgentShape``) and speak (``prov:wasAttributedTo``), so a country in an
+"Russia seized the port", "Israel denied the report", "called on Russia to pull out", "Kyiv
+said": the country (or its capital, ``kg/data/events/capitals.tsv``) is the state acting, not
+the territory (metonymy). The ontology lets only people and organisations act
+(``nks:AgentShape``) and speak (``prov:wasAttributedTo``), so a country or capital in an
 event's agent role or a statement's speaker role is replaced by the country's government: the
 national group the entity stage already makes for "Russian officials" or "Ukraine's government",
 with the key ``"government of <country QID>"`` (:func:`kg.extract.known.group_identity`), so
@@ -11,9 +12,9 @@ that it is one identity across articles.
 When the article has that government among its entities, the role points to it. Otherwise one
 is added: ``Entity(key="government of <qid>", cls="GovernmentBody", country=<qid>)``, named
 after the gazetteer's government of that country if it has one, else "Government of
-<country>", and mentioned by the country words in those roles. The same stretch of text then
-names two entities, the country (a place) and its government (the actor), as it already does
-for the entity stage's "Deputy Prime Minister of Ukraine" (the government of Ukraine). A
+<country>", and mentioned by the country (or capital) words in those roles. The same stretch of
+text then names two entities, the place and its government (the actor), as it already does for
+the entity stage's "Deputy Prime Minister of Ukraine" (the government of Ukraine). A
 government is added only if some role uses it.
 
 Both functions are pure: :func:`state_actors` prepares the governments before the roles are
@@ -25,14 +26,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from types import MappingProxyType
 
+from kg.extract.eventdata import read_event_table
 from kg.extract.known import country_named, group_identity
 from kg.link.gazetteer import Gazetteer
 from kg.model import Entity, Mention
+from kg.names import normalise
 
 GOVERNMENT = "GovernmentBody"
 COUNTRY = "Country"
+PLACE = "Place"
+
+
+@cache
+def capitals() -> Mapping[str, str]:
+    """Normalised capital name -> country name (``kg/data/events/capitals.tsv``)."""
+    rows = read_event_table("capitals.tsv", 2)
+    return MappingProxyType({normalise(capital): country for capital, country in rows})
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +70,7 @@ def state_actors(entities: Sequence[Entity], gazetteer: Gazetteer) -> StateActor
     }
     states: dict[int, int] = {}
     for number, entity in enumerate(entities):
-        qid = country_qid(entity, gazetteer) if entity.cls == COUNTRY else None
+        qid = state_of(entity, gazetteer)
         if qid is None:
             continue
         name, key, _ = group_identity(gazetteer, qid, GOVERNMENT)
@@ -69,15 +81,22 @@ def state_actors(entities: Sequence[Entity], gazetteer: Gazetteer) -> StateActor
     return StateActors(tuple(extended), MappingProxyType(states), len(entities))
 
 
-def country_qid(entity: Entity, gazetteer: Gazetteer) -> str | None:
-    """The QID of the one country the entity's name (or, failing that, a mention) names."""
-    if entity.link is not None:
-        return entity.link.qid
-    for name in (entity.name, *(m.anchor for m in entity.mentions)):
-        qid = country_named(gazetteer, name)
-        if qid is not None:
-            return qid
-    return None
+def state_of(entity: Entity, gazetteer: Gazetteer) -> str | None:
+    """The QID of the country a country entity is, or a capital city entity is the seat of."""
+    names = (entity.name, *(m.anchor for m in entity.mentions))
+    if entity.cls == COUNTRY:
+        if entity.link is not None:
+            return entity.link.qid
+        found = (country_named(gazetteer, name) for name in names)
+    elif entity.cls == PLACE:
+        found = (
+            country_named(gazetteer, capitals()[normalise(name)])
+            for name in names
+            if normalise(name) in capitals()
+        )
+    else:
+        return None
+    return next((qid for qid in found if qid is not None), None)
 
 
 def with_actor_mentions(

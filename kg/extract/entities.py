@@ -232,6 +232,8 @@ def _ner_candidate(
         only = next(iter(known_cores))
         if _trust_gazetteer(context, start, end, core, only, entries, person_words):
             core = only
+    elif not entries and core == "Organisation" and _unknown_name_in_place(context, start, end):
+        core = "Place"
     cls, qid = agreed(entries, core) if core in known_cores else (None, None)
     if label != "FAC" and cls is not None and _headless_facility(context, start, end, cls):
         cls, qid = None, None
@@ -278,6 +280,21 @@ def _trust_gazetteer(
     if ner_core == "Person":
         return end - start == 1 and normalise(doc[start].text) not in person_words
     return ner_core == "Organisation" and doc[end - 1].lower_ not in context.lexicon.org_heads
+
+
+def _unknown_name_in_place(context: Context, start: int, end: int) -> bool:
+    """An unknown name the NER calls an organisation, but governed by a locative preposition
+    ("the junta in Bamako", "fighting near El Fasher"): a place. Not with an organisation word
+    at its end, an acronym ("in NATO") or a hyphen joining it to more ("in Hamas-run Gaza")."""
+    doc, lexicon = context.doc, context.lexicon
+    span = doc[start:end]
+    if start == 0 or doc[start - 1].lower_ not in lexicon.unknown_place_prepositions:
+        return False
+    if span.root.dep_ != "pobj" or span.root.head.i != start - 1 or span.text.isupper():
+        return False
+    if doc[end - 1].lower_ in lexicon.org_heads:
+        return False
+    return end == len(doc) or doc[end].text not in ("-", "‑", "–")
 
 
 def _class_from_words(context: Context, start: int, end: int, core: str, label: str) -> str:

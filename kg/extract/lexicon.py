@@ -48,6 +48,9 @@ class Lexicon:
     place_surnames: frozenset[str]
     name_particles: frozenset[str]
     place_prepositions: frozenset[str]
+    #: Prepositions after which even a name the gazetteer does not know is a place when the
+    #: NER calls it an organisation ("in Bamako"): see ``place_prepositions.tsv``.
+    unknown_place_prepositions: frozenset[str]
     #: Titles before which a proper name is the organisation whose office it is ("Energoatom
     #: CEO"), even where the NER reads the name as a person: see ``title_words.tsv``.
     organisation_titles: frozenset[str]
@@ -86,6 +89,7 @@ def load_lexicon() -> Lexicon:
     titles = read_rows("title_words.tsv")
     org_heads = read_rows("org_heads.tsv")
     place_heads = read_rows("place_heads.tsv")
+    places = read_rows("place_prepositions.tsv")
     return Lexicon(
         facility_heads=_facility_heads(),
         group_nouns={
@@ -103,7 +107,8 @@ def load_lexicon() -> Lexicon:
             word for word, _, before in titles if before == "organisation"
         ),
         name_particles=frozenset(row[0] for row in read_rows("name_particles.tsv")),
-        place_prepositions=frozenset(row[0] for row in read_rows("place_prepositions.tsv")),
+        place_prepositions=frozenset(row[0] for row in places),
+        unknown_place_prepositions=frozenset(row[0] for row in places if row[1] == "yes"),
     )
 
 

@@ -290,7 +290,8 @@ def _modifier_arguments(noun: Token, index: EntityIndex) -> Iterator[Argument]:
         if child.dep_ == "poss":
             for resolved in resolve_phrase(child, index):
                 record = index.entities[resolved.entity]
-                if record.core_class in ACTOR_CLASSES or record.cls == "Country":
+                state = record.cls == "Country" or resolved.entity in index.states
+                if record.core_class in ACTOR_CLASSES or state:
                     # "Russia's withdrawal": a state, not a target (an actor where states act)
                     yield Argument("agent", resolved)
                 else:
