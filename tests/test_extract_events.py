@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -861,6 +861,45 @@ def test_extract_events_other_city_as_actor_is_nobody(nlp: Any, gazetteer: Gazet
     found = entities(text, ("Kharkiv", "Place"))
     final, statements, _ = extract_actors(nlp, gazetteer, text, *found)
     assert statements == () and final == found
+
+
+def test_extract_events_national_aircraft_are_the_armed_forces(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = "French and German jets bombed Gao airport, and Russian forces shelled Ras Lanuf."
+    found = entities(
+        text, ("Gao airport", "Facility"), ("Russian forces", "ArmedForces"), ("Ras Lanuf", "Place")
+    )
+    final, _, events = extract_actors(nlp, gazetteer, text, *found)
+    bombing = one_event(events, "bombed")
+    assert [final[a].key for a in bombing.agents] == [
+        "armed forces of q142",
+        "armed forces of q183",
+    ]
+    assert [[m.anchor for m in final[a].mentions] for a in bombing.agents] == [
+        ["French"], ["German jets"],
+    ]  # fmt: skip
+    assert bombing.targets == (0,)
+
+
+def test_extract_events_national_aircraft_join_the_articles_armed_forces(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = "Russian troops entered Derna, and Russian helicopters attacked Derna port."
+    found = entities(text, ("Russian troops", "ArmedForces"), ("Derna port", "Facility"))
+    found = (replace(found[0], key="armed forces of q159"), found[1])
+    final, _, events = extract_actors(nlp, gazetteer, text, *found)
+    assert one_event(events, "attacked").agents == (0,) and len(final) == 2
+    assert [m.anchor for m in final[0].mentions] == ["Russian troops", "Russian helicopters"]
+
+
+def test_extract_events_weapon_named_after_its_maker_is_no_actor(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = "American missiles struck Saky airfield, and Russian-made jets bombed Gao airport."
+    found = entities(text, ("Saky airfield", "Facility"), ("Gao airport", "Facility"))
+    final, _, events = extract_actors(nlp, gazetteer, text, *found)
+    assert len(events) == 2 and all(e.agents == () for e in events) and final == found
 
 
 def test_extract_events_without_actors_countries_never_act(nlp: Any) -> None:

@@ -9,35 +9,50 @@ national group the entity stage already makes for "Russian officials" or "Ukrain
 with the key ``"government of <country QID>"`` (:func:`kg.extract.known.group_identity`), so
 that it is one identity across articles.
 
-When the article has that government among its entities, the role points to it. Otherwise one
-is added: ``Entity(key="government of <qid>", cls="GovernmentBody", country=<qid>)``, named
-after the gazetteer's government of that country if it has one, else "Government of
-<country>", and mentioned by the country (or capital) words in those roles. The same stretch of
-text then names two entities, the place and its government (the actor), as it already does for
-the entity stage's "Deputy Prime Minister of Ukraine" (the government of Ukraine). A
-government is added only if some role uses it.
+In the same way, a country's military aircraft or warships ("Israeli jets", "American and
+British warplanes", "Russia's warships"; ``kg/data/events/crafts.tsv``) stand for its armed
+forces (key ``"armed forces of <country QID>"``) wherever the phrase is an argument. Weapons
+that are often named after the country that made them, not the one that used them ("American
+missiles", "Iranian drones", "German tanks"), are not listed.
 
-Both functions are pure: :func:`state_actors` prepares the governments before the roles are
-read (so that a sense's class constraints see a government, not a country), and
-:func:`with_actor_mentions` gives the used ones their mentions and drops the others.
+When the article has that government or armed force among its entities, the role points to it.
+Otherwise one is added: ``Entity(key="government of <qid>", cls="GovernmentBody",
+country=<qid>)`` (or ``"armed forces of <qid>"``, ``ArmedForces``), named after the
+gazetteer's group of that country if it has one, else "Government of <country>" ("Armed forces
+of <country>"), and mentioned by the words that name it in those roles: the country or capital
+word, or the nationality word with the craft noun. The same stretch of text then names two
+entities, the place and its government (the actor), as it already does for the entity stage's
+"Deputy Prime Minister of Ukraine" (the government of Ukraine). An actor is added only if some
+role uses it.
+
+The functions are pure: :func:`state_actors` prepares the actors before the roles are read (so
+that a sense's class constraints see a government, not a country), :func:`actor_mentions` says
+which words name each one where it was used, and :func:`with_actor_mentions` gives the used ones
+their mentions and drops the others.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from types import MappingProxyType
 
+from spacy.tokens import Doc, Token
+
 from kg.extract.eventdata import read_event_table
-from kg.extract.known import country_named, group_identity
+from kg.extract.known import country_named, demonym_before, group_identity
 from kg.link.gazetteer import Gazetteer
 from kg.model import Entity, Mention
 from kg.names import normalise
 
 GOVERNMENT = "GovernmentBody"
+ARMED_FORCES = "ArmedForces"
 COUNTRY = "Country"
 PLACE = "Place"
+#: How a nationality or country names a craft: "Israeli jets", "US aircraft", "Russia's ships".
+NATIONALITY_DEPS = frozenset({"amod", "compound", "nmod", "npadvmod", "poss"})
+COORDINATORS = frozenset({"and", "or", ",", "&"})
 
 
 @cache
@@ -47,38 +62,79 @@ def capitals() -> Mapping[str, str]:
     return MappingProxyType({normalise(capital): country for capital, country in rows})
 
 
+@cache
+def crafts() -> frozenset[str]:
+    """Military aircraft and vessels, by lemma (``kg/data/events/crafts.tsv``)."""
+    return frozenset(row[0] for row in read_event_table("crafts.tsv", 1))
+
+
 @dataclass(frozen=True, slots=True)
 class StateActors:
-    """The article's entities followed by the governments it lacks, and which stands for which.
+    """The article's entities followed by the actors it lacks, and what stands for which.
 
-    ``states`` maps a country entity's index to its government's index in ``entities``; the
-    first ``known`` entities are the article's own, the rest are added and have no mention yet.
+    ``states`` maps a country (or capital) entity's index to its government's index in
+    ``entities``; ``armed`` maps the token of a craft noun to the armed forces its nationality
+    words name, and ``phrases`` gives the words naming each there. The first ``known`` entities
+    are the article's own; the rest are added and have no mention yet.
     """
 
     entities: tuple[Entity, ...]
     states: Mapping[int, int]
     known: int
+    armed: Mapping[int, tuple[int, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    phrases: Mapping[tuple[int, int], Mention] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def actors(self) -> frozenset[int]:
+        """The governments and armed forces that may stand in a role for other words."""
+        return frozenset(self.states.values()) | {f for found in self.armed.values() for f in found}
 
 
-def state_actors(entities: Sequence[Entity], gazetteer: Gazetteer) -> StateActors:
-    """The government each country entity of the article stands for as an actor."""
+def state_actors(
+    entities: Sequence[Entity], gazetteer: Gazetteer, doc: Doc | None = None
+) -> StateActors:
+    """The government each country or capital entity stands for as an actor, and (given the
+    parsed ``doc``) the armed forces each nationality's crafts stand for."""
     extended = list(entities)
     by_key = {
         entity.key: number
         for number, entity in enumerate(entities)
         if entity.core_class == "Organisation"
     }
+
+    def group(qid: str, kind: str) -> int:
+        name, key, _ = group_identity(gazetteer, qid, kind)
+        if key not in by_key:
+            by_key[key] = len(extended)
+            extended.append(Entity(key=key, name=name, cls=kind, mentions=(), country=qid))
+        return by_key[key]
+
     states: dict[int, int] = {}
     for number, entity in enumerate(entities):
         qid = state_of(entity, gazetteer)
-        if qid is None:
-            continue
-        name, key, _ = group_identity(gazetteer, qid, GOVERNMENT)
-        if key not in by_key:
-            by_key[key] = len(extended)
-            extended.append(Entity(key=key, name=name, cls=GOVERNMENT, mentions=(), country=qid))
-        states[number] = by_key[key]
-    return StateActors(tuple(extended), MappingProxyType(states), len(entities))
+        if qid is not None:
+            states[number] = group(qid, GOVERNMENT)
+    armed: dict[int, tuple[int, ...]] = {}
+    phrases: dict[tuple[int, int], Mention] = {}
+    if doc is not None:
+        covered = _covered_tokens(doc, entities)
+        for token in doc:
+            if token.i in covered or token.lemma_.lower() not in crafts():
+                continue
+            forces = []
+            for qid, mention in _nationalities(doc, token, gazetteer):
+                found = group(qid, ARMED_FORCES)
+                forces.append(found)
+                phrases.setdefault((found, token.i), mention)
+            if forces:
+                armed[token.i] = tuple(dict.fromkeys(forces))
+    return StateActors(
+        tuple(extended),
+        MappingProxyType(states),
+        len(entities),
+        MappingProxyType(armed),
+        MappingProxyType(phrases),
+    )
 
 
 def state_of(entity: Entity, gazetteer: Gazetteer) -> str | None:
@@ -99,18 +155,80 @@ def state_of(entity: Entity, gazetteer: Gazetteer) -> str | None:
     return next((qid for qid in found if qid is not None), None)
 
 
+def _covered_tokens(doc: Doc, entities: Sequence[Entity]) -> set[int]:
+    """Tokens inside some entity's mention: a craft there is part of a name ("Israeli Navy")."""
+    covered: set[int] = set()
+    for entity in entities:
+        for mention in entity.mentions:
+            span = doc.char_span(mention.begin, mention.end, alignment_mode="expand")
+            if span is not None:
+                covered.update(range(span.start, span.end))
+    return covered
+
+
+def _nationalities(doc: Doc, craft: Token, gazetteer: Gazetteer) -> list[tuple[str, Mention]]:
+    """(country QID, words naming its forces) for each nationality of a craft phrase: "Israeli
+    jets", "American and British warplanes" ("American"; "British warplanes"), "Russia's ships".
+    A hyphen-joined nationality ("Russian-made jets") names the maker, so none."""
+    found: list[tuple[str, Mention]] = []
+    for child in craft.children:
+        if child.dep_ not in NATIONALITY_DEPS or child.i > craft.i:
+            continue
+        for word in (child, *(c for c in child.children if c.dep_ == "conj")):
+            qid, start = _nationality(doc, word, gazetteer)
+            if qid is None:
+                continue
+            between = doc[word.i + 1 : craft.i]
+            end = word.i + 1 if any(t.lower_ in COORDINATORS for t in between) else craft.i + 1
+            span = doc[start:end]
+            found.append((qid, Mention(span.start_char, span.end_char, span.text)))
+    return found
+
+
+def _nationality(doc: Doc, word: Token, gazetteer: Gazetteer) -> tuple[str | None, int]:
+    """The country a nationality word or a country's name ends at ``word`` with, and its start."""
+    demonym = demonym_before(doc, word.i + 1, gazetteer)
+    if demonym is not None:
+        return demonym[1], demonym[0]
+    start = word.left_edge.i
+    qid = country_named(gazetteer, doc[start : word.i + 1].text)
+    return qid, start
+
+
+def actor_mentions(
+    doc: Doc, actors: StateActors, uses: Iterable[tuple[int, int]]
+) -> list[tuple[int, Mention]]:
+    """(actor, mention) for each use (actor, token): the words of the craft phrase, or the
+    country's (capital's) mention that holds the token."""
+    by_government: dict[int, list[Mention]] = {}
+    for country, government in actors.states.items():
+        by_government.setdefault(government, []).extend(actors.entities[country].mentions)
+    found: list[tuple[int, Mention]] = []
+    for actor, token in uses:
+        phrase = actors.phrases.get((actor, token))
+        if phrase is not None:
+            found.append((actor, phrase))
+            continue
+        offset = doc[token].idx
+        for mention in by_government.get(actor, ()):
+            if mention.begin <= offset < mention.end:
+                found.append((actor, mention))
+                break
+    return found
+
+
 def with_actor_mentions(
     actors: StateActors, uses: Iterable[tuple[int, Mention]]
 ) -> tuple[tuple[Entity, ...], dict[int, int]]:
-    """The entities with each government used as an actor mentioned by the words that name it
-    in those roles, and the new index of every added government that was used.
+    """The entities with each actor used mentioned by the words that name it in those roles,
+    and the new index of every added actor that was used.
 
-    ``uses`` are (government index in ``actors.entities``, mention of the country word). The
-    article's own entities keep their indices; added governments never used are dropped.
+    ``uses`` are (actor index in ``actors.entities``, mention). The article's own entities keep
+    their indices; added actors never used are dropped.
     """
     mentions: dict[int, set[Mention]] = {}
-    for government, mention in uses:
-        mentions.setdefault(government, set()).add(mention)
+    for actor, mention in uses:
+        mentions.setdefault(actor, set()).add(mention)
     entities: list[Entity] = []
     renumbered: dict[int, int] = {}
     for number, entity in enumerate(actors.entities):

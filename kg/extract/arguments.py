@@ -105,6 +105,10 @@ class EntityIndex:
     forces_by_modifier: Mapping[str, frozenset[int]]
     #: Country entity -> the government entity it stands for as an actor (empty: no metonymy).
     states: Mapping[int, int] = field(default_factory=lambda: MappingProxyType({}))
+    #: Craft noun token -> the armed forces its nationality names ("Israeli jets").
+    armed: Mapping[int, tuple[int, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    #: The entities above that stand for other words (governments, armed forces).
+    actors: frozenset[int] = frozenset()
 
     def entity_at(self, token: Token) -> int | None:
         found = self.token_entity[token.i]
@@ -116,12 +120,16 @@ class EntityIndex:
 
 
 def build_entity_index(
-    doc: Doc, entities: Sequence[Entity], states: Mapping[int, int] | None = None
+    doc: Doc,
+    entities: Sequence[Entity],
+    states: Mapping[int, int] | None = None,
+    armed: Mapping[int, tuple[int, ...]] | None = None,
 ) -> EntityIndex:
     """Index the entities' mentions by token (longest mention wins) and by offset.
 
-    ``states`` maps country entities to the government entities that act for them
-    (:mod:`kg.extract.actors`); without it a country is never an actor.
+    ``states`` maps country entities to the government entities that act for them, ``armed``
+    craft nouns to the armed forces they stand for (:mod:`kg.extract.actors`); without them a
+    country is never an actor and "Israeli jets" no entity.
     """
     starts = [token.idx for token in doc]
     token_entity = [NO_ENTITY] * len(doc)
@@ -156,6 +164,9 @@ def build_entity_index(
         token_sentence=tuple(token_sentence),
         antecedents=antecedent_classes(),
         states=MappingProxyType(dict(states or {})),
+        armed=MappingProxyType(dict(armed or {})),
+        actors=frozenset((states or {}).values())
+        | {f for found in (armed or {}).values() for f in found},
     )
 
 
@@ -210,6 +221,8 @@ def resolve_phrase(head: Token, index: EntityIndex) -> list[Resolved]:
     """
     found: dict[int, tuple[int, Resolved]] = {}
     for token in conjuncts(head):
+        for forces in index.armed.get(token.i, ()):  # "American and British warplanes"
+            found.setdefault(forces, (token.i, Resolved(forces, "direct", token.i)))
         resolved = resolve_head(token, index)
         if resolved is None:
             continue

@@ -39,7 +39,7 @@ from types import MappingProxyType
 
 from spacy.tokens import Doc, Token
 
-from kg.extract.actors import StateActors, state_actors, with_actor_mentions
+from kg.extract.actors import actor_mentions, state_actors, with_actor_mentions
 from kg.extract.arguments import EntityIndex, Quality, build_entity_index
 from kg.extract.attribution import (
     FoundStatement,
@@ -176,8 +176,9 @@ def build_context(
     entities: Sequence[Entity],
     anchor: datetime | None,
     states: Mapping[int, int] | None = None,
+    armed: Mapping[int, tuple[int, ...]] | None = None,
 ) -> DocumentContext:
-    index = build_entity_index(doc, entities, states)
+    index = build_entity_index(doc, entities, states, armed)
     cues = factuality_cues()
     tables = role_tables()
     regions = quotation_regions(doc.text)
@@ -289,18 +290,16 @@ def find_events_and_actors(
     governments the article lacked), the statements and the events, which index the returned
     entities. ``gazetteer`` (by default the bundled one) names the governments.
     """
-    actors = state_actors(entities, load_gazetteer() if gazetteer is None else gazetteer)
-    context = build_context(doc, actors.entities, anchor, actors.states)
+    actors = state_actors(entities, load_gazetteer() if gazetteer is None else gazetteer, doc)
+    context = build_context(doc, actors.entities, anchor, actors.states, actors.armed)
     found_statements, kept = kept_statements(context.statements)
     built = _events(doc, context, kept)
     uses = [(entity, token) for _, roles in built for entity, token in roles.states]
-    governments = frozenset(actors.states.values())
-    for found in context.statements:
-        speaker = found.speaker
-        if speaker is not None and speaker.entity in governments and speaker.token >= 0:
+    for number in kept:
+        speaker = context.statements[number].speaker
+        if speaker is not None and speaker.entity in actors.actors and speaker.token >= 0:
             uses.append((speaker.entity, speaker.token))
-    mentions = _country_mentions(doc, actors, uses)
-    final, renumbered = with_actor_mentions(actors, mentions)
+    final, renumbered = with_actor_mentions(actors, actor_mentions(doc, actors, uses))
 
     def kept_index(number: int) -> int | None:
         return number if number < actors.known else renumbered.get(number)
@@ -326,21 +325,4 @@ def _events(
         built = event_and_roles(doc, trigger, context, kept)
         if built is not None:
             found.append(built)
-    return found
-
-
-def _country_mentions(
-    doc: Doc, actors: StateActors, uses: Sequence[tuple[int, int]]
-) -> list[tuple[int, Mention]]:
-    """(government, mention) for each use: the country's mention that holds the token."""
-    by_government: dict[int, list[Mention]] = {}
-    for country, government in actors.states.items():
-        by_government.setdefault(government, []).extend(actors.entities[country].mentions)
-    found: list[tuple[int, Mention]] = []
-    for government, token in uses:
-        offset = doc[token].idx
-        for mention in by_government.get(government, ()):
-            if mention.begin <= offset < mention.end:
-                found.append((government, mention))
-                break
     return found

@@ -84,8 +84,9 @@ class Argument:
 class Roles:
     """Entity indices per role, and the weakest way any of them was reached.
 
-    ``states``: (government entity, token) for each agent that a country's name stands for
-    there ("Russia seized ..."), so that the word can be the government's mention.
+    ``states``: (actor entity, token) for each agent that other words stand for there (a
+    government for "Russia seized ...", armed forces for "Israeli jets struck ..."), so that
+    the words can be the actor's mention.
     """
 
     agents: tuple[int, ...]
@@ -342,12 +343,11 @@ def trigger_roles(trigger: Trigger, index: EntityIndex, tables: RoleTables) -> R
     used: set[int] = set()
     qualities: list[Quality] = []
     states: list[tuple[int, int]] = []
-    governments = frozenset(index.states.values())
     for argument in arguments:
         resolved = argument.resolved
         if argument.role == "agent":
             resolved = as_actor(resolved, index)
-            if resolved.entity in governments and resolved.token >= 0:
+            if resolved.entity in index.actors and resolved.token >= 0:
                 states.append((resolved.entity, resolved.token))
         entity = resolved.entity
         core = index.entities[entity].core_class
