@@ -619,6 +619,16 @@ def test_extract_entities_ambiguous_surname_stays_apart(extract: Any) -> None:
     assert all(m.anchor != "Kim" for e in entities if e.name != "Kim" for m in e.mentions)
 
 
+def test_extract_entities_plural_of_an_organisation_name_is_that_organisation(
+    extract: Any,
+) -> None:
+    entities, _ = extract("A Contra spokesman said the Contras would leave the border area.")
+    found = entity(entities, "Contras")
+    assert found.core_class == "Organisation" and [m.anchor for m in found.mentions] == [
+        "Contra", "Contras",
+    ]  # fmt: skip
+
+
 def test_extract_entities_spelling_variants_are_one_entity(extract: Any) -> None:
     text = "Shelling near Zaporizhzhia continued; residents of Zaporizhia sheltered."
     entities, _ = extract(text)

@@ -436,6 +436,39 @@ def test_extract_events_definite_description_resolves_to_only_candidate(nlp: Any
     assert one(seen, "shelled").targets == ("Kursk nuclear plant",)
 
 
+def test_extract_events_class_noun_refers_to_the_entity_introduced_so(nlp: Any) -> None:
+    text = (
+        "Sudanese troops entered the town of Babanusa on Monday. Aid convoys were halted in "
+        "Kordofan. Residents fled the area. RSF fighters later shelled the town."
+    )
+    seen, _, _ = extract(
+        nlp, text, ("Sudanese troops", "ArmedForces"), ("Babanusa", "Place"),
+        ("Kordofan", "Place"), ("RSF fighters", "ArmedForces"),
+    )  # fmt: skip
+    assert one(seen, "shelled").targets == ("Babanusa",)
+
+
+def test_extract_events_class_noun_without_introduction_stays_unresolved(nlp: Any) -> None:
+    text = (
+        "Sudanese troops entered Babanusa on Monday. Aid convoys were halted in "
+        "Kordofan. Residents fled the area. RSF fighters later shelled the town."
+    )
+    seen, _, _ = extract(
+        nlp, text, ("Sudanese troops", "ArmedForces"), ("Babanusa", "Place"),
+        ("Kordofan", "Place"), ("RSF fighters", "ArmedForces"),
+    )  # fmt: skip
+    assert [s.targets for s in seen if s.trigger == "shelled"] in ([], [()])
+
+
+def test_extract_events_mission_named_by_its_organisation(nlp: Any) -> None:
+    text = "The African Union peacekeeping mission withdrew from Baidoa airport in June."
+    seen, _, _ = extract(
+        nlp, text, ("African Union", "InternationalOrganisation"), ("Baidoa airport", "Facility")
+    )
+    event = one(seen, "withdrew")
+    assert event.agents == ("African Union",) and event.targets == ("Baidoa airport",)
+
+
 def test_extract_events_ambiguous_anaphor_is_left_out(nlp: Any) -> None:
     text = "Inspectors toured Kursk nuclear plant and Rivne nuclear plant. Drones hit the plant."
     spec = [

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from types import MappingProxyType
 from typing import Literal
@@ -50,6 +50,8 @@ MAX_CONJUNCTS = 8
 ARMED_FORCES = "ArmedForces"
 REPORTED_CLAUSE_DEPS = frozenset({"ccomp", "conj", "xcomp"})
 MAX_REPORT_DEPTH = 3
+#: How many sentences back "the town" may find the one entity introduced as a town.
+INTRODUCTION_SENTENCES = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +111,11 @@ class EntityIndex:
     armed: Mapping[int, tuple[int, ...]] = field(default_factory=lambda: MappingProxyType({}))
     #: The entities above that stand for other words (governments, armed forces).
     actors: frozenset[int] = frozenset()
+    #: Class noun -> (sentence, token, entity) where the text called the entity so ("the town
+    #: of Sudzha").
+    introduced: Mapping[str, tuple[tuple[int, int, int], ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
     def entity_at(self, token: Token) -> int | None:
         found = self.token_entity[token.i]
@@ -154,7 +161,7 @@ def build_entity_index(
         sentence_starts.append(sentence.start_char)
         for position in range(sentence.start, sentence.end):
             token_sentence[position] = number
-    return EntityIndex(
+    index = EntityIndex(
         forces_by_modifier=forces_by_modifier(entities),
         entities=entities,
         token_entity=tuple(token_entity),
@@ -168,6 +175,25 @@ def build_entity_index(
         actors=frozenset((states or {}).values())
         | {f for found in (armed or {}).values() for f in found},
     )
+    return replace(index, introduced=MappingProxyType(_introductions(doc, index)))
+
+
+def _introductions(doc: Doc, index: EntityIndex) -> dict[str, tuple[tuple[int, int, int], ...]]:
+    """Where the text says what kind of thing an entity is, by a class noun of the anaphora
+    list outside the entity's name: "the town of Sudzha", "Sudzha, a border town"."""
+    found: dict[str, list[tuple[int, int, int]]] = {}
+    nouns = index.antecedents.nouns
+    for token in doc:
+        lemma = token.lemma_.lower()
+        if lemma not in nouns or index.entity_at(token) is not None:
+            continue  # no class noun, or one inside a name ("Kursk nuclear plant")
+        entity = _named_by_modifier(token, index)
+        if entity is None and token.dep_ == "appos":
+            head = index.entity_at(token.head)
+            entity = head if head is not None and index.fits(head, nouns[lemma]) else None
+        if entity is not None:
+            found.setdefault(lemma, []).append((index.token_sentence[token.i], token.i, entity))
+    return {lemma: tuple(pairs) for lemma, pairs in found.items()}
 
 
 def as_actor(resolved: Resolved, index: EntityIndex) -> Resolved:
@@ -320,12 +346,19 @@ def _reporter(token: Token, index: EntityIndex) -> Resolved | None:
 
 
 def _antecedent(token: Token, index: EntityIndex) -> int | None:
-    """The only entity of a fitting class mentioned before, in this or the previous sentence."""
+    """The only entity of a fitting class mentioned before, in this or the previous sentence.
+
+    A definite class noun ("the town") may also refer to the one entity the text earlier called
+    by that noun ("the town of Sudzha"): among several candidates of the window, or, with none
+    there, up to :data:`INTRODUCTION_SENTENCES` sentences back.
+    """
     lower = token.lower_
+    noun = None
     if token.pos_ == "PRON":
         classes = index.antecedents.pronouns.get(lower)
     elif any(c.dep_ == "det" and c.lower_ in DEFINITE_DETERMINERS for c in token.children):
-        classes = index.antecedents.nouns.get(token.lemma_.lower())
+        noun = token.lemma_.lower()
+        classes = index.antecedents.nouns.get(noun)
     else:
         classes = None
     if classes is None:
@@ -340,4 +373,15 @@ def _antecedent(token: Token, index: EntityIndex) -> int | None:
         for position in range(low, high)
         if index.fits(index.mention_entities[position], classes)
     }
-    return candidates.pop() if len(candidates) == 1 else None
+    if len(candidates) == 1:
+        return candidates.pop()
+    if noun is None:
+        return None
+    earliest = sentence - (1 if candidates else INTRODUCTION_SENTENCES)
+    introduced = {
+        entity
+        for where, at, entity in index.introduced.get(noun, ())
+        if earliest <= where and at < token.left_edge.i and (not candidates or entity in candidates)
+    }
+    introduced.discard(index.token_entity[token.i])
+    return introduced.pop() if len(introduced) == 1 else None

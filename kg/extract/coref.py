@@ -8,7 +8,9 @@ General rules only, applied in one pass over the article's candidates:
 - spans the gazetteer makes certain of share their QID ("IAEA", "International Atomic Energy
   Agency"); groups share their key;
 - an acronym names the organisation whose capitalised words it abbreviates;
-- a vague facility ("the Chernobyl facility") is the one specific facility of the same name.
+- a vague facility ("the Chernobyl facility") is the one specific facility of the same name;
+- a plural of an organisation's name names that organisation ("the Houthis", after "Houthi
+  rebels"), whatever class the NER gave it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from dataclasses import replace
 
 from spacy.tokens import Doc
 
-from kg.extract.candidates import WEAK, Candidate
+from kg.extract.candidates import NER, WEAK, Candidate
 from kg.extract.known import group_key_of
 from kg.link.gazetteer import Gazetteer
 from kg.model import CORE_CLASS, Entity, Mention
@@ -32,7 +34,7 @@ def resolve(
     doc: Doc, candidates: Sequence[Candidate], gazetteer: Gazetteer
 ) -> tuple[tuple[Entity, ...], tuple[int, ...]]:
     """The article's entities (in order of first mention) and each candidate's entity index."""
-    resolved = expand_short_names(candidates)
+    resolved = plural_names(expand_short_names(candidates))
     clusters = _cluster(resolved)
     members: dict[int, list[int]] = {}
     for index, root in enumerate(clusters):
@@ -65,6 +67,25 @@ def expand_short_names(candidates: Sequence[Candidate]) -> list[Candidate]:
             candidate = replace(candidate, cls="Person", name=next(iter(names)), qid=None)
         expanded.append(candidate)
     return expanded
+
+
+def plural_names(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """Give a plural name ("Houthis") the class and name of the organisation whose one-word name
+    is its singular ("Houthi"), when the article has exactly one such organisation and the
+    plural was found by the NER (whose class for it is unreliable), not by knowledge."""
+    singular: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for candidate in candidates:
+        if CORE_CLASS[candidate.cls] == "Organisation" and " " not in candidate.name:
+            singular[normalise(candidate.name)].add((candidate.cls, candidate.name))
+    renamed: list[Candidate] = []
+    for candidate in candidates:
+        name = normalise(candidate.name)
+        found = singular.get(name[:-1], set()) if name.endswith("s") else set()
+        if len(found) == 1 and candidate.rank == NER and candidate.qid is None:
+            cls, singular_name = next(iter(found))
+            candidate = replace(candidate, cls=cls, name=singular_name)
+        renamed.append(candidate)
+    return renamed
 
 
 def _cluster(candidates: Sequence[Candidate]) -> list[int]:
