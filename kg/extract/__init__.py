@@ -3,7 +3,8 @@
 The model is loaded once, the gazetteer rulers are added to it once, and documents are processed
 in batches with ``nlp.pipe``. Everything after the parse is a pure function of the parsed
 document: entities and positions (:mod:`kg.extract.entities`), then statements and events
-(:mod:`kg.extract.events`), which refer to the entities by index.
+(:mod:`kg.extract.events`), which refer to the entities by index (a country acting as agent or
+speaker is resolved to its government, which may add an entity after the others).
 
 spaCy refuses texts longer than ``nlp.max_length`` (1,000,000 characters), and its memory use
 grows with the text, while ingest accepts articles up to 5 MB. So a long article is parsed in
@@ -19,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.entities import find_entities
-from kg.extract.events import find_events
+from kg.extract.events import find_events_and_actors
 from kg.extract.nlp import load_model
 from kg.extract.ruler import build_entity_ruler
 from kg.link.gazetteer import Gazetteer, load_gazetteer
@@ -43,7 +44,9 @@ def extract_articles(
     build_entity_ruler(nlp, gazetteer)
     for doc, article in _parse(nlp, articles, batch_size=batch_size, processes=processes):
         entities, positions = find_entities(doc, gazetteer)
-        statements, events = find_events(doc, entities, article.published)
+        entities, statements, events = find_events_and_actors(
+            doc, entities, article.published, gazetteer=gazetteer
+        )
         yield Extraction(
             article=article,
             sentences=tuple((s.start_char, s.end_char) for s in doc.sents),
