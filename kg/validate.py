@@ -9,21 +9,35 @@ one article graph with the article's local view of its entities, or the merged g
 triples for the articles it cites. Each data graph gets the ontology's ``rdfs:subClassOf`` triples
 (a few dozen), not the whole ontology, so that ``sh:class nk:Place`` accepts an
 ``nk:NuclearPowerPlant`` without pySHACL copying the ontology into every call.
+
+A build validates every article as it is made, so a validator also keeps what pySHACL would redo
+on each call: the shapes it collects from the shapes graph, its reads of that graph, and rdflib's
+parse of each SPARQL query. It does so with pySHACL's and rdflib's public classes (subclasses
+used only here), never by patching them; :meth:`Validator.validate_with_pyshacl` is the plain
+``pyshacl.validate`` call it must equal (``bench/validation.py`` measures both).
 """
 
 from __future__ import annotations
 
+import functools
+import logging
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
+import pyshacl
 import rdflib
-from pyshacl import validate as pyshacl_validate
+from pyshacl import ShapesGraph
+from pyshacl.graph_abstraction import DataGraph
 from rdflib.collection import Collection
-from rdflib.term import BNode, Node, URIRef
+from rdflib.paths import Path as PropertyPath
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.term import BNode, Identifier, Node, URIRef
 
 from kg.errors import ValidationError
 from kg.model import ENTITY_CLASSES
@@ -132,13 +146,22 @@ class ValidationReport:
 
 
 class Validator:
-    """The newskg shapes and class hierarchy, parsed once, to validate many small graphs.
+    """The newskg shapes and class hierarchy, prepared once, to validate many small graphs.
+
+    What pySHACL would redo on every call is done once per validator: parsing the files,
+    collecting the shapes from the shapes graph (pySHACL's ``ShapesGraph``), reading the shapes
+    graph (memoised, as nothing writes to it) and parsing each SPARQL query (rdflib parses the
+    ``sh:select`` text again for every focus node otherwise). Results are those of a fresh
+    ``pyshacl.validate`` call with the same options; ``tests/test_validate.py`` checks it.
 
     Not thread-safe (pySHACL reads the shared shapes graph without locks): use one per thread.
     """
 
     def __init__(self, shapes_path: Path, ontology_path: Path) -> None:
-        self._shapes = _read_turtle(shapes_path, "shapes")
+        self._shapes_path = shapes_path
+        self._shapes = _read_turtle(shapes_path, "shapes", _ShapesGraphRdf())
+        self._shapes_graph: ShapesGraph | None = None
+        self._prepare: _Prepare = functools.lru_cache(maxsize=_PREPARED_QUERIES)(_prepare_query)
         ontology = _read_turtle(ontology_path, "ontology")
         self._hierarchy: tuple[tuple[URIRef, URIRef, URIRef], ...] = tuple(
             (sub, _RDFS_SUBCLASS, sup)
@@ -148,20 +171,157 @@ class Validator:
 
     def validate(self, triples: Iterable[ox.Triple | ox.Quad]) -> ValidationReport:
         """Validate the triples (graph names ignored) as one self-contained data graph."""
+        data = _DataGraph(self._prepare)
+        for subclass_axiom in self._hierarchy:
+            data.add(subclass_axiom)
+        nodes: dict[object, Node] = {}  # an article repeats its IRIs: convert each term once
+        for triple in triples:
+            data.add((_node_of(triple.subject, nodes), _node_of(triple.predicate, nodes),
+                      _node_of(triple.object, nodes)))
+        try:
+            run = _PyshaclRun(DataGraph.from_rdflib(data), self._collected_shapes())
+            _conforms, report, _text = run.run()  # type: ignore[no-untyped-call]
+        except Exception as exc:  # pySHACL errors, pyparsing errors (bad SPARQL), rdflib TypeErrors
+            raise _cannot_apply_shapes(exc) from exc
+        return ValidationReport.of(_results(report))
+
+    def validate_with_pyshacl(self, triples: Iterable[ox.Triple | ox.Quad]) -> ValidationReport:
+        """:meth:`validate` as one plain ``pyshacl.validate`` call that reuses nothing but the
+        parsed files (how this module validated before :meth:`validate` kept pySHACL's work).
+
+        The reference :meth:`validate` must equal: tests/test_validate.py and
+        bench/validation.py compare the two. Several times slower; not for builds.
+        """
         data = rdflib.Graph()
         for subclass_axiom in self._hierarchy:
             data.add(subclass_axiom)
         for triple in triples:
             data.add((_node(triple.subject), _node(triple.predicate), _node(triple.object)))
         try:
-            _conforms, report, _text = pyshacl_validate(
-                data, shacl_graph=self._shapes, inference="none", inplace=True, allow_warnings=True
+            _conforms, report, _text = pyshacl.validate(
+                data, shacl_graph=self._plain_shapes, inference="none", inplace=True,
+                allow_warnings=True,
             )
-        except Exception as exc:  # pySHACL errors, pyparsing errors (bad SPARQL), rdflib TypeErrors
+        except Exception as exc:  # as in validate()
             raise _cannot_apply_shapes(exc) from exc
         if not isinstance(report, rdflib.Graph):  # pySHACL returns a ValidationFailure instead
             raise _cannot_apply_shapes(report)
         return ValidationReport.of(_results(report))
+
+    @functools.cached_property
+    def _plain_shapes(self) -> rdflib.Graph:
+        """The shapes in a plain rdflib graph (no memoised lookups), for the reference."""
+        return _read_turtle(self._shapes_path, "shapes")
+
+    def _collected_shapes(self) -> ShapesGraph:
+        """pySHACL's shapes, collected at the first call (a shapes file that fails to load fails
+        every call the same way: nothing is kept until collecting succeeds)."""
+        if self._shapes_graph is None:
+            shapes_graph = ShapesGraph(self._shapes, logger=_LOG)
+            shapes_graph.shapes  # noqa: B018 - the property collects the shapes
+            self._shapes_graph = shapes_graph
+        return self._shapes_graph
+
+
+#: pySHACL's logger for our runs (pyshacl.validate would add a stderr handler on every call).
+_LOG = logging.getLogger(__name__)
+#: The options ``pyshacl.validate(data, shacl_graph=..., inference="none", inplace=True,
+#: allow_warnings=True)`` passes to ``pyshacl.Validator``: all results (no abort on the first),
+#: no inference, no SHACL-AF, no meta-SHACL, warnings do not fail conformance.
+_PYSHACL_OPTIONS: dict[str, object] = {
+    "debug": False, "inference": "none", "inplace": True, "abort_on_first": False,
+    "allow_infos": False, "allow_warnings": True, "advanced": False, "iterate_rules": False,
+    "use_js": None, "sparql_mode": False, "focus_nodes": None, "use_shapes": None,
+}
+#: Distinct SPARQL texts kept parsed per validator (newskg has one; the bound is a safeguard).
+_PREPARED_QUERIES = 64
+
+_Namespaces = frozenset[tuple[str, Any]]
+_Prepare = Callable[[str, _Namespaces], Query]
+
+
+class _PyshaclRun(pyshacl.Validator):
+    """One pySHACL run on a data graph, with shapes collected once (:class:`Validator`).
+
+    ``pyshacl.Validator`` wraps its shapes graph in a new ``ShapesGraph`` that collects the
+    shapes again on each run; this run uses the validator's instead. Shapes keep no state of a
+    run without SHACL-AF or SHACL-JS, which newskg does not enable.
+    """
+
+    def __init__(self, data: DataGraph, shapes: ShapesGraph) -> None:
+        options = {**_PYSHACL_OPTIONS, "logger": _LOG}
+        super().__init__(data, shacl_graph=shapes.graph, options=options)
+        self.shacl_graph = shapes
+
+
+class _ShapesGraphRdf(rdflib.Graph):
+    """The shapes graph, with every triple-pattern lookup memoised.
+
+    pySHACL reads a shape's parameters from the shapes graph each time it checks a focus node
+    against the shape; the graph does not change between runs, so each pattern is looked up in
+    the store once. Adding a new triple or removing one forgets all lookups.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lookups: dict[tuple[Node | None, Node | None, Node | None], tuple[Any, ...]] = {}
+
+    def add(self, triple: Any) -> Any:
+        if triple not in self:  # pySHACL re-adds its two system triples on every run
+            self._lookups.clear()
+        return super().add(triple)
+
+    def addN(self, quads: Any) -> Any:  # noqa: N802 - rdflib's name
+        self._lookups.clear()
+        return super().addN(quads)
+
+    def remove(self, triple: Any) -> Any:
+        self._lookups.clear()
+        return super().remove(triple)
+
+    def triples(self, triple: Any) -> Any:
+        if isinstance(triple[1], PropertyPath):  # evaluated by rdflib, not a store lookup
+            yield from super().triples(triple)
+            return
+        found = self._lookups.get(triple)
+        if found is None:
+            found = self._lookups[triple] = tuple(super().triples(triple))
+        yield from found
+
+
+class _DataGraph(rdflib.Graph):
+    """A data graph whose SPARQL query texts are parsed once per :class:`Validator`.
+
+    pySHACL hands each ``sh:select`` text to :meth:`query` for every focus node, and rdflib
+    would parse it every time (a quarter of validating an article). The text is prepared with
+    the namespaces rdflib would have used (``initNs``, else the graph's), which are part of the
+    cache key, and evaluated as rdflib evaluates a text: same algebra, same bindings.
+    """
+
+    def __init__(self, prepare: _Prepare) -> None:
+        super().__init__()
+        self._prepare = prepare
+
+    def query(
+        self,
+        query_object: str | Query,
+        processor: str | rdflib.query.Processor = "sparql",
+        result: str | type[rdflib.query.Result] = "sparql",
+        initNs: Mapping[str, Any] | None = None,  # noqa: N803 - rdflib's name
+        initBindings: Mapping[str, Identifier] | None = None,  # noqa: N803 - rdflib's name
+        use_store_provided: bool = True,
+        **kwargs: Any,
+    ) -> rdflib.query.Result:
+        if isinstance(query_object, str) and processor == "sparql" and not kwargs:
+            namespaces = dict(initNs or self.namespaces())  # what Graph.query would use
+            query_object = self._prepare(query_object, frozenset(namespaces.items()))
+        return super().query(query_object, processor, result, initNs, initBindings,
+                             use_store_provided, **kwargs)
+
+
+def _prepare_query(text: str, namespaces: _Namespaces) -> Query:
+    """rdflib's parse and algebra of a query text, as ``Graph.query`` would make them."""
+    return prepareQuery(text, initNs=dict(namespaces))
 
 
 def validate_build(directory: Path, *, shapes_path: Path, ontology_path: Path) -> ValidationReport:
@@ -169,7 +329,20 @@ def validate_build(directory: Path, *, shapes_path: Path, ontology_path: Path) -
 
     Each article graph is validated with the type and label of every entity it references (from
     the merged graph); the merged graph with ``<article> a schema:NewsArticle`` for each article of
-    the build it cites. Results of all graphs are combined (duplicates dropped).
+    the build it cites (:func:`graphs_to_validate`). Results of all graphs are combined (duplicates
+    dropped).
+    """
+    units = graphs_to_validate(directory)
+    validator = Validator(shapes_path, ontology_path)
+    results = [result for _name, triples in units for result in validator.validate(triples).results]
+    return ValidationReport.of(results, graphs=[name for name, _triples in units])
+
+
+def graphs_to_validate(directory: Path) -> list[tuple[str, list[ox.Triple | ox.Quad]]]:
+    """What :func:`validate_build` validates, one self-contained data graph per graph name.
+
+    Article graphs come first, in name order, each with the local view of the entities it
+    references; then the merged graph, if there is one, with stubs for the articles it cites.
     """
     path = directory / NQUADS_DUMP
     graphs = _read_graphs(directory, path)
@@ -180,19 +353,16 @@ def validate_build(directory: Path, *, shapes_path: Path, ontology_path: Path) -
             why=f"no graph name contains {_ARTICLE_GRAPH_MARK!r}",
             fix="validate the output folder of `kg build`",
         )
-    validator = Validator(shapes_path, ontology_path)
     merged_name = next((name for name in graphs if name.endswith(_MERGED_GRAPH_SUFFIX)), None)
     merged = graphs.get(merged_name, []) if merged_name else []
     entities = _entity_views(merged)
-    results: list[ValidationResult] = []
-    for name in articles:
-        quads = graphs[name]
-        results.extend(validator.validate([*quads, *_referenced_views(quads, entities)]).results)
+    units: list[tuple[str, list[ox.Triple | ox.Quad]]] = [
+        (name, [*graphs[name], *_referenced_views(graphs[name], entities)]) for name in articles
+    ]
     if merged_name is not None:
         stubs = _article_stubs(merged, _article_iris(graphs[name] for name in articles))
-        results.extend(validator.validate([*merged, *stubs]).results)
-    validated = [*articles, merged_name] if merged_name else articles
-    return ValidationReport.of(results, graphs=validated)
+        units.append((merged_name, [*merged, *stubs]))
+    return units
 
 
 def _cannot_apply_shapes(cause: object) -> ValidationError:
@@ -203,10 +373,10 @@ def _cannot_apply_shapes(cause: object) -> ValidationError:
     )
 
 
-def _read_turtle(path: Path, what: str) -> rdflib.Graph:
+def _read_turtle(path: Path, what: str, graph: rdflib.Graph | None = None) -> rdflib.Graph:
     """Parse a Turtle file; a missing or broken file is a ValidationError naming it."""
     try:
-        return rdflib.Graph().parse(path, format="turtle")
+        return (rdflib.Graph() if graph is None else graph).parse(path, format="turtle")
     except FileNotFoundError as exc:
         raise ValidationError(
             f"the {what} file {path} does not exist",
@@ -292,6 +462,14 @@ def _article_stubs(merged: Iterable[ox.Quad], articles: set[ox.NamedNode]) -> li
         for article in sorted(articles, key=str)
         if article in cited
     ]
+
+
+def _node_of(term: object, nodes: dict[object, Node]) -> Node:
+    """:func:`_node`, remembered in ``nodes`` (terms are immutable on both sides)."""
+    node = nodes.get(term)
+    if node is None:
+        node = nodes[term] = _node(term)
+    return node
 
 
 def _node(term: object) -> Node:

@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
+import pyshacl
 import pytest
+import rdflib
+import rdflib.plugins.sparql.parser
+import rdflib.plugins.sparql.processor
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
 
+import kg.validate
 from kg.errors import ValidationError
 from kg.settings import PROJECT_ROOT
-from kg.validate import SHAPES_IRI, ValidationReport, ValidationResult, Validator, validate_build
+from kg.validate import (
+    SHAPES_IRI,
+    ValidationReport,
+    ValidationResult,
+    Validator,
+    _ShapesGraphRdf,
+    validate_build,
+)
 from kg.vocab import NK, RDF, RDFS, SH, XSD
 
 SHAPES_PATH = PROJECT_ROOT / "shapes" / "newskg.ttl"
@@ -23,6 +39,12 @@ SH_IRI = SH.base
 GAF_DENOTED_BY = ox.NamedNode("http://groundedannotationframework.org/gaf#denotedBy")
 PROV_DERIVED_FROM = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 OWL_SAME_AS = ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs")
+SHAPE_FIXTURES = sorted(BASE_FIXTURE.parent.glob("*/*.trig"))
+EXPECTED_GRAPH = ox.NamedNode("urn:newskg:test:expected")
+#: Shapes whose fixtures exercise each kind of constraint: SPARQL, sh:or, sh:xone, sh:not,
+#: qualified value shapes, property pairs, datatypes and languages.
+MIXED_SHAPES = ("MentionTextShape", "AgentShape", "DisjointEntityClassesShape", "EventTimeShape",
+                "EntityClassShape", "TimeRangeShape", "EntityLabelShape", "MentionBeginShape")
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +80,23 @@ def write_build(directory: Path, quads: list[ox.Quad]) -> Path:
 
 def run_build(directory: Path) -> ValidationReport:
     return validate_build(directory, shapes_path=SHAPES_PATH, ontology_path=ONTOLOGY_PATH)
+
+
+def fixture_triples(path: Path) -> list[ox.Triple]:
+    """A shape fixture as tests/test_shapes.py validates it: the base plus its default graph."""
+    lines = BASE_FIXTURE.read_text(encoding="utf-8").splitlines()
+    prologue = "\n".join(line for line in lines if line.startswith(("@base", "@prefix")))
+    text = prologue + "\n" + path.read_text(encoding="utf-8")
+    quads = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TRIG)
+    own = [ox.Triple(q.subject, q.predicate, q.object) for q in quads
+           if q.graph_name != EXPECTED_GRAPH]
+    return base_triples() + own
+
+
+def shapes_file(tmp_path: Path, shapes: str) -> Path:
+    path = tmp_path / "shapes.ttl"
+    path.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n" + shapes, encoding="utf-8")
+    return path
 
 
 def result(focus: str = "urn:x", shape: str = "Shape", severity: str = "Violation",
@@ -164,6 +203,136 @@ def test_validate_writes_complex_paths_in_sparql_syntax(tmp_path: Path) -> None:
     assert only.path == "(^<urn:p>/<urn:q>*)"
     quads = report.to_quads(ox.NamedNode("urn:g"), ox.NamedNode("urn:report"))
     assert not any(q.predicate == SH.resultPath for q in quads)
+
+
+# -- Validator: what it prepares once ---------------------------------------------------------
+
+def test_validate_reused_validator_gives_the_results_of_a_fresh_one(validator: Validator) -> None:
+    paths = [p for p in SHAPE_FIXTURES if p.parent.name in MIXED_SHAPES]
+    first = {p: validator.validate(fixture_triples(p)) for p in paths}
+    again = {p: validator.validate(fixture_triples(p)) for p in reversed(paths)}
+    assert again == first
+    for path in paths:
+        fresh = Validator(SHAPES_PATH, ONTOLOGY_PATH).validate(fixture_triples(path))
+        assert fresh == first[path], path
+    assert sum(not report.conforms for report in first.values()) >= len(MIXED_SHAPES)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "path", [BASE_FIXTURE, *(p for p in SHAPE_FIXTURES if p.stem.startswith("invalid"))],
+    ids=lambda p: f"{p.parent.name}/{p.stem}",
+)
+def test_validate_reports_what_pyshacl_validate_reports(validator: Validator, path: Path) -> None:
+    """The reference: one plain pyshacl.validate call per graph, nothing reused."""
+    triples = base_triples() if path == BASE_FIXTURE else fixture_triples(path)
+    report = validator.validate(triples)
+    assert report == validator.validate_with_pyshacl(triples)
+    assert report.conforms == (path == BASE_FIXTURE)
+
+
+def test_validate_parses_each_query_and_collects_the_shapes_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    parsed: list[str] = []
+    collected: list[object] = []
+
+    def counting_prepare(text: str, initNs: dict[str, Any]) -> Query:  # noqa: N803
+        parsed.append(text)
+        return prepareQuery(text, initNs=initNs)
+
+    collect: Callable[[pyshacl.ShapesGraph], None] = pyshacl.ShapesGraph._build_node_shape_cache
+
+    def counting_collect(shapes_graph: pyshacl.ShapesGraph) -> None:
+        collected.append(shapes_graph)
+        collect(shapes_graph)
+
+    monkeypatch.setattr(kg.validate, "prepareQuery", counting_prepare)
+    monkeypatch.setattr(pyshacl.ShapesGraph, "_build_node_shape_cache", counting_collect)
+    fresh = Validator(SHAPES_PATH, ONTOLOGY_PATH)
+    reports = [fresh.validate(fixture_triples(BASE_FIXTURE.parent / "MentionTextShape" / name))
+               for name in ("valid.trig", "invalid.trig", "valid.trig")]
+    assert [report.conforms for report in reports] == [True, False, True]
+    assert len(parsed) == 1 and "nif:isString" in parsed[0]
+    assert len(collected) == 1
+
+
+def test_validate_evaluates_a_prepared_query_per_text_focus_node_and_graph(tmp_path: Path) -> None:
+    """Queries that differ in one literal are prepared apart; each run binds its own $this."""
+    validator = Validator(shapes_file(tmp_path, """
+        <urn:shape:x> a sh:NodeShape ; sh:targetNode <urn:a> , <urn:b> ;
+            sh:sparql [ sh:select "SELECT $this WHERE { $this <urn:p> 'x' }" ] .
+        <urn:shape:y> a sh:NodeShape ; sh:targetNode <urn:a> , <urn:b> ;
+            sh:sparql [ sh:select "SELECT $this WHERE { $this <urn:p> 'y' }" ] .
+        # no sh:prefixes: rdfs: is one of the data graph's namespaces, as in rdflib
+        <urn:shape:label> a sh:NodeShape ; sh:targetNode <urn:a> , <urn:b> ;
+            sh:sparql [ sh:select "SELECT $this WHERE { $this rdfs:label 'bad' }" ] .
+        """), ONTOLOGY_PATH)
+
+    def flagged(data: dict[str, str]) -> set[tuple[str, str]]:
+        triples = [ox.Triple(ox.NamedNode(f"urn:{node}"), ox.NamedNode("urn:p"), ox.Literal(value))
+                   for node, value in data.items()]
+        triples.append(ox.Triple(ox.NamedNode("urn:b"), RDFS.label, ox.Literal("bad")))
+        report = validator.validate(triples)
+        return {(r.focus, r.source_shape) for r in report.results}
+
+    label = {("urn:b", "urn:shape:label")}
+    assert flagged({"a": "x"}) == {("urn:a", "urn:shape:x")} | label
+    both = {("urn:a", "urn:shape:y"), ("urn:b", "urn:shape:x")}
+    assert flagged({"a": "y", "b": "x"}) == both | label
+    assert flagged({"b": "y"}) == {("urn:b", "urn:shape:y")} | label
+    assert flagged({"a": "x"}) == {("urn:a", "urn:shape:x")} | label
+
+
+@pytest.mark.parametrize(
+    "shapes",
+    [
+        pytest.param("".join(f"<urn:ok{n}> a sh:NodeShape ; sh:targetNode <urn:a> ; "
+                             "sh:nodeKind sh:IRI .\n" for n in range(20))
+                     + "<urn:bad> a sh:NodeShape ; sh:deactivated <urn:x> .", id="cannot-collect"),
+        pytest.param('<urn:shape> a sh:NodeShape ; sh:targetNode <urn:a> ; '
+                     'sh:sparql [ sh:select "SELECT $this WHERE { oops" ] .', id="bad-sparql"),
+        pytest.param('<urn:shape> a sh:NodeShape ; sh:targetNode <urn:a> ; '
+                     'sh:property [ sh:path <urn:p> ; sh:minCount "x" ] .', id="bad-parameter"),
+    ],
+)
+def test_validate_fails_every_call_on_shapes_that_cannot_run(tmp_path: Path, shapes: str) -> None:
+    """Nothing half-prepared is kept: the second call fails like the first."""
+    validator = Validator(shapes_file(tmp_path, shapes), ONTOLOGY_PATH)
+    triple = ox.Triple(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"), ox.NamedNode("urn:b"))
+    messages = []
+    for _ in range(2):
+        with pytest.raises(ValidationError, match="pySHACL could not apply the shapes") as error:
+            validator.validate([triple])
+        messages.append(str(error.value))
+    assert messages[0] == messages[1]
+
+
+def test_validate_changes_no_library_wide_state(validator: Validator) -> None:
+    """The caches live in the Validator: rdflib and pySHACL are left as they were."""
+    def seen() -> list[object]:
+        return [rdflib.Graph.query, rdflib.Graph.triples, pyshacl.Validator.__init__,
+                pyshacl.Validator.run, pyshacl.ShapesGraph.shapes, pyshacl.Shape.validate,
+                rdflib.plugins.sparql.processor.SPARQLProcessor.query,
+                rdflib.plugins.sparql.parser.parseQuery]
+
+    before = seen()
+    validator.validate(fixture_triples(BASE_FIXTURE.parent / "MentionTextShape" / "invalid.trig"))
+    assert seen() == before
+
+
+def test_validate_shapes_graph_lookups_follow_changes_to_the_graph() -> None:
+    graph = _ShapesGraphRdf()
+    s, p, o = rdflib.URIRef("urn:s"), rdflib.URIRef("urn:p"), rdflib.URIRef("urn:o")
+    assert list(graph.objects(s, p)) == []
+    graph.add((s, p, o))
+    assert list(graph.objects(s, p)) == [o]
+    graph.add((s, p, o))
+    assert list(graph.objects(s, p)) == [o]
+    graph.addN([(s, p, rdflib.Literal("two"), graph)])
+    assert set(graph.objects(s, p)) == {o, rdflib.Literal("two")}
+    graph.remove((s, p, None))
+    assert list(graph.objects(s, p)) == [] and (s, p, o) not in graph
 
 
 # -- ValidationReport --------------------------------------------------------------------------
