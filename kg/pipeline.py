@@ -256,7 +256,7 @@ class Run:
         self.activity = build_activity(self.iris, settings)
         report.versions = self.activity.versions()
         self.stage = ArticleStage(settings, self.iris, self.activity)
-        self.stage.validator.validate([])  # collect the shapes now: a broken file stops the build
+        self.stage.validator  # noqa: B018 - parse the shapes now: a broken file stops the build
         shapes, ontology = self.stage.versions
         self.context = build_context(
             base=self.iris.base,
