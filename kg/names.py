@@ -117,6 +117,10 @@ def variant_of_normalised(key: str) -> str:
                 key = key.replace(old, new)
         key = _DOUBLED.sub(r"\1", key.translate(_LETTER_RULES))
         if not _RULE_APPLIES.search(key):
+            # the rules can spell a new leading article ("þhe" -> "thhe" -> "the"): drop it too,
+            # so that the key of a key is the key itself
+            while key.startswith("the "):
+                key = key[4:]
             return key
 
 

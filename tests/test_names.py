@@ -147,3 +147,9 @@ def test_names_is_short_name(text: str, short: bool) -> None:
 )
 def test_names_facility_core(name: str, core: str) -> None:
     assert facility_core(name) == core
+
+
+@pytest.mark.parametrize("text", ["ÞHE:0", "The the the Kremlin", "þhe Hague"])
+def test_names_variant_key_drops_an_article_the_rules_spell(text: str) -> None:
+    assert variant_key(variant_key(text)) == variant_key(text)
+    assert not variant_key(text).startswith("the ")
