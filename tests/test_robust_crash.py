@@ -131,8 +131,10 @@ def test_robust_crash_kill_9_at_random_moments_and_every_phase(world: World) -> 
     for moment, ready in moments:
         kill = kill_when(world.start(), world.builds, moment, ready)
         kills.append(kill)
-        if kill.finished_first:  # the build won the race and was released: a new baseline
-            assert world.served()[1] != served[1]
+        now = world.state()
+        released = now[0] != before[0] and (world.out / COMPLETE_MARKER).is_file()
+        if kill.finished_first or released:  # released (then maybe killed while cleaning up):
+            assert world.served()[1] != served[1]  # a new, complete baseline
             before, served = world.state(), world.served()
             continue
         assert world.state() == before, f"killed at {moment}: the released build changed"
