@@ -7,7 +7,6 @@ tests say what the code does with the knowledge it is given, not what a data bui
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any
@@ -23,29 +22,8 @@ from kg.extract.ruler import (
     gazetteer_patterns,
     is_rule_name,
 )
-from kg.link.gazetteer import Gazetteer, GazetteerEntry
+from kg.link.gazetteer import Gazetteer
 from kg.model import ENTITY_CLASSES, Entity, Position
-
-UNIT_GAZETTEER = Path(__file__).parent / "data" / "devset" / "unit_gazetteer.json"
-
-
-@pytest.fixture(scope="module")
-def gazetteer() -> Gazetteer:
-    data = json.loads(UNIT_GAZETTEER.read_text("utf-8"))
-    entries = [
-        GazetteerEntry(
-            e["qid"],
-            e["label"],
-            tuple(e["aliases"]),
-            e["cls"],
-            e["country"],
-            e["source"],
-            e["prominence"],
-        )
-        for e in data["entries"]
-    ]
-    groups = {(country, kind): qid for country, kind, qid in data["groups"]}
-    return Gazetteer(entries, data["demonyms"], groups)
 
 
 @pytest.fixture(scope="module")

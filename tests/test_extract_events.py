@@ -6,12 +6,10 @@ do not depend on the entity stage.
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +17,7 @@ import pytest
 from kg.extract.actors import StateActors, with_actor_mentions
 from kg.extract.events import confidence, find_events, find_events_and_actors
 from kg.extract.roles import Roles
-from kg.link.gazetteer import Gazetteer, GazetteerEntry
+from kg.link.gazetteer import Gazetteer
 from kg.model import Entity, Event, Mention, Statement
 
 ANCHOR = datetime(2023, 11, 16, 9, 30, tzinfo=UTC)  # a Thursday
@@ -768,23 +766,6 @@ def test_extract_events_nearest_modifier_of_a_representative_speaks(nlp: Any) ->
 
 
 # --- states as actors (metonymy) -----------------------------------------------------------------
-
-UNIT_GAZETTEER = Path(__file__).parent / "data" / "devset" / "unit_gazetteer.json"
-
-
-@pytest.fixture(scope="module")
-def gazetteer() -> Gazetteer:
-    data = json.loads(UNIT_GAZETTEER.read_text("utf-8"))
-    entries = [
-        GazetteerEntry(
-            e["qid"], e["label"], tuple(e["aliases"]), e["cls"], e["country"], e["source"],
-            e["prominence"],
-        )
-        for e in data["entries"]
-    ]  # fmt: skip
-    groups = {(country, kind): qid for country, kind, qid in data["groups"]}
-    return Gazetteer(entries, data["demonyms"], groups)
-
 
 def extract_actors(
     nlp: Any, gazetteer: Gazetteer, text: str, *found: Entity
