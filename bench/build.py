@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import functools
 import importlib
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.measure import Budget, Row, median
+from bench.measure import Budget, Row, Stopwatch, median
 from bench.workspace import Corpus, Workspace
 from kg.extract import extract_articles
 from kg.extract.nlp import MODEL_PACKAGE, load_model
@@ -38,7 +39,9 @@ WARMUP_ARTICLES = 5
 class SizeResult:
     size: int
     words: int
-    seconds: dict[str, list[float]] = field(default_factory=dict)  # measure -> runs
+    seconds: dict[str, list[float]] = field(default_factory=dict)  # measure -> wall, per run
+    cpu: dict[str, list[float]] = field(default_factory=dict)  # measure -> CPU s, per run
+    others: dict[str, list[float]] = field(default_factory=dict)  # cores busy with other work
     counts: dict[str, int] = field(default_factory=dict)
 
     def median(self, measure: str) -> float | None:
@@ -53,6 +56,10 @@ class SizeResult:
         seconds = self.median(measure)
         return 1000 * seconds / self.size if seconds else None
 
+    def cpu_ms_per_article(self, measure: str) -> float | None:
+        runs = self.cpu.get(measure)
+        return 1000 * median(runs) / self.size if runs else None
+
 
 @functools.cache
 def raw_model() -> Any:
@@ -60,32 +67,17 @@ def raw_model() -> Any:
     return importlib.import_module(MODEL_PACKAGE).load()
 
 
-def raw_pipe_seconds(texts: list[str], processes: int, batch_size: int = BATCH_SIZE) -> float:
+def raw_pipe(texts: list[str], processes: int, batch_size: int = BATCH_SIZE) -> None:
     nlp = raw_model()
-    started = time.perf_counter()
     for _doc in nlp.pipe(texts, batch_size=batch_size, n_process=processes):
         pass
-    return time.perf_counter() - started
 
 
-def extract_seconds(corpus: Corpus, processes: int, batch_size: int = BATCH_SIZE) -> float:
-    started = time.perf_counter()
+def extract(corpus: Corpus, processes: int, batch_size: int = BATCH_SIZE) -> None:
     for _extraction in extract_articles(
         corpus.articles, batch_size=batch_size, processes=processes
     ):
         pass
-    return time.perf_counter() - started
-
-
-def build_seconds(ws: Workspace, corpus: Corpus, processes: int, *, keep: bool) -> float:
-    started = time.perf_counter()
-    out, _report = ws.build(corpus.size, processes=processes)
-    seconds = time.perf_counter() - started
-    if keep:
-        ws.keep(corpus.size, out)
-    else:
-        ws.discard(out)
-    return seconds
 
 
 def warm_up(ws: Workspace) -> float:
@@ -118,14 +110,28 @@ def measures_for(size: int, process_size: int, raw_limit: int) -> list[str]:
     return chosen
 
 
-def run_measure(ws: Workspace, corpus: Corpus, measure: str, *, keep: bool) -> float:
+def run_measure(
+    ws: Workspace, corpus: Corpus, measure: str, *, keep: bool
+) -> tuple[Stopwatch, dict[str, int]]:
+    """One timed run of ``measure`` (and a build's counts); a kept build becomes the dataset of
+    its size."""
     kind, processes = measure.split("_")
     p = int(processes[:-1])
-    if kind == "raw":
-        return raw_pipe_seconds(corpus.texts, p)
-    if kind == "extract":
-        return extract_seconds(corpus, p)
-    return build_seconds(ws, corpus, p, keep=keep)
+    counts: dict[str, int] = {}
+    with Stopwatch() as watch:
+        if kind == "raw":
+            raw_pipe(corpus.texts, p)
+        elif kind == "extract":
+            extract(corpus, p)
+        else:
+            out, report = ws.build(corpus.size, processes=p)
+    if kind == "build":
+        counts = dict(report.counts)
+        if keep:
+            ws.keep(corpus.size, out)
+        else:
+            ws.discard(out)
+    return watch, counts
 
 
 def estimate(done: list[SizeResult], size: int, measure: str) -> float:
@@ -164,10 +170,14 @@ def run(
                         f"estimated {guess:.0f} s > {budget.remaining():.0f} s left"
                     )
                     continue
-                seconds = run_measure(
+                watch, counts = run_measure(
                     ws, corpus, measure, keep=measure == "build_1p" and size not in ws.datasets
                 )
-                result.seconds.setdefault(measure, []).append(seconds)
+                result.counts.update(counts)
+                result.seconds.setdefault(measure, []).append(watch.wall)
+                result.cpu.setdefault(measure, []).append(watch.cpu)
+                if watch.others is not None:
+                    result.others.setdefault(measure, []).append(round(watch.others, 2))
         if result.seconds:
             done.append(result)
     rows = rows_of(done, skipped, startup)
@@ -180,7 +190,11 @@ def run(
             {
                 "size": r.size,
                 "words": r.words,
+                "build_counts": r.counts,
                 "seconds": r.seconds,
+                "cpu_seconds": r.cpu,
+                "other_work_cores": r.others,
+                "cpu_ms_per_article": {m: r.cpu_ms_per_article(m) for m in r.cpu},
                 "words_per_second": {m: r.words_per_second(m) for m in r.seconds},
                 "ms_per_article": {m: r.ms_per_article(m) for m in r.seconds},
             }
@@ -191,17 +205,29 @@ def run(
     return rows, data
 
 
-def _raw_for(done: list[SizeResult], result: SizeResult, processes: int) -> tuple[float, str]:
-    """Raw words/s on the same texts, else on the largest corpus where it was measured."""
+def _raw_for(done: list[SizeResult], result: SizeResult, processes: int) -> SizeResult | None:
+    """Where raw spaCy was measured: on the same texts, else on the largest corpus that has it."""
     measure = f"raw_{processes}p"
-    own = result.words_per_second(measure)
-    if own:
-        return own, ""
-    for other in reversed(done):
-        value = other.words_per_second(measure)
-        if value:
-            return value, f"raw measured on the {other.size}-article corpus"
-    return float("nan"), "raw not measured"
+    for candidate in (result, *reversed(done)):
+        if candidate.median(measure):
+            return candidate
+    return None
+
+
+def _cpu_note(result: SizeResult, measure: str, raw: SizeResult, raw_measure: str) -> str:
+    """The same ratio in words per CPU second (steadier when the machine is shared)."""
+    ours, theirs = result.cpu.get(measure), raw.cpu.get(raw_measure)
+    if not ours or not theirs:
+        return ""
+    ratio = (result.words / median(ours)) / (raw.words / median(theirs))
+    return f"per CPU second: {ratio:.3f} of raw"
+
+
+def _others_note(result: SizeResult, measure: str) -> str:
+    """How busy the rest of the machine was: 2 processes cannot help when it took a core."""
+    found = result.others.get(measure)
+    busy = median(found) if found else 0.0
+    return f"other work kept {busy:.1f} of {os.cpu_count()} cores busy" if busy >= 0.3 else ""
 
 
 def rows_of(done: list[SizeResult], skipped: dict[str, str], startup: float) -> list[Row]:
@@ -209,34 +235,46 @@ def rows_of(done: list[SizeResult], skipped: dict[str, str], startup: float) -> 
     for result in done:
         n = result.size
         for p in (1, 2):
-            build_wps = result.words_per_second(f"build_{p}p")
-            if build_wps is None:
-                continue
-            raw_wps, note = _raw_for(done, result, p)
-            if not note:
+            raw = _raw_for(done, result, p)
+            raw_wps = raw.words_per_second(f"raw_{p}p") if raw else None
+            if raw is result and raw_wps:
                 rows.append(Row(SECTION, f"raw nlp.pipe {p}p, {n} art", raw_wps, "words/s"))
-            extract_wps = result.words_per_second(f"extract_{p}p")
-            if extract_wps is not None:
-                rows.append(Row(SECTION, f"extract_articles {p}p, {n} art", extract_wps,
-                                "words/s", raw_wps, f"raw {p}p"))
-            rows.append(
-                Row(SECTION, f"kg build {p}p, {n} art", build_wps, "words/s", raw_wps,
-                    f"raw {p}p", goal=f">= {RAW_SHARE_GOAL}",
-                    met=build_wps / raw_wps >= RAW_SHARE_GOAL, note=note)
-            )
+            for measure, label, goal in (
+                (f"extract_{p}p", f"extract_articles {p}p, {n} art", None),
+                (f"build_{p}p", f"kg build {p}p, {n} art", RAW_SHARE_GOAL),
+            ):
+                wps = result.words_per_second(measure)
+                if wps is None:
+                    continue
+                notes = [] if raw is result or raw is None else [f"raw of {raw.size} art"]
+                if raw is not None:
+                    notes.append(_cpu_note(result, measure, raw, f"raw_{p}p"))
+                notes.append(_others_note(result, measure))
+                rows.append(Row(
+                    SECTION, label, wps, "words/s", raw_wps, f"raw {p}p",
+                    goal=f">= {goal}" if goal else "",
+                    met=(wps / raw_wps >= goal) if goal and raw_wps else None,
+                    note="; ".join(n for n in notes if n),
+                ))
+        one, two = result.median("build_1p"), result.median("build_2p")
+        if one and two:
+            rows.append(Row(SECTION, f"kg build 2p speed-up, {n} art", one / two, "x",
+                            note="wall time of 1 process / 2 processes"))
     first = done[0] if done else None
     for result in done:
         cost = result.ms_per_article("build_1p")
         base = first.ms_per_article("build_1p") if first else None
-        if cost is None or base is None:
+        if cost is None or base is None or first is None:
             continue
-        flat = result is not first
-        rows.append(
-            Row(SECTION, f"kg build 1p cost/article, {result.size} art", cost, "ms",
-                base if flat else None, f"{first.size if first else 0} art" if flat else "",
-                goal=f"<= {FLAT_GOAL}" if flat else "",
-                met=(cost / base <= FLAT_GOAL) if flat else None)
-        )
+        later = result is not first
+        cpu = result.cpu_ms_per_article("build_1p")
+        rows.append(Row(
+            SECTION, f"kg build 1p cost/article, {result.size} art", cost, "ms",
+            base if later else None, f"{first.size} art" if later else "",
+            goal=f"<= {FLAT_GOAL}" if later else "",
+            met=(cost / base <= FLAT_GOAL) if later else None,
+            note=f"CPU {cpu:.1f} ms/article" if cpu else "",
+        ))
     for what, why in skipped.items():
         rows.append(Row(SECTION, f"skipped: {what}", float("nan"), "", note=why))
     return rows

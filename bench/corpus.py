@@ -85,5 +85,23 @@ def write_corpus(path: Path, count: int, *, seed: int = 7) -> Path:
     return path
 
 
+#: Articles per file of a corpus folder: ``kg build`` rejects input files over 5 MB.
+ARTICLES_PER_FILE = 1000
+
+
+def write_corpus_folder(directory: Path, count: int, *, seed: int = 7) -> list[Path]:
+    """The corpus as ``part-000.jsonl``, ``part-001.jsonl`` ... of at most 1,000 articles each."""
+    directory.mkdir(parents=True, exist_ok=True)
+    articles = make_corpus(count, seed=seed)
+    paths = []
+    for number, start in enumerate(range(0, count, ARTICLES_PER_FILE)):
+        chunk = articles[start : start + ARTICLES_PER_FILE]
+        path = directory / f"part-{number:03d}.jsonl"
+        lines = (json.dumps(article, ensure_ascii=False) for article in chunk)
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
 def word_count(texts: Sequence[str]) -> int:
     return sum(len(text.split()) for text in texts)

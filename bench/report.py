@@ -115,6 +115,14 @@ def plot(directory: Path, build_data: dict[str, Any]) -> Path | None:
         if points:
             xs, ys = zip(*points, strict=True)
             axes.plot(xs, ys, marker="o", label=label)
+    cpu = [
+        (entry["size"], entry.get("cpu_ms_per_article", {}).get("build_1p"))
+        for entry in sizes
+    ]
+    cpu = [(x, y) for x, y in cpu if y]
+    if cpu:
+        xs, ys = zip(*cpu, strict=True)
+        axes.plot(xs, ys, linestyle="--", marker=".", label="kg build, 1 process (CPU time)")
     axes.set_xscale("log")
     axes.set_ylim(bottom=0)
     axes.set_xlabel("articles in the corpus")

@@ -11,13 +11,15 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.corpus import word_count, write_corpus
+from bench.corpus import word_count, write_corpus_folder
 from kg.ingest import read_articles
 from kg.model import Article
 from kg.pipeline import BuildReport, build
+from kg.release import COMPLETE_MARKER
 from kg.settings import Settings
 
-CORPUS_FILE = "corpus.jsonl"
+#: Written last in a corpus folder (hidden: ingest skips it), so ``--workdir`` can reuse it.
+DONE_FILE = ".complete"
 
 
 @dataclass(frozen=True)
@@ -42,13 +44,27 @@ class Workspace:
         self._datasets: dict[int, Path] = {}
         self._runs = 0
         root.mkdir(parents=True, exist_ok=True)
+        self._adopt_builds()
+
+    def _adopt_builds(self) -> None:
+        """Reuse the released 1-process builds a previous run left in ``root`` (``--workdir``)."""
+        for folder in sorted(self.root.glob("build-*-*-*p")):
+            number, size, processes = folder.name.split("-")[1:]
+            self._runs = max(self._runs, int(number))
+            if processes == "1p" and (folder / "dist" / COMPLETE_MARKER).is_file():
+                self._datasets[int(size)] = folder / "dist"
 
     def corpus(self, size: int) -> Corpus:
         if size not in self._corpora:
             directory = self.root / f"corpus-{size}"
-            if not (directory / CORPUS_FILE).is_file():
-                write_corpus(directory / CORPUS_FILE, size, seed=self.seed)
-            articles = tuple(read_articles([directory]).articles)
+            if not (directory / DONE_FILE).is_file():
+                shutil.rmtree(directory, ignore_errors=True)
+                write_corpus_folder(directory, size, seed=self.seed)
+                (directory / DONE_FILE).write_text(f"{size} articles, seed {self.seed}\n")
+            ingested = read_articles([directory])
+            if ingested.problems or len(ingested.articles) != size:
+                raise RuntimeError(f"the {size}-article corpus reads badly: {ingested.problems}")
+            articles = tuple(ingested.articles)
             words = word_count([article.text for article in articles])
             self._corpora[size] = Corpus(size, directory, articles, words)
         return self._corpora[size]
