@@ -36,9 +36,10 @@ def open_store(directory: Path) -> Store:
         )
     try:
         return Store.read_only(str(path))
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:
+        # pyoxigraph reports a damaged store ("Corruption: ...") as RuntimeError.
         raise DatasetError(
-            f"the store in {path} cannot be opened",
+            f"the store in {path} cannot be opened (missing, unreadable or corrupt)",
             why=str(exc),
             fix=f"rebuild it with `kg build --out {directory}`",
         ) from exc

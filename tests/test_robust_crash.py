@@ -219,13 +219,6 @@ def test_robust_crash_corrupt_store_is_not_served_and_the_next_build_replaces_it
     assert world.served()[0] == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: pyoxigraph reports a corrupt store as RuntimeError, which kg.store.open_store "
-    "does not catch (only OSError): the server answers a bare 500 'internal server error' "
-    "instead of 503 DatasetError saying the store is corrupt and how to rebuild it",
-)
 def test_robust_crash_corrupt_store_is_a_clear_503(corrupt_store: World) -> None:
     response = corrupt_store.app.test_client().get("/sparql?query=" + quote(COUNT))
     assert response.status_code == 503, response.get_json()

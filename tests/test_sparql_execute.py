@@ -19,10 +19,10 @@ from pyoxigraph import (
     parse_query_results,
 )
 
-from kg.errors import BadRequest, QuerySyntaxError
+from kg.errors import BadRequest, DatasetError, QuerySyntaxError
 from kg.settings import Settings
 from kg.sparql import run_query
-from kg.sparql.execute import QueryJob, execute, term_json
+from kg.sparql.execute import QueryJob, execute, is_store_failure, term_json
 from server.testing import write_build
 
 FIXTURE = Path(__file__).parent / "server" / "fixture.trig"
@@ -141,3 +141,30 @@ def test_sparql_run_query_works_in_process_for_the_cli(tmp_path: Path) -> None:
 
     with pytest.raises(NotAcceptable):
         run_query(dist, "SELECT * {}", "turtle", settings=settings)
+
+
+class _FailingStore:
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def query(self, *args: object, **kwargs: object) -> object:
+        raise self.error
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (RuntimeError("Corruption: block checksum mismatch in 000012.sst"), DatasetError),
+        (OSError("IO error: No such file or directory"), DatasetError),
+        (RuntimeError("The SPARQL query evaluation failed"), BadRequest),
+        (ValueError("invalid IRI"), BadRequest),
+    ],
+)
+def test_execute_blames_the_store_not_the_client_for_store_errors(
+    error: Exception, expected: type[Exception]
+) -> None:
+    job = QueryJob(query="ASK {}", media_type="application/sparql-results+json", row_limit=1)
+    with pytest.raises(expected) as raised:
+        execute(_FailingStore(error), job)  # type: ignore[arg-type]
+    assert type(raised.value) is expected
+    assert is_store_failure(error) is (expected is DatasetError)

@@ -15,6 +15,7 @@ spec, section 3.2.2); every other results format is then produced by pyoxigraph 
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +46,19 @@ RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 RDF_DIR_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString"
 _COMMENTABLE = (RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.N_QUADS)
 _PREFIXED = (RdfFormat.TURTLE, RdfFormat.RDF_XML)
+#: How pyoxigraph's RuntimeError reads when the storage (RocksDB), not the query, failed: RocksDB
+#: status messages ("Corruption: ...", "IO error: ...") and oxigraph's own storage errors.
+_STORE_FAILURE = re.compile(
+    r"corrupt|IO error|No space|rocksdb|checksum mismatch|storage|\.sst\b|MANIFEST",
+    re.IGNORECASE,
+)
+
+
+def is_store_failure(exc: BaseException) -> bool:
+    """Whether ``exc`` from a query is the store's fault (503), not the query's (400)."""
+    return isinstance(exc, OSError) or (
+        isinstance(exc, RuntimeError) and _STORE_FAILURE.search(str(exc)) is not None
+    )
 
 
 @dataclass(frozen=True)
@@ -202,9 +216,13 @@ def execute(store: Store, job: QueryJob) -> QueryResult:
             f"the query does not parse: {exc}",
             fix="check the query against the SPARQL 1.1 grammar (the position is line:column)",
         ) from exc
-    except OSError as exc:
-        raise DatasetError("the store could not be read", why=str(exc)) from exc
-    except (RuntimeError, ValueError) as exc:
+    except (OSError, RuntimeError, ValueError) as exc:
+        if is_store_failure(exc):
+            raise DatasetError(
+                "the store could not be read while the query ran",
+                why=str(exc),
+                fix="retry later; the operators must rebuild the dataset if this persists",
+            ) from exc
         raise BadRequest("the query failed while it ran", why=str(exc)) from exc
     seconds = time.perf_counter() - started
     return QueryResult(body, media_type, truncated, rows, job.row_limit, seconds)
