@@ -46,6 +46,18 @@ def install(app: Flask) -> None:
     def http_error(error: HTTPException) -> Response:
         if isinstance(error, RequestEntityTooLarge):
             limit = app.config.get("MAX_CONTENT_LENGTH")
+            length = flask.request.content_length
+            if limit is not None and length is not None and length <= limit:
+                # Not the body's size: werkzeug refused a form with too many parts or too
+                # large a field (max_form_parts, max_form_memory_size).
+                return render(
+                    PayloadTooLarge(
+                        "the form has too many parts or too large a field",
+                        why=error.description or "",
+                        fix="send the query as application/sparql-query, or as a form with "
+                        "only the query parameters",
+                    )
+                )
             return render(
                 PayloadTooLarge(
                     f"the request body is larger than {limit} bytes",

@@ -4,14 +4,21 @@ Three ways to send a query are accepted: GET with ``query=``, POST form-encoded,
 ``application/sparql-query`` (UTF-8 only). An ``update`` parameter or an
 ``application/sparql-update`` body is refused (403: read-only); two queries, a missing or unknown
 Content-Type, or a body in another charset are client errors.
+
+The query string and url-encoded bodies are decoded strictly here (werkzeug would replace bytes
+that are not UTF-8 with U+FFFD, and the altered query would run). A body without Content-Length
+(chunked) is read up to the cap here, so one over it is refused, never cut short and run.
 """
 
 from __future__ import annotations
 
+import io
 import math
 from dataclasses import dataclass
+from urllib.parse import unquote_to_bytes
 
 from flask import Request
+from werkzeug.datastructures import MultiDict
 
 from kg.errors import BadRequest, PayloadTooLarge, QueryRefused, UnsupportedMediaType
 from kg.settings import Settings
@@ -38,6 +45,70 @@ class ProtocolRequest:
     format: str | None
 
 
+def _decoded(raw: bytes, where: str, name: str | None) -> str:
+    try:
+        return unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        what = f"parameter {name!r}" if name is not None else "a parameter name"
+        raise BadRequest(
+            f"{what} in the {where} is not valid UTF-8 once percent-decoded",
+            why=str(exc),
+            fix="percent-encode the UTF-8 bytes of the text (as encodeURIComponent does)",
+        ) from exc
+
+
+def parse_urlencoded(raw: bytes, where: str) -> MultiDict[str, str]:
+    """``a=1&b=2`` (the query string or a form body) decoded strictly as UTF-8; a value that is
+    not UTF-8 is a 400 naming its parameter, never a U+FFFD in a query that then runs."""
+    fields: MultiDict[str, str] = MultiDict()
+    for field in raw.split(b"&"):
+        if not field:
+            continue
+        raw_name, _, raw_value = field.partition(b"=")
+        name = _decoded(raw_name, where, None)
+        fields.add(name, _decoded(raw_value, where, name))
+    return fields
+
+
+def _too_large(settings: Settings) -> PayloadTooLarge:
+    return PayloadTooLarge(
+        f"the request body is larger than {settings.max_body_bytes} bytes",
+        fix="send a shorter query, or download a dump and query it locally",
+    )
+
+
+def _buffer_streamed_body(request: Request, settings: Settings) -> None:
+    """Read a body sent without Content-Length (chunked) up to the cap, or refuse it (413).
+
+    werkzeug would silently stop reading at the cap, and the truncated query would run. Within
+    the cap the body is handed back to werkzeug as an ordinary body of known length.
+    """
+    environ = request.environ
+    if request.content_length is not None or "wsgi.input_terminated" not in environ:
+        return  # a known length (werkzeug checks it), or a body werkzeug never reads
+    stream = environ["wsgi.input"]
+    limit = settings.max_body_bytes
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = stream.read(limit + 1 - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > limit:
+        raise _too_large(settings)
+    body = b"".join(chunks)
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+    environ.pop("HTTP_TRANSFER_ENCODING", None)
+    del environ["wsgi.input_terminated"]
+
+
+def _charset(request: Request) -> str:
+    return request.mimetype_params.get("charset", "utf-8").strip().lower()
+
+
 def _timeout(raw: str | None, settings: Settings) -> float:
     if raw is None or raw == "":
         return settings.query_timeout
@@ -57,16 +128,27 @@ def read_protocol(request: Request, settings: Settings) -> ProtocolRequest:
             f"the query string is longer than {settings.max_body_bytes} bytes",
             fix="POST long queries (application/sparql-query)",
         )
-    args = request.args
+    args = parse_urlencoded(request.query_string, "query string")
     queries = args.getlist("query")
     params = {k: args.getlist(k) for k in ("default-graph-uri", "named-graph-uri", "timeout")}
     fmt = args.get("format")
     if "update" in args:
         raise _update_refused()
     if request.method == "POST":
+        _buffer_streamed_body(request, settings)
         mimetype = request.mimetype
         if mimetype in FORM_TYPES:
-            form = request.form
+            if mimetype == FORM_TYPES[0]:
+                if _charset(request) not in ("utf-8", "utf8"):
+                    raise UnsupportedMediaType(
+                        f"a form in {_charset(request)} is not accepted",
+                        fix="send the form in UTF-8 (charset=utf-8, or no charset)",
+                    )
+                form: MultiDict[str, str] = parse_urlencoded(
+                    request.get_data(cache=False), "form body"
+                )
+            else:
+                form = request.form
             if "update" in form:
                 raise _update_refused()
             queries += form.getlist("query")
@@ -74,7 +156,7 @@ def read_protocol(request: Request, settings: Settings) -> ProtocolRequest:
                 params[key] += form.getlist(key)
             fmt = form.get("format", fmt)
         elif mimetype == QUERY_TYPE:
-            charset = request.mimetype_params.get("charset", "utf-8").lower()
+            charset = _charset(request)
             if charset not in ("utf-8", "utf8"):
                 raise UnsupportedMediaType(
                     f"a query in {charset} is not accepted", fix="send it in UTF-8"

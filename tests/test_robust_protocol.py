@@ -150,12 +150,6 @@ def test_robust_protocol_malformed_percent_encoding_is_a_400(
     error_of(response)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: percent-encoded bytes that are not UTF-8 (%E9, latin-1 'é') are replaced by "
-    "U+FFFD and the altered query runs (200, wrong answer) instead of a 400",
-)
 @pytest.mark.parametrize("via", ["get", "form"])
 def test_robust_protocol_non_utf8_percent_escapes_are_refused(
     client: FlaskClient, via: str
@@ -184,12 +178,6 @@ def test_robust_protocol_wrong_charsets_are_refused_with_a_reason(client: FlaskC
     assert bom.status_code in (200, 400)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: a form in another charset (charset=latin-1) is silently dropped by the form "
-    "parser and answered 400 'the POST has no query' instead of 415 naming the charset",
-)
 def test_robust_protocol_form_in_another_charset_is_a_415(client: FlaskClient) -> None:
     body = "query=ASK {}#caf\xe9".encode("latin-1")
     response = client.post("/sparql", data=body, content_type=f"{FORM}; charset=latin-1")
@@ -228,12 +216,6 @@ def streamed(client: FlaskClient, body: bytes, content_type: str) -> TestRespons
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: a chunked body (no Content-Length) over max_body_bytes is silently cut at the "
-    "cap (werkzeug's LimitedStream read) and the truncated query runs: 200, not 413",
-)
 @pytest.mark.parametrize("kind", [QUERY, FORM])
 def test_robust_protocol_streamed_oversized_body_is_a_413(client: FlaskClient, kind: str) -> None:
     query = "SELECT * { ?s ?p ?o } LIMIT 1" + " " * MAX_BODY + "0"
@@ -373,12 +355,6 @@ def test_robust_protocol_random_bodies_never_give_a_5xx(
         error_of(response)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: a multipart form with more parts than werkzeug's max_form_parts (1000) is "
-    "answered 413 'the request body is larger than N bytes' although the body is far smaller",
-)
 def test_robust_protocol_too_many_form_parts_are_named_as_such(dist: Path) -> None:
     application = create_app(Settings(base_iri=BASE, query_workers=1), dist)
     try:

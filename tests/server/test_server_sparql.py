@@ -13,6 +13,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from pyoxigraph import RdfFormat, parse
+from werkzeug.test import TestResponse
+
+from kg.errors import BadRequest
+from server.protocol import parse_urlencoded
 
 SELECT = "SELECT ?s ?label { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?s"
 SLOW = (
@@ -80,14 +84,15 @@ def test_server_sparql_gives_the_parsers_message_on_a_syntax_error(client: Flask
 
 
 def test_server_sparql_refuses_updates_load_clear_and_service(client: FlaskClient) -> None:
-    for request in [
+    requests: list[Callable[[], TestResponse]] = [
         lambda: client.get("/sparql?update=" + quote("CLEAR ALL")),
         lambda: client.post("/sparql", data={"update": "LOAD <http://example.org/x>"}),
         lambda: client.post("/sparql", data="CLEAR ALL", content_type="application/sparql-update"),
         lambda: get(client, "CLEAR ALL"),
         lambda: get(client, "LOAD <http://example.org/x>"),
         lambda: get(client, "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"),
-    ]:
+    ]
+    for request in requests:
         response = request()
         assert response.status_code == 403, response.data
         assert response.get_json()["error"] == "QueryRefused"
@@ -221,3 +226,11 @@ def test_server_sparql_unions_graphs_unless_the_query_has_from(client: FlaskClie
     merged = get(client, "SELECT (COUNT(*) AS ?n) FROM <http://kg.test/graph/merged> { ?s a ?t }")
     assert int(merged.get_json()["results"]["bindings"][0]["n"]["value"]) == 3
     assert int(union["results"]["bindings"][0]["n"]["value"]) > 3
+
+
+def test_server_protocol_parses_urlencoded_strictly() -> None:
+    fields = parse_urlencoded(b"query=ASK%20%7B%7D&format=json&&empty=&a+b=c+d", "query string")
+    assert fields.getlist("query") == ["ASK {}"]
+    assert fields["empty"] == "" and fields["a b"] == "c d"
+    with pytest.raises(BadRequest, match="'query'.*UTF-8"):
+        parse_urlencoded(b"format=json&query=caf%E9", "form body")
