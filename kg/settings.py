@@ -63,6 +63,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("row_limit", 10_000, "Most result rows (or triples) a query returns; announced."),
     Setting("max_body_bytes", 1_000_000, "Largest accepted request body; larger gets 413."),
     Setting("query_workers", 2, "Query processes per server worker (killable on timeout)."),
+    Setting(
+        "query_memory_mb",
+        2048,
+        "Address space (MB) of each query process; a query past it is stopped (503).",
+    ),
     Setting("cors", True, "Send Access-Control-Allow-Origin: * on every response."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -114,6 +119,7 @@ class Settings:
     row_limit: int = 10_000
     max_body_bytes: int = 1_000_000
     query_workers: int = 2
+    query_memory_mb: int = 2048
     cors: bool = True
     ontology_path: Path = field(default=RESOURCES / "ontology.ttl")
     shapes_path: Path = field(default=RESOURCES / "shapes.ttl")
@@ -130,7 +136,8 @@ class Settings:
             raise SettingsError(
                 f"unknown linker {self.linker!r}", fix="choose one of: offline, wikidata, none"
             )
-        for name in ("processes", "batch_size", "row_limit", "workers", "threads", "query_workers"):
+        for name in ("processes", "batch_size", "row_limit", "workers", "threads", "query_workers",
+                     "query_memory_mb"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"setting {name} must be at least 1")
         if self.query_timeout <= 0:

@@ -49,7 +49,11 @@ class Dataset:
         """The query workers, started on first use (a page that runs no query starts none)."""
         with self._lock:
             if self._pool is None:
-                self._pool = QueryPool(self.info.path, self.settings.query_workers)
+                self._pool = QueryPool(
+                    self.info.path,
+                    self.settings.query_workers,
+                    memory_mb=self.settings.query_memory_mb,
+                )
             return self._pool
 
     def counts(self) -> Counts | None:

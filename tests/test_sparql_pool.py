@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import QuerySyntaxError, QueryTimeout
+from kg.errors import QuerySyntaxError, QueryTimeout, Unavailable
 from kg.sparql import QueryJob, QueryPool, execute
 from server.testing import write_build
+from tests.robust.limits import allocate, sleep
 
 FIXTURE = Path(__file__).parent / "server" / "fixture.trig"
 # Counts far past any timeout: 10^8 rows of nested VALUES, no data needed.
@@ -65,3 +66,66 @@ def test_pool_kills_a_query_past_its_timeout_and_keeps_serving(pool: QueryPool) 
     # The killed worker was replaced: both workers answer again.
     for _ in range(4):
         pool.call(execute, QueryJob("ASK {}", JSON, 10), timeout=5)
+
+
+def test_pool_a_query_past_its_memory_is_a_503_and_the_worker_is_replaced(
+    tmp_path: Path,
+) -> None:
+    build = write_build(tmp_path / "dist", FIXTURE.read_bytes())
+    workers = QueryPool(build, 1, memory_mb=1024, spare=0)
+    try:
+        with pytest.raises(Unavailable, match="more memory than a query may use \\(1024 MB\\)"):
+            workers.call(allocate, 2048, timeout=10)
+        assert workers.call(allocate, 16, timeout=10) == 16 * 1024 * 1024
+    finally:
+        workers.close()
+
+
+def test_pool_requests_past_the_waiting_cap_get_503_at_once(tmp_path: Path) -> None:
+    build = write_build(tmp_path / "dist", FIXTURE.read_bytes())
+    workers = QueryPool(build, 1, spare=0, max_waiting=0)
+    try:
+        busy = threading.Thread(target=workers.call, args=(sleep, 1.5), kwargs={"timeout": 5})
+        busy.start()
+        time.sleep(0.3)
+        started = time.perf_counter()
+        with pytest.raises(Unavailable, match="busy") as caught:
+            workers.call(sleep, 0, timeout=5)
+        assert time.perf_counter() - started < 0.2
+        assert "at most 0 may wait" in (caught.value.why or "")
+        busy.join()
+        assert workers.call(sleep, 0, timeout=5) == 0
+    finally:
+        workers.close()
+
+
+def test_pool_a_spare_worker_serves_while_all_are_busy_and_stops_when_idle(
+    tmp_path: Path,
+) -> None:
+    build = write_build(tmp_path / "dist", FIXTURE.read_bytes())
+    workers = QueryPool(build, 1, spare=1, max_waiting=0)
+    try:
+        busy = threading.Thread(target=workers.call, args=(sleep, 1.0), kwargs={"timeout": 5})
+        busy.start()
+        time.sleep(0.3)
+        assert workers.call(sleep, 0, timeout=5) == 0  # the spare worker, started for it
+        busy.join()
+        assert len(workers._workers) == 1  # the spare one stopped once idle
+    finally:
+        workers.close()
+
+
+def test_pool_waiting_for_a_worker_counts_against_the_one_timeout(tmp_path: Path) -> None:
+    build = write_build(tmp_path / "dist", FIXTURE.read_bytes())
+    workers = QueryPool(build, 1, spare=0, max_waiting=1, max_wait=10)
+    try:
+        busy = threading.Thread(target=workers.call, args=(sleep, 1.0), kwargs={"timeout": 5})
+        busy.start()
+        time.sleep(0.2)
+        started = time.perf_counter()
+        with pytest.raises(QueryTimeout, match="of it before it ran"):
+            workers.call(sleep, 3, timeout=1.5)
+        assert time.perf_counter() - started < 1.5 + 0.5  # one deadline, not wait + 1.5 s
+        busy.join()
+    finally:
+        workers.close()

@@ -1,11 +1,18 @@
 """Killable query workers: a few processes that each hold the store open read-only.
 
 pyoxigraph cannot interrupt a running query, so queries never run in the server's threads. A query
-is sent to an idle worker process; the caller waits up to the timeout; past it, the worker is
-killed (SIGKILL) and replaced by a fresh one, and the caller gets :class:`QueryTimeout`. While one
-worker burns, the other workers (and every page that is not a query) keep serving. As a second
-guard a worker arms ``alarm(2)`` before each job, so even a worker whose server died stops soon
-after its deadline.
+is sent to an idle worker process under one deadline (waiting for a worker and running both count
+against the timeout); past it, the worker is killed (SIGKILL) and replaced by a fresh one, and the
+caller gets :class:`QueryTimeout`. As a second guard a worker arms ``alarm(2)`` before each job, so
+even a worker whose server died stops soon after its deadline. Each worker's address space is
+capped (``RLIMIT_AS``, ``memory_mb``): a query that allocates past it kills only its worker, and
+the caller gets a 503 that says so.
+
+So that a few expensive queries cannot starve everyone, the pool may start up to ``spare`` extra
+workers while all of its ``size`` workers are busy (stopped again when idle), a request waits for
+a worker at most ``max_wait`` seconds, and at most ``max_waiting`` requests wait at once: past
+that, the answer is an immediate 503 with Retry-After, and the server's threads stay free for
+Linked Data pages (which run in the server process, not here).
 
 Workers start from a ``forkserver`` (about 15 ms each once it runs) and import nothing but kg.
 """
@@ -13,9 +20,10 @@ Workers start from a ``forkserver`` (about 15 ms each once it runs) and import n
 from __future__ import annotations
 
 import multiprocessing
-import queue
+import resource
 import signal
 import threading
+import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
@@ -32,13 +40,28 @@ from kg.store import open_store
 R = TypeVar("R")
 #: Seconds past its deadline after which a worker kills itself if nobody else has.
 ALARM_GRACE = 5
+#: Seconds a request waits for a free worker at most (within its own timeout).
+MAX_WAIT = 2.0
+#: Address space of a worker in MB unless the caller says otherwise (settings.query_memory_mb).
+MEMORY_MB = 2048
 _PRELOAD = ["kg.sparql.pool", "kg.sparql.execute", "kg.dataset_info"]
 
 
-def _serve(build: str, conn: Connection) -> None:
+def _limit_memory(memory_mb: int | None) -> None:
+    if memory_mb is None:
+        return
+    limit = memory_mb * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _serve(build: str, conn: Connection, memory_mb: int | None = None) -> None:
     """A worker's loop: open the store once, then run one job at a time until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    _limit_memory(memory_mb)
     store: Store | None = None
     failure: KgError | None = None
     try:
@@ -50,20 +73,36 @@ def _serve(build: str, conn: Connection) -> None:
             fn, args, seconds = conn.recv()
         except (EOFError, OSError):
             return
-        signal.alarm(int(seconds) + ALARM_GRACE)
+        signal.alarm(int(seconds) + 1 + ALARM_GRACE)
+        exhausted = False
         try:
             if store is None:
                 raise failure or errors.DatasetError(f"no store in {build}")
             reply: tuple[Any, ...] = ("ok", fn(store, *args))
         except KgError as exc:
             reply = ("error", type(exc).__name__, exc.what, exc.why, exc.fix)
+        except MemoryError:
+            exhausted = True
+            reply = ("memory",)
         except Exception as exc:  # reported to the server, which answers 500
             reply = ("crash", f"{type(exc).__name__}: {exc}")
         signal.alarm(0)
         conn.send(reply)
+        if exhausted:
+            return  # a fresh worker takes this one's place
 
 
-def _unwrap(reply: tuple[Any, ...]) -> Any:
+def _out_of_memory(memory_mb: int | None, cause: str) -> Unavailable:
+    limit = f"{memory_mb} MB" if memory_mb is not None else "the memory it could get"
+    return Unavailable(
+        f"the query needed more memory than a query may use ({limit}) and was stopped",
+        why=cause,
+        fix="make it more selective (LIMIT, fewer ORDER BY / GROUP BY / DISTINCT rows), or "
+        "download a dump and run it locally",
+    )
+
+
+def _unwrap(reply: tuple[Any, ...], memory_mb: int | None) -> Any:
     if reply[0] == "ok":
         return reply[1]
     if reply[0] == "error":
@@ -72,14 +111,19 @@ def _unwrap(reply: tuple[Any, ...]) -> Any:
         if not (isinstance(cls, type) and issubclass(cls, KgError)):
             cls = KgError
         raise cls(what, why=why, fix=fix)
+    if reply[0] == "memory":
+        raise _out_of_memory(memory_mb, "an allocation failed (MemoryError)")
     raise KgError("the query failed inside its worker", why=str(reply[1]))
 
 
 class _Worker:
-    def __init__(self, context: BaseContext, build: Path) -> None:
+    def __init__(self, context: BaseContext, build: Path, memory_mb: int | None) -> None:
         self.conn, child = context.Pipe()
         self.process: BaseProcess = context.Process(  # type: ignore[attr-defined]
-            target=_serve, args=(str(build), child), daemon=True, name="newskg-query"
+            target=_serve,
+            args=(str(build), child, memory_mb),
+            daemon=True,
+            name="newskg-query",
         )
         self.process.start()
         child.close()
@@ -92,82 +136,203 @@ class _Worker:
 
 
 class QueryPool:
-    """``size`` worker processes over the store of one build folder."""
+    """``size`` worker processes over the store of one build folder (see the module docstring
+    for ``spare``, ``max_waiting`` and ``max_wait``)."""
 
-    def __init__(self, build: Path, size: int, *, start_method: str = "forkserver") -> None:
+    def __init__(
+        self,
+        build: Path,
+        size: int,
+        *,
+        start_method: str = "forkserver",
+        memory_mb: int | None = MEMORY_MB,
+        spare: int = 1,
+        max_waiting: int | None = None,
+        max_wait: float = MAX_WAIT,
+    ) -> None:
         self.build = build
         self.size = size
+        self.memory_mb = memory_mb
+        self.spare = spare
+        self.max_waiting = size if max_waiting is None else max_waiting
+        self.max_wait = max_wait
         self._context = multiprocessing.get_context(start_method)
         if start_method == "forkserver":
             self._context.set_forkserver_preload(_PRELOAD)
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._lock = threading.Lock()
+        self._cond = threading.Condition()
+        self._idle: list[_Worker] = []
         self._workers: set[_Worker] = set()
+        self._count = 0  # workers alive or being started, idle or busy
+        self._waiting = 0
         self._closed = False
         for _ in range(size):
-            self._idle.put(self._start())
+            self._count += 1
+            self._idle.append(self._start())
 
     def _start(self) -> _Worker:
-        worker = _Worker(self._context, self.build)
-        with self._lock:
+        worker = _Worker(self._context, self.build, self.memory_mb)
+        with self._cond:
             self._workers.add(worker)
         return worker
 
-    def _retire(self, worker: _Worker) -> None:
+    def _started(self) -> _Worker:
+        """A new worker for a slot already counted in ``_count`` (uncounted if it fails)."""
+        try:
+            return self._start()
+        except BaseException:
+            with self._cond:
+                self._count -= 1
+                self._cond.notify()
+            raise
+
+    def _stop(self, worker: _Worker) -> None:
         worker.stop()
-        with self._lock:
+        with self._cond:
             self._workers.discard(worker)
 
-    def _give_back(self, worker: _Worker, healthy: bool) -> None:
-        if self._closed:
-            self._retire(worker)
-        elif healthy:
-            self._idle.put(worker)
-        else:
-            self._retire(worker)
-            self._idle.put(self._start())
+    def _closed_error(self) -> Unavailable:
+        return Unavailable("the query workers of an older build were closed", fix="retry")
 
-    def call(self, fn: Callable[..., R], *args: Any, timeout: float) -> R:
-        """``fn(store, *args)`` in a worker; killed (:class:`QueryTimeout`) after ``timeout``."""
-        if self._closed:
-            raise Unavailable("the query workers of an older build were closed", fix="retry")
-        try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty:
-            raise Unavailable(
-                f"all {self.size} query workers are busy",
-                why=f"no worker became free within {timeout:g} s",
-                fix="try again in a few seconds",
-            ) from None
+    def _busy(self, why: str) -> Unavailable:
+        return Unavailable(
+            f"all {self.size + self.spare} query workers are busy; the query did not run",
+            why=why,
+            fix="try again in a few seconds",
+        )
+
+    def _acquire(self, deadline: float) -> _Worker:
+        """An idle worker, a new spare one, or one freed within the wait; else Unavailable."""
+        with self._cond:
+            if self._closed:
+                raise self._closed_error()
+            if self._idle:
+                return self._idle.pop()
+            start = self._count < self.size + self.spare
+            if start:
+                self._count += 1
+            elif self._waiting >= self.max_waiting:
+                raise self._busy(
+                    f"{self._waiting} other requests are already waiting for one (at most "
+                    f"{self.max_waiting} may wait)"
+                )
+            else:
+                waited_from = time.monotonic()
+                end = min(deadline, waited_from + self.max_wait)
+                self._waiting += 1
+                try:
+                    while not self._idle and not self._closed:
+                        left = end - time.monotonic()
+                        if left <= 0:
+                            raise self._busy(
+                                f"it timed out waiting: no worker became free within "
+                                f"{end - waited_from:.1f} s"
+                            )
+                        self._cond.wait(left)
+                    if self._closed:
+                        raise self._closed_error()
+                    return self._idle.pop()
+                finally:
+                    self._waiting -= 1
+        return self._started()
+
+    def _give_back(self, worker: _Worker, healthy: bool) -> None:
+        with self._cond:
+            keep = (
+                healthy
+                and not self._closed
+                and (self._count <= self.size or self._waiting > 0)
+                and worker.process.is_alive()
+            )
+            if keep:
+                self._idle.append(worker)
+                self._cond.notify()
+                return
+            self._count -= 1
+            replace = not self._closed and self._count < self.size
+            if replace:
+                self._count += 1
+        self._stop(worker)
+        if replace:
+            fresh = self._started()
+            with self._cond:
+                if self._closed:
+                    self._count -= 1
+                else:
+                    self._idle.append(fresh)
+                    self._cond.notify()
+                    return
+            self._stop(fresh)
+        else:
+            with self._cond:
+                self._cond.notify()
+
+    def call(
+        self, fn: Callable[..., R], *args: Any, timeout: float, started: float | None = None
+    ) -> R:
+        """``fn(store, *args)`` in a worker, all within ``timeout`` seconds from ``started``
+        (``time.monotonic``, default now; waiting for a free worker included); the worker is
+        killed (:class:`QueryTimeout`) past it."""
+        started = time.monotonic() if started is None else started
+        deadline = started + timeout
+        worker = self._acquire(deadline)
         healthy = False
         try:
             if not worker.process.is_alive():
-                self._retire(worker)
+                self._stop(worker)
                 worker = self._start()
-            worker.conn.send((fn, args, timeout))
-            if not worker.conn.poll(timeout):
+            running = time.monotonic()
+            left = max(0.0, deadline - running)
+            worker.conn.send((fn, args, left))
+            if not worker.conn.poll(left):
+                waited = running - started
+                why = (
+                    f"it timed out running, {waited:.1f} s after it arrived (checking it and "
+                    "waiting for a free worker count against the same time limit)"
+                    if waited >= 0.05
+                    else "it timed out running"
+                )
+                what = (
+                    f"the query took more than {timeout:g} s ({waited:.1f} s of it before it ran) "
+                    "and was stopped"
+                    if waited >= 0.05
+                    else f"the query ran for more than {timeout:g} s and was stopped"
+                )
                 raise QueryTimeout(
-                    f"the query ran for more than {timeout:g} s and was stopped",
+                    what,
+                    why=why,
                     fix="make it more selective (LIMIT, more specific patterns), or download a "
                     "dump and run it locally",
                 )
             reply = worker.conn.recv()
-            healthy = True
+            healthy = reply[0] != "memory"
         except (EOFError, OSError) as exc:
-            raise Unavailable(
-                "the query worker stopped before it answered",
-                why=f"{type(exc).__name__}: {exc} (out of memory?)",
-                fix="retry; make the query smaller if it happens again",
-            ) from exc
+            raise self._died(worker) from exc
         finally:
             self._give_back(worker, healthy)
-        result: R = _unwrap(reply)
+        result: R = _unwrap(reply, self.memory_mb)
         return result
+
+    def _died(self, worker: _Worker) -> Unavailable:
+        """Why a worker stopped mid-query: past its memory, or a crash (say, a nesting so deep
+        it overflows the parser's stack)."""
+        worker.process.join(1)
+        code = worker.process.exitcode
+        how = f"signal {signal.Signals(-code).name}" if code and code < 0 else f"exit code {code}"
+        limit = f"{self.memory_mb} MB" if self.memory_mb is not None else "the machine's memory"
+        return Unavailable(
+            "the query stopped its worker before it answered",
+            why=f"the worker ended with {how}, as it does when a query needs more than {limit} "
+            "or nests too deeply",
+            fix="make it more selective or less deeply nested, or download a dump and run it "
+            "locally",
+        )
 
     def close(self) -> None:
         """Stop every worker (the holder calls this when no request uses the pool any more)."""
-        self._closed = True
-        with self._lock:
+        with self._cond:
+            self._closed = True
             workers = list(self._workers)
+            self._idle.clear()
+            self._cond.notify_all()
         for worker in workers:
-            self._retire(worker)
+            self._stop(worker)
