@@ -160,13 +160,6 @@ def test_robust_queries_workers_recover_after_a_storm(app: Flask) -> None:
     assert time.perf_counter() - started < 5.0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="limitation: as many expensive queries as there are query workers (2 per server "
-    "worker) hold every worker until the timeout; a cheap query from another client waits "
-    "for them (or gets 503 'all workers busy')",
-)
 def test_robust_queries_cheap_query_is_answered_while_every_worker_is_busy(app: Flask) -> None:
     results: list[tuple[int, dict[str, str], float]] = []
     threads = [
@@ -182,13 +175,6 @@ def test_robust_queries_cheap_query_is_answered_while_every_worker_is_busy(app: 
     assert status == 200 and seconds < 1.0, (status, seconds)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: the SERVICE/update scan (kg.sparql.lexer.check_query) runs in the server thread, "
-    "outside the killable worker and its timeout: a 1 MB query of '?' keeps a thread (and the "
-    "GIL) busy for ~10 s",
-)
 def test_robust_queries_slow_to_scan_query_is_bounded_by_the_timeout(dist: Path) -> None:
     config = Settings(base_iri=BASE, query_timeout=1.0, query_workers=1)
     application = create_app(config, dist)
@@ -206,12 +192,6 @@ def test_robust_queries_slow_to_scan_query_is_bounded_by_the_timeout(dist: Path)
         application.extensions["newskg"].close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: query workers have no memory limit; a query that materialises a product (ORDER "
-    "BY, GROUP_CONCAT, a corrupt store) can take all the machine's memory before its timeout",
-)
 def test_robust_queries_workers_have_a_memory_limit(dist: Path) -> None:
     pool = QueryPool(dist.resolve(), 1)
     try:

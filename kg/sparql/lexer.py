@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import enum
 import re
+import time
 from dataclasses import dataclass
 
-from kg.errors import QueryRefused
+from kg.errors import QueryRefused, QueryTimeout
 
 
 class QueryForm(enum.Enum):
@@ -72,17 +73,17 @@ _TOKENS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("word", re.compile(r"\w+")),
 )
 
+#: All token patterns as one alternation, tried in the same order (one regex call per token).
+_MASTER = re.compile(
+    "|".join(f"(?P<t{index}>{pattern.pattern})" for index, (_, pattern) in enumerate(_TOKENS))
+)
+_KINDS = {f"t{index}": kind for index, (kind, _) in enumerate(_TOKENS)}
+_SKIPPED = frozenset({"space", "comment"})
+
 #: Tokens after which ``<`` can be the less-than operator (inside parentheses).
 _OPERANDS = frozenset({"string", "iri", "var", "bnode", "pname", "word", ")"})
-
-
-@dataclass(frozen=True)
-class Token:
-    kind: str
-    text: str
-    start: int
-    end: int
-    prefix: str = ""
+#: Tokens between two looks at the clock.
+_CLOCK_EVERY = 2048
 
 
 @dataclass(frozen=True)
@@ -95,94 +96,129 @@ class QueryShape:
     dataset_clause: bool
 
 
-def next_token(text: str, pos: int) -> Token:
-    """The token at ``pos``, reading ``<`` as the start of an IRI when it can be one."""
-    for kind, pattern in _TOKENS:
-        match = pattern.match(text, pos)
-        if match is not None and match.end() > pos:
-            prefix = (match.group("prefix") or "") if kind == "pname" else ""
-            return Token(kind, match.group(), pos, match.end(), prefix)
+def _next(text: str, pos: int) -> tuple[str, int, str]:
+    """Kind, end and the part that could hide SERVICE (a word, or a prefixed name's prefix) of
+    the token at ``pos``, reading ``<`` as the start of an IRI when it can be one."""
+    match = _MASTER.match(text, pos)
+    if match is not None:
+        kind = _KINDS[match.lastgroup or ""]
+        if kind == "word":
+            return kind, match.end(), match.group()
+        if kind == "pname":
+            return kind, match.end(), match.group("prefix") or ""
+        return kind, match.end(), ""
     char = text[pos]
     if char == "\\" and pos + 1 < len(text) and text[pos + 1] in "'\"#":
         # An escaped quote or hash outside a name is invalid; it must not open a string or comment.
-        return Token("punct", text[pos : pos + 2], pos, pos + 2)
-    return Token(char if char in "()" else "punct", char, pos, pos + 1)
+        return "punct", pos + 2, ""
+    return (char if char in "()" else "punct"), pos + 1, ""
 
 
-def tokens(text: str) -> list[Token]:
-    """All significant tokens, reading every ``<`` that can open an IRI as an IRI."""
-    found: list[Token] = []
-    pos = 0
-    while pos < len(text):
-        token = next_token(text, pos)
-        if token.kind not in ("space", "comment"):
-            found.append(token)
-        pos = token.end
-    return found
+class _Scan:
+    """The readings of one text still to follow (see the module docstring), with a step budget
+    against pathological ambiguity and an optional deadline (``time.monotonic``)."""
 
+    def __init__(self, text: str, deadline: float | None) -> None:
+        self.text = text
+        self.deadline = deadline
+        self.seen: set[tuple[int, bool, int]] = {(0, False, 0)}
+        self.todo: list[tuple[int, bool, int]] = []
+        self.budget = 8 * len(text) + 1000
+        #: Significant tokens (kind, text) of the first reading, for the form and FROM.
+        self.main: list[tuple[str, str]] = []
 
-def _mentions_service(token: Token) -> bool:
-    if token.kind == "word":
-        return "service" in token.text.lower()
-    if token.kind == "pname":
-        return "service" in token.prefix.lower()
-    return False
+    def _spend(self) -> None:
+        self.budget -= _CLOCK_EVERY
+        if self.budget < 0:
+            raise QueryRefused(
+                "the query is too ambiguous to check for SERVICE clauses",
+                why="it has very many '<' that could be IRIs or operators",
+                fix="put spaces around the '<' operator",
+            )
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise QueryTimeout(
+                f"checking the query ({len(self.text):,} characters) took past its time limit",
+                why="the endpoint reads every query for updates and SERVICE before running it",
+                fix="send a shorter query, or download a dump and run it locally",
+            )
 
-
-def has_service(text: str) -> bool:
-    """Whether any reading of ``text`` (see the module docstring) holds a SERVICE keyword."""
-    start = (0, False, 0)
-    seen = {start}
-    todo = [start]
-    budget = 8 * len(text) + 1000
-    while todo:
-        pos, after_operand, depth = todo.pop()
+    def follow(self, pos: int, after_operand: bool, depth: int, record: bool) -> bool:
+        """Follow one reading from a state until it ends or joins one already followed; True
+        when it meets SERVICE. Each ambiguous ``<`` queues the operator reading."""
+        text, seen, todo, main = self.text, self.seen, self.todo, self.main
+        steps = 0
+        found = False
         while pos < len(text):
-            budget -= 1
-            if budget < 0:
-                raise QueryRefused(
-                    "the query is too ambiguous to check for SERVICE clauses",
-                    why="it has very many '<' that could be IRIs or operators",
-                    fix="put spaces around the '<' operator",
-                )
-            token = next_token(text, pos)
-            if token.kind == "iri" and after_operand and depth > 0:
+            steps += 1
+            if steps % _CLOCK_EVERY == 0:
+                self._spend()
+            kind, end, word = _next(text, pos)
+            if kind == "iri" and after_operand and depth > 0:
                 operator = (pos + 1, False, depth)
                 if operator not in seen:
                     seen.add(operator)
                     todo.append(operator)
-            if _mentions_service(token):
-                return True
-            if token.kind not in ("space", "comment"):
-                after_operand = token.kind in _OPERANDS
-                if token.kind == "(":
+            if word and "service" in word.lower():
+                if not record:
+                    return True
+                found = True  # the first reading goes on, for the form and FROM
+            if kind not in _SKIPPED:
+                if record:
+                    main.append((kind, text[pos:end]))
+                after_operand = kind in _OPERANDS
+                if kind == "(":
                     depth += 1
-                elif token.kind == ")":
+                elif kind == ")":
                     depth = max(0, depth - 1)
-            state = (token.end, after_operand, depth)
+            state = (end, after_operand, depth)
             if state in seen:
                 break
             seen.add(state)
-            pos = token.end
-    return False
+            pos = end
+        self.budget -= steps % _CLOCK_EVERY
+        return found
+
+    def any_service(self) -> bool:
+        """Whether the first reading, or any reading queued, holds a SERVICE keyword."""
+        if self.follow(0, False, 0, record=True):
+            return True
+        while self.todo:
+            if self.follow(*self.todo.pop(), record=False):
+                return True
+        return False
 
 
-def shape(text: str) -> QueryShape:
-    """Form (after the BASE/PREFIX prologue), update keyword, SERVICE and FROM of ``text``."""
-    found = tokens(text)
+def has_service(text: str, deadline: float | None = None) -> bool:
+    """Whether any reading of ``text`` (see the module docstring) holds a SERVICE keyword."""
+    return _Scan(text, deadline).any_service()
+
+
+def _first_keyword(significant: list[tuple[str, str]]) -> str:
+    """The first word after the BASE/PREFIX prologue, upper-cased ('' if none)."""
     index = 0
-    while index < len(found) and found[index].text.upper() in ("BASE", "PREFIX"):
-        index += 3 if found[index].text.upper() == "PREFIX" else 2
-    first = found[index].text.upper() if index < len(found) else ""
+    while index < len(significant) and significant[index][1].upper() in ("BASE", "PREFIX"):
+        index += 3 if significant[index][1].upper() == "PREFIX" else 2
+    return significant[index][1].upper() if index < len(significant) else ""
+
+
+def shape(text: str, deadline: float | None = None) -> QueryShape:
+    """Form (after the BASE/PREFIX prologue), update keyword, SERVICE and FROM of ``text``.
+
+    Past ``deadline`` (``time.monotonic``), :class:`QueryTimeout`: a long query costs the
+    scan time too, so the scan counts against the query's one deadline.
+    """
+    scan = _Scan(text, deadline)
+    service = scan.any_service()
+    first = _first_keyword(scan.main)
     form = QueryForm[first] if first in QueryForm.__members__ else None
     update = first if first in UPDATE_KEYWORDS else None
-    dataset_clause = any(t.kind == "word" and t.text.upper() == "FROM" for t in found)
-    return QueryShape(form, update, has_service(text), dataset_clause)
+    dataset_clause = any(k == "word" and t.upper() == "FROM" for k, t in scan.main)
+    return QueryShape(form, update, service, dataset_clause)
 
 
-def check_query(text: str) -> QueryShape:
+def check_query(text: str, deadline: float | None = None) -> QueryShape:
     """The shape of a query this read-only endpoint will run; refuse updates and SERVICE."""
-    found = shape(text)
+    found = shape(text, deadline)
     if found.update is not None:
         raise QueryRefused(
             f"SPARQL Update ({found.update}) is not accepted",

@@ -9,6 +9,7 @@ killable worker under the timeout. Browsers that prefer HTML get a results page.
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request
@@ -90,13 +91,14 @@ def blueprint(holder: DatasetHolder, settings: Settings) -> Blueprint:
     @bp.route("/sparql/", methods=["GET", "POST"])
     @bp.route("/sparql", methods=["GET", "POST"])
     def sparql() -> Response:
+        started = time.monotonic()  # reading the query and running it share one deadline
         sent = read_protocol(request, settings)
         with holder.use() as dataset:
             if sent.query is None:
                 if request.method == "POST":
                     raise BadRequest("the POST has no query", fix="send query=... or a query body")
                 return describe_service(dataset)
-            shape = check_query(sent.query)
+            shape = check_query(sent.query, deadline=started + sent.timeout)
             formats = offers_for(shape.form)
             named = format_from_name(formats, sent.format) if sent.format else None
             extra = (HTML,) if request.method == "GET" else ()
@@ -119,7 +121,7 @@ def blueprint(holder: DatasetHolder, settings: Settings) -> Blueprint:
                 named_graphs=sent.named_graphs,
                 union_default_graph=not shape.dataset_clause,
             )
-            result = dataset.pool.call(execute, job, timeout=sent.timeout)
+            result = dataset.pool.call(execute, job, timeout=sent.timeout, started=started)
             if html:
                 page = results_page(job, result.body, result.truncated, result.rows)
                 response = Response(page, mimetype="text/html")
