@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyoxigraph import Literal, NamedNode, Quad, Store
 
-from kg.errors import QueryRefused
-from kg.sparql.lexer import QueryForm, check_query, has_service, shape
+from kg.errors import QueryRefused, QueryTimeout
+from kg.sparql.lexer import CACHED_LENGTH, QueryForm, check_query, has_service, shape
 
 # Every IRI here is on port 9, which pyoxigraph's HTTP client refuses without connecting.
 EVIL = "<http://127.0.0.1:9/>"
@@ -153,3 +155,19 @@ def test_lexer_never_misses_a_service_pyoxigraph_would_call(parts: list[str]) ->
 def test_lexer_fuzz_oracle_sees_a_service_call() -> None:
     assert _pyoxigraph_calls_service(f"SELECT * {{ SERVICE {EVIL} {{ ?s ?p ?o }} }}")
     assert not _pyoxigraph_calls_service("SELECT * { ?s ?p ?o }")
+
+
+def test_lexer_refuses_a_remembered_query_every_time() -> None:
+    query = f"SELECT * {{ SERVICE {EVIL} {{ ?s ?p ?o }} }}"
+    for _ in range(2):
+        with pytest.raises(QueryRefused, match="SERVICE"):
+            check_query(query)
+
+
+def test_lexer_stops_a_long_scan_at_its_deadline() -> None:
+    query = "ASK { " + "?" * (CACHED_LENGTH * 20) + " }"
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout, match="characters\\) took past its time limit"):
+        check_query(query, deadline=started + 0.05)
+    assert time.monotonic() - started < 1.0
+    assert check_query(query).form == QueryForm.ASK  # no deadline: scanned to the end

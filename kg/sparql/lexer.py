@@ -17,6 +17,7 @@ prefixed-name local parts, variables and blank-node labels cannot split and are 
 from __future__ import annotations
 
 import enum
+import functools
 import re
 import time
 from dataclasses import dataclass
@@ -201,12 +202,28 @@ def _first_keyword(significant: list[tuple[str, str]]) -> str:
     return significant[index][1].upper() if index < len(significant) else ""
 
 
+#: Texts up to this long are scanned in a few milliseconds at most, and their shapes remembered:
+#: most queries an endpoint gets repeat (saved queries, dashboards, a query editor's prologue).
+CACHED_LENGTH = 16_384
+
+
 def shape(text: str, deadline: float | None = None) -> QueryShape:
     """Form (after the BASE/PREFIX prologue), update keyword, SERVICE and FROM of ``text``.
 
     Past ``deadline`` (``time.monotonic``), :class:`QueryTimeout`: a long query costs the
     scan time too, so the scan counts against the query's one deadline.
     """
+    if len(text) <= CACHED_LENGTH:
+        return _remembered_shape(text)
+    return _scan_shape(text, deadline)
+
+
+@functools.lru_cache(maxsize=1024)
+def _remembered_shape(text: str) -> QueryShape:
+    return _scan_shape(text, None)
+
+
+def _scan_shape(text: str, deadline: float | None) -> QueryShape:
     scan = _Scan(text, deadline)
     service = scan.any_service()
     first = _first_keyword(scan.main)
