@@ -20,6 +20,7 @@ import hashlib
 import importlib.metadata
 import json
 import multiprocessing
+import os
 import shutil
 import time
 import traceback
@@ -114,6 +115,24 @@ class BuildReport:
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, sort_keys=True) + "\n"
 
+    def published(self, inputs: Sequence[Path]) -> BuildReport:
+        """The report as the build publishes it (``/dumps/build-report.json``): input files named
+        from their input folder (``seeds/a.txt``), never by the builder's own folders."""
+        folders = {str(p.parent) for path in inputs for p in (path, path.absolute())}
+        prefixes = sorted((f.rstrip(os.sep) + os.sep for f in folders if f != "."), key=len)
+
+        def local(text: str) -> str:
+            for prefix in reversed(prefixes):  # longest first
+                text = text.replace(prefix, "")
+            return text
+
+        return dataclasses.replace(
+            self,
+            out=Path(self.out).name,
+            problems=[local(p) for p in self.problems],
+            quarantined=[local(q) for q in self.quarantined],
+        )
+
 
 def build(paths: Sequence[Path], settings: Settings) -> BuildReport:
     """Build the graph of the articles under ``paths`` into ``settings.out``, atomically."""
@@ -133,7 +152,7 @@ def build(paths: Sequence[Path], settings: Settings) -> BuildReport:
             merged = run.merged_layer(graphs)  # entities and events across articles, validated
             dumps = run.publish(staging, graphs, merged)  # kg.nq, kg.ttl, void.ttl, SHA256SUMS
             load_store(staging, staging / NQUADS_DUMP)  # bulk-loaded from kg.nq
-            run.finish(staging, graphs, dumps, started)  # build-report.json
+            run.finish(staging, graphs, dumps, started, paths)  # build-report.json
     except NothingPublished as exc:
         report.problems.append(str(exc))
         return _finish(report, started)
@@ -445,7 +464,12 @@ class Run:
 
     # -- the build report ---------------------------------------------------------------------
     def finish(
-        self, staging: Path, graphs: Sequence[ArticleGraph], dumps: Dumps, started: float
+        self,
+        staging: Path,
+        graphs: Sequence[ArticleGraph],
+        dumps: Dumps,
+        started: float,
+        inputs: Sequence[Path],
     ) -> None:
         report = self.report
         report.articles = [g.article.id for g in graphs if g.published]
@@ -460,7 +484,8 @@ class Run:
         }
         report.released = True
         _finish(report, started)
-        (staging / COMPLETE_MARKER).write_text(report.to_json(), encoding="utf-8")
+        published = report.published(inputs).to_json()
+        (staging / COMPLETE_MARKER).write_text(published, encoding="utf-8")
 
 
 # -- versions -------------------------------------------------------------------------------------

@@ -143,7 +143,8 @@ def test_pipeline_quarantines_broken_articles_and_publishes_the_rest(
 ) -> None:
     config = settings(tmp_path)
     ids = ["a1", "broken", "crash", "unfaithful", "a2"]
-    report = build([write_articles(tmp_path / "in", ids)], config)
+    inputs = write_articles(tmp_path / "in", ids)
+    report = build([inputs], config)
     assert report.released, report.problems
     assert report.articles == ["a1", "a2"]
     reasons = dict(item.split(": ", 1) for item in report.quarantined)
@@ -161,9 +162,12 @@ def test_pipeline_quarantines_broken_articles_and_publishes_the_rest(
     verdict = validate_build(config.out, shapes_path=config.shapes_path,
                              ontology_path=config.ontology_path)
     assert verdict.conforms, verdict.summary()
-    built = json.loads((config.out / "build-report.json").read_text())
+    published = (config.out / "build-report.json").read_text()
+    built = json.loads(published)
     assert len(built["quarantined"]) == 3
-    assert stats(config.out).quarantined == report.quarantined
+    assert str(tmp_path) not in published  # the builder's folders stay private
+    assert all(f"(in {inputs.name}/" in line for line in built["quarantined"])
+    assert stats(config.out).quarantined == report.published([inputs]).quarantined
 
 
 def test_pipeline_nothing_is_released_when_every_article_is_quarantined(
