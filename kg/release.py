@@ -30,6 +30,7 @@ def staged_build(out: Path, builds_dir: Path) -> Iterator[Path]:
     builds_dir.mkdir(parents=True, exist_ok=True)
     _check_out_is_replaceable(out, builds_dir)
     remove_dead_staging(builds_dir)
+    remove_dead_links(out)
     now = time.time_ns()  # names sort in time order: prune keeps the newest builds
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now // 10**9)) + f".{now % 10**9:09d}"
     staging = builds_dir / f"{STAGING_PREFIX}{stamp}-{os.getpid()}"
@@ -48,7 +49,7 @@ def staged_build(out: Path, builds_dir: Path) -> Iterator[Path]:
 def release(out: Path, build: Path) -> None:
     """Point ``out`` at ``build`` atomically (a symlink renamed over the old one)."""
     out = out.absolute()
-    link = out.with_name(f".{out.name}.next-{os.getpid()}")
+    link = _next_link(out, os.getpid())
     if link.is_symlink() or link.exists():
         link.unlink()
     os.symlink(os.path.relpath(build, out.parent), link)
@@ -83,6 +84,23 @@ def remove_dead_staging(builds_dir: Path) -> list[Path]:
         if pid is not None and not _pid_alive(pid):
             shutil.rmtree(staging, ignore_errors=True)
             removed.append(staging)
+    return removed
+
+
+def _next_link(out: Path, pid: int) -> Path:
+    return out.with_name(f".{out.name}.next-{pid}")
+
+
+def remove_dead_links(out: Path) -> list[Path]:
+    """Delete the half-made ``out`` symlinks of releases whose process is gone (killed between
+    making the link and renaming it over ``out``)."""
+    out = out.absolute()
+    removed = []
+    for link in out.parent.glob(f".{out.name}.next-*"):
+        pid = link.name.rsplit("-", 1)[1]
+        if link.is_symlink() and pid.isdigit() and not _pid_alive(int(pid)):
+            link.unlink()
+            removed.append(link)
     return removed
 
 

@@ -17,6 +17,7 @@ from kg.release import (
     KEEP_BUILDS,
     STAGING_PREFIX,
     current_build,
+    remove_dead_links,
     remove_dead_staging,
     staged_build,
 )
@@ -79,6 +80,23 @@ def test_release_removes_staging_folders_of_dead_builds_only(tmp_path: Path) -> 
         (folder / "kg.nq").write_text("partial")
     assert remove_dead_staging(builds) == [dead]
     assert alive.exists() and not dead.exists()
+
+
+def test_release_removes_half_made_links_of_dead_releases_only(tmp_path: Path) -> None:
+    """A release killed between making its link and renaming it over ``dist`` leaves
+    ``.dist.next-<pid>``; the next build removes it, not a live build's link."""
+    out, builds = tmp_path / "dist", tmp_path / ".dist-builds"
+    make_build(out, builds, "one")
+    dead = tmp_path / f".dist.next-{dead_pid()}"
+    alive = tmp_path / f".dist.next-{os.getpid()}"
+    for link in (dead, alive):
+        os.symlink(os.path.relpath(current_build(out) or out, tmp_path), link)
+    assert remove_dead_links(out) == [dead]
+    assert alive.is_symlink() and not dead.is_symlink()
+    alive.unlink()
+    dead.symlink_to("nowhere")
+    make_build(out, builds, "two")
+    assert not dead.is_symlink() and (out / "kg.nq").read_text() == "two"
 
 
 def test_release_killed_build_leaves_output_and_is_cleaned_up_next_time(tmp_path: Path) -> None:
