@@ -11,6 +11,7 @@ import pytest
 
 from kg.errors import QuerySyntaxError, QueryTimeout, Unavailable
 from kg.sparql import QueryJob, QueryPool, execute
+from kg.sparql.pool import SLOW as SLOW_JOB
 from server.testing import write_build
 from tests.robust.limits import allocate, sleep
 
@@ -81,13 +82,15 @@ def test_pool_a_query_past_its_memory_is_a_503_and_the_worker_is_replaced(
         workers.close()
 
 
-def test_pool_requests_past_the_waiting_cap_get_503_at_once(tmp_path: Path) -> None:
+def test_pool_requests_past_the_waiting_cap_behind_slow_jobs_get_503_at_once(
+    tmp_path: Path,
+) -> None:
     build = write_build(tmp_path / "dist", FIXTURE.read_bytes())
     workers = QueryPool(build, 1, spare=0, max_waiting=0)
     try:
-        busy = threading.Thread(target=workers.call, args=(sleep, 1.5), kwargs={"timeout": 5})
+        busy = threading.Thread(target=workers.call, args=(sleep, 2.0), kwargs={"timeout": 5})
         busy.start()
-        time.sleep(0.3)
+        time.sleep(SLOW_JOB + 0.3)  # the busy job is a slow one by now
         started = time.perf_counter()
         with pytest.raises(Unavailable, match="busy") as caught:
             workers.call(sleep, 0, timeout=5)
@@ -99,9 +102,20 @@ def test_pool_requests_past_the_waiting_cap_get_503_at_once(tmp_path: Path) -> N
         workers.close()
 
 
-def test_pool_a_spare_worker_serves_while_all_are_busy_and_stops_when_idle(
-    tmp_path: Path,
-) -> None:
+def test_pool_requests_queue_behind_fast_jobs_past_the_waiting_cap(tmp_path: Path) -> None:
+    build = write_build(tmp_path / "dist", FIXTURE.read_bytes())
+    workers = QueryPool(build, 1, spare=0, max_waiting=0)
+    try:
+        busy = threading.Thread(target=workers.call, args=(sleep, 0.3), kwargs={"timeout": 5})
+        busy.start()
+        time.sleep(0.1)
+        assert workers.call(sleep, 0, timeout=5) == 0  # waited ~0.2 s, not refused
+        busy.join()
+    finally:
+        workers.close()
+
+
+def test_pool_a_spare_worker_serves_while_all_are_busy_and_lingers(tmp_path: Path) -> None:
     build = write_build(tmp_path / "dist", FIXTURE.read_bytes())
     workers = QueryPool(build, 1, spare=1, max_waiting=0)
     try:
@@ -110,7 +124,26 @@ def test_pool_a_spare_worker_serves_while_all_are_busy_and_stops_when_idle(
         time.sleep(0.3)
         assert workers.call(sleep, 0, timeout=5) == 0  # the spare worker, started for it
         busy.join()
-        assert len(workers._workers) == 1  # the spare one stopped once idle
+        assert len(workers._workers) == 2  # kept for a while: a steady load does not churn
+    finally:
+        workers.close()
+
+
+def test_pool_a_spare_worker_stops_after_lingering_idle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("kg.sparql.pool.LINGER", 0.2)
+    build = write_build(tmp_path / "dist", FIXTURE.read_bytes())
+    workers = QueryPool(build, 1, spare=1, max_waiting=0)
+    try:
+        busy = threading.Thread(target=workers.call, args=(sleep, 0.6), kwargs={"timeout": 5})
+        busy.start()
+        time.sleep(0.2)
+        assert workers.call(sleep, 0, timeout=5) == 0
+        busy.join()
+        time.sleep(0.3)
+        assert workers.call(sleep, 0, timeout=5) == 0  # its return stops the stale spare
+        assert len(workers._workers) == 1
     finally:
         workers.close()
 

@@ -9,10 +9,11 @@ capped (``RLIMIT_AS``, ``memory_mb``): a query that allocates past it kills only
 the caller gets a 503 that says so.
 
 So that a few expensive queries cannot starve everyone, the pool may start up to ``spare`` extra
-workers while all of its ``size`` workers are busy (stopped again when idle), a request waits for
-a worker at most ``max_wait`` seconds, and at most ``max_waiting`` requests wait at once: past
-that, the answer is an immediate 503 with Retry-After, and the server's threads stay free for
-Linked Data pages (which run in the server process, not here).
+workers while all of its ``size`` workers are busy (stopped again after :data:`LINGER` idle
+seconds), and a request waits for a worker at most ``max_wait`` seconds. When every worker is
+held by a slow job (running past :data:`SLOW`) and ``max_waiting`` requests already wait, the
+answer is an immediate 503 with Retry-After, so the server's threads stay free for Linked Data
+pages (which run in the server process, not here); behind fast jobs, requests simply queue.
 
 Workers start from a ``forkserver`` (about 15 ms each once it runs) and import nothing but kg.
 """
@@ -42,6 +43,12 @@ R = TypeVar("R")
 ALARM_GRACE = 5
 #: Seconds a request waits for a free worker at most (within its own timeout).
 MAX_WAIT = 2.0
+#: A job running longer than this is a slow one: when every worker holds one, a request past the
+#: waiting cap is refused at once instead of queueing behind them.
+SLOW = 0.5
+#: Seconds a spare worker stays idle before it is stopped (so a steady load does not keep
+#: starting and stopping one).
+LINGER = 30.0
 #: Address space of a worker in MB unless the caller says otherwise (settings.query_memory_mb).
 MEMORY_MB = 2048
 _PRELOAD = ["kg.sparql.pool", "kg.sparql.execute", "kg.dataset_info"]
@@ -127,6 +134,8 @@ class _Worker:
         )
         self.process.start()
         child.close()
+        #: When its current job started, or when it last became idle (``time.monotonic``).
+        self.since = time.monotonic()
 
     def stop(self) -> None:
         if self.process.is_alive():
@@ -206,51 +215,81 @@ class QueryPool:
             if self._closed:
                 raise self._closed_error()
             if self._idle:
-                return self._idle.pop()
+                return self._busy_now(self._idle.pop())
             start = self._count < self.size + self.spare
             if start:
                 self._count += 1
-            elif self._waiting >= self.max_waiting:
+            elif self._waiting >= self.max_waiting and self._all_slow():
                 raise self._busy(
-                    f"{self._waiting} other requests are already waiting for one (at most "
-                    f"{self.max_waiting} may wait)"
+                    f"every worker is running a long query and {self._waiting} other requests "
+                    f"are already waiting (at most {self.max_waiting} may wait)"
                 )
             else:
-                waited_from = time.monotonic()
-                end = min(deadline, waited_from + self.max_wait)
-                self._waiting += 1
-                try:
-                    while not self._idle and not self._closed:
-                        left = end - time.monotonic()
-                        if left <= 0:
-                            raise self._busy(
-                                f"it timed out waiting: no worker became free within "
-                                f"{end - waited_from:.1f} s"
-                            )
-                        self._cond.wait(left)
-                    if self._closed:
-                        raise self._closed_error()
-                    return self._idle.pop()
-                finally:
-                    self._waiting -= 1
-        return self._started()
+                return self._wait_for_idle(deadline)
+        worker = self._started()
+        worker.since = time.monotonic()
+        return worker
+
+    def _busy_now(self, worker: _Worker) -> _Worker:
+        worker.since = time.monotonic()
+        return worker
+
+    def _all_slow(self) -> bool:
+        """Whether every busy worker has run its job for longer than :data:`SLOW` (caller holds
+        the lock): then no worker is likely to be free soon."""
+        now = time.monotonic()
+        idle = set(self._idle)
+        return all(now - w.since > SLOW for w in self._workers if w not in idle)
+
+    def _wait_for_idle(self, deadline: float) -> _Worker:
+        """Wait (lock held) for a worker to come back, up to ``max_wait`` within ``deadline``."""
+        waited_from = time.monotonic()
+        end = min(deadline, waited_from + self.max_wait)
+        self._waiting += 1
+        try:
+            while not self._idle and not self._closed:
+                left = end - time.monotonic()
+                if left <= 0:
+                    raise self._busy(
+                        f"it timed out waiting: no worker became free within "
+                        f"{end - waited_from:.1f} s"
+                    )
+                self._cond.wait(left)
+            if self._closed:
+                raise self._closed_error()
+            return self._busy_now(self._idle.pop())
+        finally:
+            self._waiting -= 1
+
+    def _surplus(self) -> list[_Worker]:
+        """Spare workers idle for longer than :data:`LINGER`, taken out (caller holds the lock)."""
+        now = time.monotonic()
+        stale = [w for w in self._idle if now - w.since > LINGER]
+        surplus = stale[: max(0, self._count - self.size)]
+        for worker in surplus:
+            self._idle.remove(worker)
+            self._count -= 1
+        return surplus
 
     def _give_back(self, worker: _Worker, healthy: bool) -> None:
         with self._cond:
-            keep = (
-                healthy
-                and not self._closed
-                and (self._count <= self.size or self._waiting > 0)
-                and worker.process.is_alive()
-            )
+            keep = healthy and not self._closed and worker.process.is_alive()
             if keep:
+                worker.since = time.monotonic()
                 self._idle.append(worker)
                 self._cond.notify()
-                return
-            self._count -= 1
-            replace = not self._closed and self._count < self.size
-            if replace:
-                self._count += 1
+                surplus = self._surplus()
+                replace = False
+            else:
+                surplus = []
+                self._count -= 1
+                replace = not self._closed and self._count < self.size
+                if replace:
+                    self._count += 1
+        for spare in surplus:
+            self._stop(spare)
+        if keep:
+            return
         self._stop(worker)
         if replace:
             fresh = self._started()
