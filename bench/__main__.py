@@ -2,7 +2,8 @@
 
 Sections: ``build`` (whole build against raw spaCy, cost per article by corpus size), ``query``
 (eight queries: HTTP, in process, rdflib), ``http`` (throughput against the Oxigraph server),
-``dumps`` (dump writing and store loading). The query, HTTP and dump sections use the build of
+``dumps`` (dump writing and store loading), ``load`` (issue 9's load test: 50 clients, cheap and
+expensive queries mixed, against gunicorn). The query, HTTP and dump sections use the build of
 ``--dataset-size`` articles. Prints one table of medians and ratios; writes
 ``bench/results/<section>.json`` and ``bench/results/cost_per_article.png``.
 
@@ -24,13 +25,14 @@ from typing import Any
 
 from bench import build as build_section
 from bench import dumps as dumps_section
+from bench import load as load_section
 from bench import query as query_section
 from bench import throughput as http_section
 from bench.measure import Budget, Row
 from bench.report import RESULTS, plot, table, write_json
 from bench.workspace import Workspace
 
-SECTIONS = ("build", "query", "http", "dumps")
+SECTIONS = ("build", "query", "http", "dumps", "load")
 
 
 def _ints(text: str) -> list[int]:
@@ -58,6 +60,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="timed runs per query (in process and over HTTP)")
     parser.add_argument("--budget", type=float, default=570.0,
                         help="seconds the whole run may take; 0 for no limit [570]")
+    parser.add_argument("--load-seconds", type=float, default=20.0,
+                        help="seconds of the load test (50 clients, 4 expensive) [20]")
     parser.add_argument("--results", type=Path, default=RESULTS,
                         help="folder of the JSON results and the plot [bench/results]")
     parser.add_argument("--workdir", type=Path, default=None,
@@ -79,6 +83,8 @@ def reserve(args: argparse.Namespace) -> float:
         seconds += len(args.clients) * (2.5 * args.http_seconds + 6) + 20
     if "dumps" in args.sections:
         seconds += 60
+    if "load" in args.sections:  # the run, the in-flight answers after it, start and stop
+        seconds += args.load_seconds + 25
     return seconds
 
 
@@ -100,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
             ws, size, total, seconds=args.http_seconds, clients=tuple(args.clients)
         ),
         "dumps": lambda: dumps_section.run(ws, size, total),
+        "load": lambda: load_section.section(seconds=args.load_seconds),
     }
     failed = []
     try:

@@ -36,6 +36,7 @@ from urllib.parse import quote
 
 from pyoxigraph import RdfFormat
 
+from bench.measure import Row
 from server.testing import live_server, write_build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -310,6 +311,26 @@ def run_load(
         results.parent.mkdir(parents=True, exist_ok=True)
         results.write_text(json.dumps(asdict(summary), indent=2) + "\n", encoding="utf-8")
     return summary
+
+
+def section(*, seconds: float = 20.0) -> tuple[list[Row], dict[str, Any]]:
+    """The load test as a section of ``python -m bench`` (its figures in the one table)."""
+    summary = run_load(seconds=seconds, results=None)
+    cheap, expensive = summary.cheap, summary.expensive
+    config = summary.config
+    clients = f"{config['clients']} clients, {config['expensive_clients']} expensive"
+    rows = [
+        Row("load", f"all requests, {clients}", summary.requests_per_second, "req/s"),
+        Row("load", "cheap requests", cheap["per_second"], "req/s",
+            note=f"statuses {cheap['statuses']}"),
+        Row("load", "cheap requests p50", cheap["p50_ms"], "ms"),
+        Row("load", "cheap requests p99", cheap["p99_ms"], "ms"),
+        Row("load", "expensive requests p50", expensive["p50_ms"], "ms",
+            note=f"statuses {expensive['statuses']}"),
+        Row("load", "unexpected 5xx / no answer", summary.unexpected + summary.no_answer, "",
+            goal="0", met=summary.unexpected + summary.no_answer == 0),
+    ]
+    return rows, asdict(summary)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -60,10 +60,11 @@ def test_bench_every_section_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
     code = main([
         "--sizes", "5", "--dataset-size", "5", "--process-size", "5", "--raw-limit", "5",
         "--http-seconds", "1", "--clients", "2", "--query-repeat", "2", "--budget", "0",
+        "--load-seconds", "1",
         "--results", str(results), "--workdir", str(tmp_path / "work"),
     ])
     assert code == 0
-    for section in ("build", "query", "http", "dumps"):
+    for section in ("build", "query", "http", "dumps", "load"):
         document = json.loads((results / f"{section}.json").read_text(encoding="utf-8"))
         assert document["rows"], section
     build = json.loads((results / "build.json").read_text(encoding="utf-8"))
@@ -72,6 +73,8 @@ def test_bench_every_section_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
     http = json.loads((results / "http.json").read_text(encoding="utf-8"))
     assert all(run["requests"] > 0 and run["errors"] == 0
                for server in http["data"]["results"].values() for run in server.values())
+    load = json.loads((results / "load.json").read_text(encoding="utf-8"))
+    assert load["data"]["requests"] > 0 and load["data"]["unexpected"] == 0
     query = json.loads((results / "query.json").read_text(encoding="utf-8"))
     assert set(query["data"]["seconds"]) == set(QUERIES)
     assert (results / PLOT_FILE).stat().st_size > 1000
