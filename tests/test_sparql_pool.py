@@ -12,6 +12,7 @@ import pytest
 from kg.errors import QuerySyntaxError, QueryTimeout, Unavailable
 from kg.sparql import QueryJob, QueryPool, execute
 from kg.sparql.pool import SLOW as SLOW_JOB
+from kg.sparql.pool import SlowLane
 from server.testing import write_build
 from tests.robust.limits import allocate, sleep
 
@@ -159,6 +160,42 @@ def test_pool_waiting_for_a_worker_counts_against_the_one_timeout(tmp_path: Path
         with pytest.raises(QueryTimeout, match="of it before it ran"):
             workers.call(sleep, 3, timeout=1.5)
         assert time.perf_counter() - started < 1.5 + 0.5  # one deadline, not wait + 1.5 s
+        busy.join()
+    finally:
+        workers.close()
+
+
+def test_slow_lane_learns_slow_texts_limits_them_and_forgets_fast_ones() -> None:
+    lane = SlowLane(lanes=1, remember=2)
+    assert lane.enter("q") is False  # unknown: runs like any query
+    lane.leave("q", False, SLOW_JOB + 1)  # it ran slow
+    assert lane.enter("q") is True
+    with pytest.raises(Unavailable, match="slow lane is busy"):
+        lane.enter("q")
+    assert lane.enter("cheap") is False
+    lane.leave("q", True, 0.01)  # fast this time: forgotten
+    assert lane.enter("q") is False
+    for key in ("a", "b", "c"):
+        lane.leave(key, False, SLOW_JOB + 1)
+    assert lane.enter("a") is False  # only the last two are remembered
+    assert lane.enter(None) is False
+
+
+def test_pool_a_known_slow_query_cannot_take_a_second_worker(tmp_path: Path) -> None:
+    build = write_build(tmp_path / "dist", FIXTURE.read_bytes())
+    workers = QueryPool(build, 2, spare=0)
+    try:
+        workers.call(sleep, SLOW_JOB + 0.1, timeout=5, key="slow")  # learnt
+        busy = threading.Thread(
+            target=workers.call, args=(sleep, 1.0), kwargs={"timeout": 5, "key": "slow"}
+        )
+        busy.start()
+        time.sleep(0.2)
+        started = time.perf_counter()
+        with pytest.raises(Unavailable, match="slow lane"):
+            workers.call(sleep, 1.0, timeout=5, key="slow")
+        assert time.perf_counter() - started < 0.1
+        assert workers.call(sleep, 0, timeout=5, key="cheap") == 0  # the other worker is free
         busy.join()
     finally:
         workers.close()

@@ -25,6 +25,7 @@ import resource
 import signal
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
@@ -144,6 +145,57 @@ class _Worker:
         self.conn.close()
 
 
+class SlowLane:
+    """Queries known to be slow run ``lanes`` at a time; more are refused at once (503).
+
+    A query text whose job ran past :data:`SLOW` (or its timeout) is remembered (the last
+    ``remember`` such texts); while ``lanes`` of them run, another one is refused instead of
+    taking a worker that cheap queries need. Run fast again, a text is forgotten. Only a text's
+    first slow run can hold a worker for a whole timeout.
+    """
+
+    def __init__(self, lanes: int = 1, remember: int = 1024) -> None:
+        self.lanes = lanes
+        self.remember = remember
+        self._lock = threading.Lock()
+        self._known: OrderedDict[str, None] = OrderedDict()
+        self._running = 0
+
+    def enter(self, key: str | None) -> bool:
+        """Whether ``key`` takes a slow lane (then :meth:`leave` must free it); Unavailable
+        when it is a known slow query and every lane is taken."""
+        if key is None:
+            return False
+        with self._lock:
+            if key not in self._known:
+                return False
+            if self._running >= self.lanes:
+                raise Unavailable(
+                    "this query ran slowly here recently and the slow lane is busy",
+                    why=f"at most {self.lanes} known slow queries run at once, so that cheap "
+                    "queries keep their workers",
+                    fix="retry in a few seconds; make it more selective, or download a dump",
+                )
+            self._running += 1
+            return True
+
+    def leave(self, key: str | None, lane: bool, ran: float) -> None:
+        """Free the lane; remember ``key`` as slow if it ran past :data:`SLOW`, else forget it
+        (``ran`` < 0: it did not run, nothing is learnt)."""
+        with self._lock:
+            if lane:
+                self._running -= 1
+            if key is None or ran < 0:
+                return
+            if ran > SLOW:
+                self._known[key] = None
+                self._known.move_to_end(key)
+                while len(self._known) > self.remember:
+                    self._known.popitem(last=False)
+            else:
+                self._known.pop(key, None)
+
+
 class QueryPool:
     """``size`` worker processes over the store of one build folder (see the module docstring
     for ``spare``, ``max_waiting`` and ``max_wait``)."""
@@ -173,6 +225,7 @@ class QueryPool:
         self._workers: set[_Worker] = set()
         self._count = 0  # workers alive or being started, idle or busy
         self._waiting = 0
+        self.slow_lane = SlowLane()
         self._closed = False
         for _ in range(size):
             self._count += 1
@@ -306,12 +359,33 @@ class QueryPool:
                 self._cond.notify()
 
     def call(
-        self, fn: Callable[..., R], *args: Any, timeout: float, started: float | None = None
+        self,
+        fn: Callable[..., R],
+        *args: Any,
+        timeout: float,
+        started: float | None = None,
+        key: str | None = None,
     ) -> R:
         """``fn(store, *args)`` in a worker, all within ``timeout`` seconds from ``started``
         (``time.monotonic``, default now; waiting for a free worker included); the worker is
-        killed (:class:`QueryTimeout`) past it."""
+        killed (:class:`QueryTimeout`) past it. A ``key`` (the query text) whose job ran slow
+        before runs in the slow lane (see :class:`SlowLane`)."""
         started = time.monotonic() if started is None else started
+        lane = self.slow_lane.enter(key)
+        ran = -1.0
+        try:
+            result, ran = self._run(fn, args, timeout, started)
+        except QueryTimeout:
+            ran = timeout
+            raise
+        finally:
+            self.slow_lane.leave(key, lane, ran)
+        return result
+
+    def _run(
+        self, fn: Callable[..., R], args: tuple[Any, ...], timeout: float, started: float
+    ) -> tuple[R, float]:
+        """The job's result and how long it ran in its worker (waiting not included)."""
         deadline = started + timeout
         worker = self._acquire(deadline)
         healthy = False
@@ -343,13 +417,14 @@ class QueryPool:
                     "dump and run it locally",
                 )
             reply = worker.conn.recv()
+            ran = time.monotonic() - running
             healthy = reply[0] != "memory"
         except (EOFError, OSError) as exc:
             raise self._died(worker) from exc
         finally:
             self._give_back(worker, healthy)
         result: R = _unwrap(reply, self.memory_mb)
-        return result
+        return result, ran
 
     def _died(self, worker: _Worker) -> Unavailable:
         """Why a worker stopped mid-query: past its memory, or a crash (say, a nesting so deep

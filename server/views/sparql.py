@@ -121,7 +121,9 @@ def blueprint(holder: DatasetHolder, settings: Settings) -> Blueprint:
                 named_graphs=sent.named_graphs,
                 union_default_graph=not shape.dataset_clause,
             )
-            result = dataset.pool.call(execute, job, timeout=sent.timeout, started=started)
+            result = dataset.pool.call(
+                execute, job, timeout=sent.timeout, started=started, key=sent.query
+            )
             if html:
                 page = results_page(job, result.body, result.truncated, result.rows)
                 response = Response(page, mimetype="text/html")
