@@ -10,7 +10,8 @@ queries (a cartesian product counted, a ``(p|^p)*`` path, a regex over a product
 a capped product). Every request has a deadline; the run stops after ``--seconds`` or
 ``--max-requests``, whichever comes first.
 
-Prints and writes (``bench/results/load.json``) requests per second, p50/p99 latency of the cheap
+Prints and writes (``bench/results/load-run.json``; ``python -m bench`` writes its ``load``
+section to ``load.json``) requests per second, p50/p99 latency of the cheap
 requests, and every status by kind. The only 5xx allowed are 503 and 504: a query stopped by the
 timeout, or (for any query) no query worker free within the timeout. Anything else is counted as
 ``unexpected`` and makes the exit code 1.
@@ -40,7 +41,7 @@ from bench.measure import Row
 from server.testing import live_server, write_build
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results" / "load.json"
+RESULTS = ROOT / "bench" / "results" / "load-run.json"
 BASE = "http://kg.test/"
 RELATED = "https://w3id.org/newskg/ontology#related"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
