@@ -8,12 +8,8 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,7 +17,7 @@ from pathlib import Path
 
 from kg.settings import Settings
 from kg.store import STORE_DIR
-from server.testing import free_port, live_server
+from server.testing import free_port, live_server, running_server
 
 STARTUP_SECONDS = 30.0
 
@@ -64,33 +60,9 @@ def oxigraph_server(build: Path) -> Iterator[Server]:
         "--bind", f"127.0.0.1:{port}",
         "--union-default-graph",
     ]
-    process = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=dict(os.environ)
-    )
     base = f"http://127.0.0.1:{port}/"
-    try:
-        _wait_until_up(base + "query?query=ASK%7B%7D", process)
+    with running_server(
+        command, base + "query?query=ASK%7B%7D", startup_seconds=STARTUP_SECONDS,
+        name="the oxigraph server",
+    ):
         yield Server("oxigraph", base, "query")
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stderr:
-            process.stderr.close()
-
-
-def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                stderr = process.stderr.read().decode() if process.stderr else ""
-                raise RuntimeError(f"the oxigraph server did not start: {stderr[-2000:]}") from None
-            time.sleep(0.1)

@@ -74,24 +74,41 @@ def live_server(
     """Run ``python -m server DIR`` (gunicorn) on a free port; yield its base URL."""
     port = free_port()
     command = [sys.executable, "-m", "server", str(directory), "--port", str(port)]
+    url = f"http://127.0.0.1:{port}/"
+    with running_server(
+        command, url + "-/version", env=env, startup_seconds=startup_seconds, name="the server"
+    ):
+        yield url
+
+
+@contextmanager
+def running_server(
+    command: list[str],
+    probe: str,
+    *,
+    env: dict[str, str] | None = None,
+    startup_seconds: float = 20.0,
+    name: str = "the server",
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Start ``command``, wait until ``probe`` answers 200 (RuntimeError with its stderr if it
+    exits or does not within ``startup_seconds``), and always stop it when the block ends."""
     environ = {**os.environ, **(env or {})}
     process = subprocess.Popen(
         command, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
-    url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + startup_seconds
         while True:
             try:
-                with urllib.request.urlopen(url + "-/version", timeout=2) as response:
+                with urllib.request.urlopen(probe, timeout=2) as response:
                     if response.status == 200:
                         break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
                     stderr = process.stderr.read().decode() if process.stderr else ""
-                    raise RuntimeError(f"the server did not start: {stderr[-2000:]}") from None
+                    raise RuntimeError(f"{name} did not start: {stderr[-2000:]}") from None
                 time.sleep(0.1)
-        yield url
+        yield process
     finally:
         process.terminate()
         try:
