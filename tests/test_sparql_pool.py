@@ -5,7 +5,9 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,6 +27,25 @@ SLOW = (
     "VALUES ?g {1 2 3 4 5 6 7 8 9 10} VALUES ?h {1 2 3 4 5 6 7 8 9 10} }"
 )
 JSON = "application/sparql-results+json"
+
+
+@contextmanager
+def pool_on(tmp_path: Path, size: int, **options: Any) -> Iterator[QueryPool]:
+    """A pool over a fresh build of the fixture, closed when the block ends."""
+    workers = QueryPool(write_build(tmp_path / "dist", FIXTURE.read_bytes()), size, **options)
+    try:
+        yield workers
+    finally:
+        workers.close()
+
+
+def hold(workers: QueryPool, seconds: float, key: str | None = None) -> threading.Thread:
+    """A started thread whose job holds one worker for ``seconds`` (join it)."""
+    thread = threading.Thread(
+        target=workers.call, args=(sleep, seconds), kwargs={"timeout": 5, "key": key}
+    )
+    thread.start()
+    return thread
 
 
 @pytest.fixture(scope="module")
@@ -73,24 +94,17 @@ def test_pool_kills_a_query_past_its_timeout_and_keeps_serving(pool: QueryPool) 
 def test_pool_a_query_past_its_memory_is_a_503_and_the_worker_is_replaced(
     tmp_path: Path,
 ) -> None:
-    build = write_build(tmp_path / "dist", FIXTURE.read_bytes())
-    workers = QueryPool(build, 1, memory_mb=1024, spare=0)
-    try:
+    with pool_on(tmp_path, 1, memory_mb=1024, spare=0) as workers:
         with pytest.raises(Unavailable, match="more memory than a query may use \\(1024 MB\\)"):
             workers.call(allocate, 2048, timeout=10)
         assert workers.call(allocate, 16, timeout=10) == 16 * 1024 * 1024
-    finally:
-        workers.close()
 
 
 def test_pool_requests_past_the_waiting_cap_behind_slow_jobs_get_503_at_once(
     tmp_path: Path,
 ) -> None:
-    build = write_build(tmp_path / "dist", FIXTURE.read_bytes())
-    workers = QueryPool(build, 1, spare=0, max_waiting=0)
-    try:
-        busy = threading.Thread(target=workers.call, args=(sleep, 2.0), kwargs={"timeout": 5})
-        busy.start()
+    with pool_on(tmp_path, 1, spare=0, max_waiting=0) as workers:
+        busy = hold(workers, 2.0)
         time.sleep(SLOW_JOB + 0.3)  # the busy job is a slow one by now
         started = time.perf_counter()
         with pytest.raises(Unavailable, match="busy") as caught:
@@ -99,70 +113,48 @@ def test_pool_requests_past_the_waiting_cap_behind_slow_jobs_get_503_at_once(
         assert "at most 0 may wait" in (caught.value.why or "")
         busy.join()
         assert workers.call(sleep, 0, timeout=5) == 0
-    finally:
-        workers.close()
 
 
 def test_pool_requests_queue_behind_fast_jobs_past_the_waiting_cap(tmp_path: Path) -> None:
-    build = write_build(tmp_path / "dist", FIXTURE.read_bytes())
-    workers = QueryPool(build, 1, spare=0, max_waiting=0)
-    try:
-        busy = threading.Thread(target=workers.call, args=(sleep, 0.3), kwargs={"timeout": 5})
-        busy.start()
+    with pool_on(tmp_path, 1, spare=0, max_waiting=0) as workers:
+        busy = hold(workers, 0.3)
         time.sleep(0.1)
         assert workers.call(sleep, 0, timeout=5) == 0  # waited ~0.2 s, not refused
         busy.join()
-    finally:
-        workers.close()
 
 
 def test_pool_a_spare_worker_serves_while_all_are_busy_and_lingers(tmp_path: Path) -> None:
-    build = write_build(tmp_path / "dist", FIXTURE.read_bytes())
-    workers = QueryPool(build, 1, spare=1, max_waiting=0)
-    try:
-        busy = threading.Thread(target=workers.call, args=(sleep, 1.0), kwargs={"timeout": 5})
-        busy.start()
+    with pool_on(tmp_path, 1, spare=1, max_waiting=0) as workers:
+        busy = hold(workers, 1.0)
         time.sleep(0.3)
         assert workers.call(sleep, 0, timeout=5) == 0  # the spare worker, started for it
         busy.join()
         assert len(workers._workers) == 2  # kept for a while: a steady load does not churn
-    finally:
-        workers.close()
 
 
 def test_pool_a_spare_worker_stops_after_lingering_idle(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("kg.sparql.pool.LINGER", 0.2)
-    build = write_build(tmp_path / "dist", FIXTURE.read_bytes())
-    workers = QueryPool(build, 1, spare=1, max_waiting=0)
-    try:
-        busy = threading.Thread(target=workers.call, args=(sleep, 0.6), kwargs={"timeout": 5})
-        busy.start()
+    with pool_on(tmp_path, 1, spare=1, max_waiting=0) as workers:
+        busy = hold(workers, 0.6)
         time.sleep(0.2)
         assert workers.call(sleep, 0, timeout=5) == 0
         busy.join()
         time.sleep(0.3)
         assert workers.call(sleep, 0, timeout=5) == 0  # its return stops the stale spare
         assert len(workers._workers) == 1
-    finally:
-        workers.close()
 
 
 def test_pool_waiting_for_a_worker_counts_against_the_one_timeout(tmp_path: Path) -> None:
-    build = write_build(tmp_path / "dist", FIXTURE.read_bytes())
-    workers = QueryPool(build, 1, spare=0, max_waiting=1, max_wait=10)
-    try:
-        busy = threading.Thread(target=workers.call, args=(sleep, 1.0), kwargs={"timeout": 5})
-        busy.start()
+    with pool_on(tmp_path, 1, spare=0, max_waiting=1, max_wait=10) as workers:
+        busy = hold(workers, 1.0)
         time.sleep(0.2)
         started = time.perf_counter()
         with pytest.raises(QueryTimeout, match="of it before it ran"):
             workers.call(sleep, 3, timeout=1.5)
         assert time.perf_counter() - started < 1.5 + 0.5  # one deadline, not wait + 1.5 s
         busy.join()
-    finally:
-        workers.close()
 
 
 def test_slow_lane_learns_slow_texts_limits_them_and_forgets_fast_ones() -> None:
@@ -182,14 +174,9 @@ def test_slow_lane_learns_slow_texts_limits_them_and_forgets_fast_ones() -> None
 
 
 def test_pool_a_known_slow_query_cannot_take_a_second_worker(tmp_path: Path) -> None:
-    build = write_build(tmp_path / "dist", FIXTURE.read_bytes())
-    workers = QueryPool(build, 2, spare=0)
-    try:
+    with pool_on(tmp_path, 2, spare=0) as workers:
         workers.call(sleep, SLOW_JOB + 0.1, timeout=5, key="slow")  # learnt
-        busy = threading.Thread(
-            target=workers.call, args=(sleep, 1.0), kwargs={"timeout": 5, "key": "slow"}
-        )
-        busy.start()
+        busy = hold(workers, 1.0, key="slow")
         time.sleep(0.2)
         started = time.perf_counter()
         with pytest.raises(Unavailable, match="slow lane"):
@@ -197,5 +184,3 @@ def test_pool_a_known_slow_query_cannot_take_a_second_worker(tmp_path: Path) -> 
         assert time.perf_counter() - started < 0.1
         assert workers.call(sleep, 0, timeout=5, key="cheap") == 0  # the other worker is free
         busy.join()
-    finally:
-        workers.close()
