@@ -134,8 +134,11 @@ def test_robust_crash_kill_9_at_random_moments_and_every_phase(world: World) -> 
         now = world.state()
         released = now[0] != before[0] and (world.out / COMPLETE_MARKER).is_file()
         if kill.finished_first or released:  # released (then maybe killed while cleaning up):
-            assert world.served()[1] != served[1]  # a new, complete baseline
-            before, served = world.state(), world.served()
+            now_served = world.served()  # a complete build of the new inputs is the new baseline
+            assert now_served[0] == 200 and now_served[1] != original[1], kill
+            if served != original:  # released before from the same inputs: the same dataset
+                assert now_served == served, kill
+            before, served = world.state(), now_served
             continue
         assert world.state() == before, f"killed at {moment}: the released build changed"
         assert world.served() == served, f"killed at {moment}: the server answers differently"
