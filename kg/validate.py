@@ -184,23 +184,31 @@ class Validator:
     def validate_each(
         self, graphs: Sequence[Iterable[ox.Triple | ox.Quad]]
     ) -> list[ValidationReport]:
-        """:meth:`validate` of each graph; the screen looks at them all in one query."""
+        """:meth:`validate` of each graph; the screen looks at up to 64 of them per query."""
         given = [list(triples) for triples in graphs]
         reports: list[ValidationReport | None] = [None] * len(given)
         if given and not self._pyshacl_ran:  # prove on one graph that pySHACL can apply the shapes
             reports[0] = self._validate_with_pyshacl_run(given[0])
             self._pyshacl_ran = True
-        todo = [number for number, report in enumerate(reports) if report is None]
-        screen = self._screen
-        if screen is not None and todo:
-            passed = screen.passes_each([[*given[n], *self._hierarchy_triples] for n in todo])
-            for number, ok in zip(todo, passed, strict=True):
-                if ok:
-                    reports[number] = ValidationReport.of(())
+        if self._screen is not None:
+            self._pass_screened(self._screen, given, reports)
         return [
             report if report is not None else self._validate_with_pyshacl_run(triples)
             for report, triples in zip(reports, given, strict=True)
         ]
+
+    def _pass_screened(
+        self, screen: Screen, given: list[list[ox.Triple | ox.Quad]],
+        reports: list[ValidationReport | None],
+    ) -> None:
+        """Give each graph without a report that the screen passes the empty report."""
+        todo = [number for number, report in enumerate(reports) if report is None]
+        for start in range(0, len(todo), _GRAPHS_PER_SCREEN):
+            chunk = todo[start : start + _GRAPHS_PER_SCREEN]
+            passed = screen.passes_each([[*given[n], *self._hierarchy_triples] for n in chunk])
+            for number, ok in zip(chunk, passed, strict=True):
+                if ok:
+                    reports[number] = ValidationReport.of(())
 
     @functools.cached_property
     def _screen(self) -> Screen | None:
@@ -284,7 +292,8 @@ _PYSHACL_OPTIONS: dict[str, object] = {
     "allow_infos": False, "allow_warnings": True, "advanced": False, "iterate_rules": False,
     "use_js": None, "sparql_mode": False, "focus_nodes": None, "use_shapes": None,
 }
-#: Graphs of a build the screen looks at in one query (each query costs ~10 ms to plan).
+#: Graphs the screen looks at in one query: each query costs ~10 ms to plan, and the store
+#: holding the graphs stays small.
 _GRAPHS_PER_SCREEN = 64
 #: Distinct SPARQL texts kept parsed per validator (newskg has one; the bound is a safeguard).
 _PREPARED_QUERIES = 64
@@ -387,14 +396,8 @@ def validate_build(directory: Path, *, shapes_path: Path, ontology_path: Path) -
     """
     units = graphs_to_validate(directory)
     validator = Validator(shapes_path, ontology_path)
-    results = [
-        result
-        for start in range(0, len(units), _GRAPHS_PER_SCREEN)
-        for report in validator.validate_each(
-            [triples for _name, triples in units[start : start + _GRAPHS_PER_SCREEN]]
-        )
-        for result in report.results
-    ]
+    reports = validator.validate_each([triples for _name, triples in units])
+    results = [result for report in reports for result in report.results]
     return ValidationReport.of(results, graphs=[name for name, _triples in units])
 
 
