@@ -38,13 +38,11 @@ from urllib.parse import quote
 from pyoxigraph import RdfFormat
 
 from bench.measure import Row
-from server.testing import live_server, write_build
+from server.testing import RELATED, live_server, synthetic_nquads, write_build
+from server.testing import SYNTHETIC_BASE as BASE
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "load-run.json"
-BASE = "http://kg.test/"
-RELATED = "https://w3id.org/newskg/ontology#related"
-LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 ALLOWED_5XX = (503, 504)
 #: Stands for an entity number in a cheap request's path (survives percent-encoding).
 NUMBER = "__N__"
@@ -100,20 +98,6 @@ class Summary:
                 f"p99 {part['p99_ms']:8.1f} ms, statuses {part['statuses']}"
             )
         return "\n".join(lines)
-
-
-def synthetic_nquads(entities: int) -> bytes:
-    """Entities in 100 article graphs, each with a label and two ``nk:related`` links."""
-    lines = []
-    for i in range(entities):
-        graph = f"<{BASE}graph/article/a{i % 100}>"
-        node = f"<{BASE}id/entity/e{i}>"
-        lines += [
-            f'{node} <{LABEL}> "Entity {i}" {graph} .',
-            f"{node} <{RELATED}> <{BASE}id/entity/e{(i * 7 + 1) % entities}> {graph} .",
-            f"{node} <{RELATED}> <{BASE}id/entity/e{(i * 13 + 5) % entities}> {graph} .",
-        ]
-    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def requests_for(entities: int) -> tuple[list[Request], list[Request]]:

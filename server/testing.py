@@ -3,6 +3,9 @@
 :func:`write_build` turns RDF into a released build folder exactly as ``kg build`` lays it out
 (store, sorted dumps, SHA256SUMS, build-report.json, the ``dist`` symlink), without spaCy.
 :func:`live_server` runs the real gunicorn server (what ``kg serve`` runs) on a free port.
+:func:`synthetic_nquads` makes a graph shaped like ours (articles, entities, ``nk:related`` links
+between entities, labels) that is big enough to make cartesian products, property paths and
+sorts expensive, yet loads in a fraction of a second (the robustness tests and the load bench).
 """
 
 from __future__ import annotations
@@ -25,6 +28,34 @@ from pyoxigraph import RdfFormat, Triple, parse, serialize
 from kg.release import COMPLETE_MARKER
 from kg.store import load_store
 from kg.vocab import PREFIXES
+
+#: The synthetic dataset's IRIs (:func:`synthetic_nquads`).
+SYNTHETIC_BASE = "http://kg.test/"
+RELATED = "https://w3id.org/newskg/ontology#related"
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+PERSON = "https://w3id.org/newskg/ontology#Person"
+
+
+def synthetic_entity(number: int) -> str:
+    return f"{SYNTHETIC_BASE}id/entity/e{number}"
+
+
+def synthetic_nquads(entities: int = 3000, graphs: int = 100, *, tag: str = "one") -> bytes:
+    """``entities`` entities in ``graphs`` article graphs, each linked to two others."""
+    lines = []
+    for i in range(entities):
+        graph = f"<{SYNTHETIC_BASE}graph/article/a{i % graphs}>"
+        node = f"<{synthetic_entity(i)}>"
+        lines += [
+            f'{node} <{LABEL}> "Entity {i} of build {tag}" {graph} .',
+            f"{node} <{RELATED}> <{synthetic_entity((i * 7 + 1) % entities)}> {graph} .",
+            f"{node} <{RELATED}> <{synthetic_entity((i * 13 + 5) % entities)}> {graph} .",
+            f"{node} <{TYPE}> <{PERSON}> {graph} .",
+        ]
+    merged = f"<{SYNTHETIC_BASE}graph/merged>"
+    marker = f"<{SYNTHETIC_BASE}id/build-marker> <{LABEL}> \"{tag}\" {merged} ."
+    return ("\n".join([*lines, marker]) + "\n").encode("utf-8")
 
 
 def write_build(

@@ -1,8 +1,6 @@
 """Synthetic released builds for the server tests (no spaCy), and folder snapshots.
 
-:func:`synthetic_nquads` makes a graph shaped like ours (articles, entities, ``nk:related`` links
-between entities, labels) that is big enough to make cartesian products, property paths and
-sorts expensive, yet loads in a fraction of a second.
+The dataset is :func:`server.testing.synthetic_nquads` (shared with the load bench).
 """
 
 from __future__ import annotations
@@ -12,33 +10,12 @@ from pathlib import Path
 
 from pyoxigraph import RdfFormat
 
-from server.testing import write_build
+from server.testing import LABEL, PERSON, RELATED, TYPE, synthetic_nquads, write_build
+from server.testing import SYNTHETIC_BASE as BASE
+from server.testing import synthetic_entity as entity
 
-BASE = "http://kg.test/"
-RELATED = "https://w3id.org/newskg/ontology#related"
-LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-PERSON = "https://w3id.org/newskg/ontology#Person"
-
-
-def entity(number: int) -> str:
-    return f"{BASE}id/entity/e{number}"
-
-
-def synthetic_nquads(entities: int = 3000, graphs: int = 100, *, tag: str = "one") -> bytes:
-    """``entities`` entities in ``graphs`` article graphs, each linked to two others."""
-    lines = []
-    for i in range(entities):
-        graph = f"<{BASE}graph/article/a{i % graphs}>"
-        node = f"<{entity(i)}>"
-        lines += [
-            f'{node} <{LABEL}> "Entity {i} of build {tag}" {graph} .',
-            f"{node} <{RELATED}> <{entity((i * 7 + 1) % entities)}> {graph} .",
-            f"{node} <{RELATED}> <{entity((i * 13 + 5) % entities)}> {graph} .",
-            f"{node} <{TYPE}> <{PERSON}> {graph} .",
-        ]
-    marker = f"<{BASE}id/build-marker> <{LABEL}> \"{tag}\" <{BASE}graph/merged> ."
-    return ("\n".join([*lines, marker]) + "\n").encode("utf-8")
+__all__ = ["BASE", "LABEL", "PERSON", "RELATED", "TYPE", "entity", "snapshot", "synthetic_build",
+           "synthetic_nquads"]
 
 
 def synthetic_build(out: Path, *, name: str = "build-1", tag: str = "one",
