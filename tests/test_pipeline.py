@@ -292,7 +292,7 @@ def test_pipeline_failed_build_leaves_the_previous_output_untouched(
 def test_pipeline_worker_processes_give_the_same_dataset(
     tmp_path: Path, extractor: FakeExtractor
 ) -> None:
-    ids = [f"a{n}" for n in range(kg.pipeline.PARALLEL_MINIMUM)] + ["broken", "unfaithful"]
+    ids = [f"a{n}" for n in range(kg.pipeline.PARALLEL_MINIMUM)] + ["broken", "crash", "unfaithful"]
     articles = write_articles(tmp_path / "in", ids)
     serial = settings(tmp_path, cache_dir=tmp_path / "cache-1")
     report = build([articles], serial)
@@ -301,3 +301,4 @@ def test_pipeline_worker_processes_give_the_same_dataset(
     again = build([articles], parallel)
     assert snapshot(parallel.out) == first
     assert again.processed == report.processed and again.quarantined == report.quarantined
+    assert [q.split(":")[0] for q in report.quarantined] == ["broken", "crash", "unfaithful"]
