@@ -15,6 +15,8 @@ from spacy.language import Language
 
 import kg.extract.ruler
 from kg.extract.entities import find_entities
+from kg.extract.facilities import _ends_with_head, head_of
+from kg.extract.lexicon import load_lexicon
 from kg.extract.ruler import (
     FACILITY_RULER,
     GAZETTEER_RULER,
@@ -288,6 +290,34 @@ def test_extract_entities_facility_phrases(
     entities, _ = extract(text)
     found = entity(entities, anchor)
     assert (found.cls, found.name) == (cls, name)
+
+
+def test_extract_entities_facility_heads_found_by_last_word_as_by_scanning_all(
+    nlp: Language,
+) -> None:
+    """head_of and appositive_facility look heads up by their last word; scanning every head of
+    the lexicon must find the same ones (acronyms by case, others in any case, plurals too)."""
+    lexicon = load_lexicon()
+    text = (
+        "Zaporizhzhia NPP and the Chernobyl and Rivne Nuclear Power Plants, two npps, the "
+        "Kakhovka Dam, Mezzeh military airports; Kharkiv, a laboratory, and Gaza's hospital."
+    )
+    doc = nlp(text)
+    checked = 0
+    for end in range(1, len(doc) + 1):
+        for start in range(max(0, end - 7), end):
+            scanned = [
+                h for h in lexicon.facility_heads
+                if end - len(h.words) > start and _ends_with_head(doc, end, h)
+            ]
+            longest = max(scanned, key=lambda h: len(h.words), default=None)
+            assert head_of(doc, start, end, lexicon) == longest
+            checked += longest is not None
+        shortlist = lexicon.heads_ending_in(doc[end - 1].text, doc[end - 1].lower_)
+        assert shortlist == tuple(
+            h for h in lexicon.facility_heads if _ends_with_head(doc, end, h) or h in shortlist
+        )
+    assert checked >= 10
 
 
 def test_extract_entities_facility_with_descriptive_words(extract: Any) -> None:

@@ -47,9 +47,10 @@ def facility_candidates(
 
 def head_of(doc: Doc, start: int, end: int, lexicon: Lexicon) -> FacilityHead | None:
     """The longest facility head that tokens [start, end) end with, leaving a name before it."""
+    last = doc[end - 1]
     found = [
         h
-        for h in lexicon.facility_heads
+        for h in lexicon.heads_ending_in(last.text, last.lower_)
         if end - len(h.words) > start and _ends_with_head(doc, end, h)
     ]
     return max(found, key=lambda h: len(h.words), default=None)
@@ -131,7 +132,7 @@ def appositive_facility(
     for child in root.children:
         if child.dep_ != "appos":
             continue
-        for head in lexicon.facility_heads:
+        for head in lexicon.heads_ending_in(child.text, child.lower_):
             if head.generic or not _ends_with_head(doc, child.i + 1, head):
                 continue
             return head, f"{doc[start:end].text} {head.canonical}"

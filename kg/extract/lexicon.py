@@ -6,7 +6,7 @@ linguist can extend without touching code. Each file has ``#`` comments and a he
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -54,6 +54,30 @@ class Lexicon:
     #: Titles before which a proper name is the organisation whose office it is ("Energoatom
     #: CEO"), even where the NER reads the name as a person: see ``title_words.tsv``.
     organisation_titles: frozenset[str]
+
+    #: Facility heads by the form of their last word (singular or plural), in lexicon order.
+    heads_by_last_word: dict[str, tuple[FacilityHead, ...]] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        index: dict[str, list[FacilityHead]] = {}
+        for head in self.facility_heads:
+            for form in dict.fromkeys((head.words[-1], plural(head.words[-1]))):
+                index.setdefault(form, []).append(head)
+        object.__setattr__(self, "heads_by_last_word", {w: tuple(h) for w, h in index.items()})
+
+    def heads_ending_in(self, text: str, lower: str) -> tuple[FacilityHead, ...]:
+        """The facility heads whose last word may be a token written ``text`` (lower-cased:
+        ``lower``), in lexicon order: a shortlist, as the words before it are not checked."""
+        exact = self.heads_by_last_word.get(text, ())
+        if lower == text:
+            return exact
+        folded = self.heads_by_last_word.get(lower, ())
+        if not exact or not folded:
+            return exact or folded
+        order = {head: n for n, head in enumerate(self.facility_heads)}
+        return tuple(sorted({*exact, *folded}, key=order.__getitem__))
 
     def is_title_word(self, word: str) -> bool:
         lower = word.lower()
