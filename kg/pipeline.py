@@ -22,9 +22,10 @@ import json
 import multiprocessing
 import os
 import shutil
+import threading
 import time
 import traceback
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -45,7 +46,6 @@ from kg.map import Activity, map_article
 from kg.merge import MergedLayer, entity_view, merge_layer
 from kg.model import Article, Extraction
 from kg.publish import (
-    NQUADS_DUMP,
     ONTOLOGY_FILE,
     SHAPES_FILE,
     VOID_FILE,
@@ -154,8 +154,8 @@ def build(paths: Sequence[Path], settings: Settings) -> BuildReport:
             graphs = run.article_graphs(ingested.articles)  # cache, or extract+link+map+validate
             run.quarantine(staging, graphs)  # the articles that failed, and why
             merged = run.merged_layer(graphs)  # entities and events across articles, validated
-            dumps = run.publish(staging, graphs, merged)  # kg.nq, kg.ttl, void.ttl, SHA256SUMS
-            load_store(staging, staging / NQUADS_DUMP)  # bulk-loaded from kg.nq
+            with _store_loading(staging, background=settings.processes > 1) as load:
+                dumps = run.publish(staging, graphs, merged, load)  # kg.nq, kg.ttl, void.ttl...
             run.finish(staging, graphs, dumps, started, paths)  # build-report.json
     except NothingPublished as exc:
         report.problems.append(str(exc))
@@ -473,8 +473,15 @@ class Run:
         return layer.without({NamedNode(node) for node in failing})
 
     # -- publish ------------------------------------------------------------------------------
-    def publish(self, staging: Path, graphs: Sequence[ArticleGraph], merged: MergedLayer) -> Dumps:
-        """kg.nq, kg.ttl (+ .gz), void.ttl and SHA256SUMS of the published graphs."""
+    def publish(
+        self,
+        staging: Path,
+        graphs: Sequence[ArticleGraph],
+        merged: MergedLayer,
+        nquads_written: Callable[[Path], None],
+    ) -> Dumps:
+        """kg.nq, kg.ttl (+ .gz), void.ttl and SHA256SUMS of the published graphs; the store is
+        loaded from kg.nq by ``nquads_written`` as soon as that file is complete."""
         iris = self.iris
         published = [g for g in graphs if g.published]
         vocabularies = rdf_file_quads(
@@ -484,7 +491,9 @@ class Run:
         blocks.append(nquads_block(merged.quads(iris.merged_graph)))
         blocks.append(nquads_block(vocabularies))
         blocks.append(self._validation_report(published))
-        dumps = write_dump_blocks(staging, blocks, self.prefixes, uri_space=iris.base + "id/")
+        dumps = write_dump_blocks(
+            staging, blocks, self.prefixes, uri_space=iris.base + "id/", written=nquads_written
+        )
         dates = [g.article.published.date() for g in published if g.article.published]
         description = void_triples(
             iris,
@@ -531,6 +540,39 @@ class Run:
         _finish(report, started)
         published = report.published(inputs).to_json()
         (staging / COMPLETE_MARKER).write_text(published, encoding="utf-8")
+
+
+@contextmanager
+def _store_loading(staging: Path, *, background: bool) -> Iterator[Callable[[Path], None]]:
+    """A function that bulk-loads the store of ``staging`` from an N-Quads file; in a thread when
+    ``background`` (pyoxigraph releases the GIL while it loads, so the Turtle dump is written
+    meanwhile on another core). Leaving the block waits for the load and raises its error."""
+    loads: list[Path] = []
+    threads: list[threading.Thread] = []
+    failures: list[BaseException] = []
+
+    def in_thread(nquads: Path) -> None:
+        try:
+            load_store(staging, nquads)
+        except BaseException as exc:  # raised again in the build's thread
+            failures.append(exc)
+
+    def load(nquads: Path) -> None:
+        loads.append(nquads)
+        if not background:
+            return load_store(staging, nquads)
+        threads.append(threading.Thread(target=in_thread, args=(nquads,), name="kg-store-load"))
+        threads[-1].start()
+
+    try:
+        yield load
+    finally:
+        for thread in threads:
+            thread.join()
+    if failures:
+        raise failures[0]
+    if not loads:
+        raise BuildError("the store was not loaded", why="no N-Quads dump was written")
 
 
 # -- versions -------------------------------------------------------------------------------------

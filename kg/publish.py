@@ -14,7 +14,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,12 +110,19 @@ def write_dumps(
 
 
 def write_dump_blocks(
-    directory: Path, blocks: Iterable[bytes], prefixes: dict[str, str], uri_space: str
+    directory: Path,
+    blocks: Iterable[bytes],
+    prefixes: dict[str, str],
+    uri_space: str,
+    written: Callable[[Path], None] | None = None,
 ) -> Dumps:
-    """Write kg.nq and kg.ttl from blocks of N-Quads lines, plus their .gz copies."""
+    """Write kg.nq and kg.ttl from blocks of N-Quads lines, plus their .gz copies; ``written``
+    is called with kg.nq as soon as it is complete (the build loads the store from it)."""
     lines = merge_blocks(blocks)
     nquads = b"".join(line + b"\n" for line in lines)
     (directory / NQUADS_DUMP).write_bytes(nquads)
+    if written is not None:
+        written(directory / NQUADS_DUMP)
     write_gzip(directory / NQUADS_DUMP, nquads)
     del nquads
     statistics = Statistics(uri_space=uri_space)

@@ -266,13 +266,18 @@ def test_pipeline_rebuild_validates_only_changed_merged_nodes(
     assert len(validated) == 2  # the new article, then the merged nodes that changed
 
 
+@pytest.mark.parametrize("processes", [1, 2])  # 2: the store loads while the Turtle is written
 @pytest.mark.parametrize(
     "stage", ["merge_layer", "write_dump_blocks", "void_triples", "write_checksums", "load_store"]
 )
 def test_pipeline_failed_build_leaves_the_previous_output_untouched(
-    tmp_path: Path, extractor: FakeExtractor, monkeypatch: pytest.MonkeyPatch, stage: str
+    tmp_path: Path,
+    extractor: FakeExtractor,
+    monkeypatch: pytest.MonkeyPatch,
+    stage: str,
+    processes: int,
 ) -> None:
-    config = settings(tmp_path)
+    config = settings(tmp_path, processes=processes)
     build([write_articles(tmp_path / "in", ["a1"])], config)
     target = config.out.resolve()
     before = {p.relative_to(target): p.read_bytes() for p in target.rglob("*") if p.is_file()}
@@ -301,4 +306,5 @@ def test_pipeline_worker_processes_give_the_same_dataset(
     again = build([articles], parallel)
     assert snapshot(parallel.out) == first
     assert again.processed == report.processed and again.quarantined == report.quarantined
+    assert len(open_store(parallel.out)) == report.counts["quads"]  # loaded in a thread
     assert [q.split(":")[0] for q in report.quarantined] == ["broken", "crash", "unfaithful"]
