@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
+from functools import lru_cache
 
 #: Quote-, apostrophe- and dash-like characters, mapped to one ASCII form before anything else.
 _UNIFY = str.maketrans(
@@ -84,6 +85,7 @@ _ASCII_PUNCTUATION = str.maketrans(
 )
 
 
+@lru_cache(maxsize=1 << 16)  # a corpus repeats its names; linking and merging key them often
 def normalise(text: str) -> str:
     """The identity key of a name: same key, same name (up to case, accents and punctuation).
 

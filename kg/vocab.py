@@ -10,14 +10,18 @@ class Namespace:
 
     def __init__(self, base: str) -> None:
         self.base = base
+        self._terms: dict[str, NamedNode] = {}  # terms are immutable: made once, shared
 
     def __getattr__(self, name: str) -> NamedNode:
-        if name.startswith("__"):
+        if name.startswith("_"):  # dunders, and ``_terms`` before __init__ (unpickling)
             raise AttributeError(name)
-        return NamedNode(self.base + name)
+        return self[name]
 
     def __getitem__(self, name: str) -> NamedNode:
-        return NamedNode(self.base + name)
+        term = self._terms.get(name)
+        if term is None:
+            term = self._terms[name] = NamedNode(self.base + name)
+        return term
 
     def __str__(self) -> str:
         return self.base

@@ -63,6 +63,7 @@ class Statistics:
         """Pass ``triples`` through, counting them; a subject's triples must be contiguous."""
         current: object = None
         types: set[str] = set()
+        rdf_type = RDF.type
         for triple in triples:
             subject = triple.subject
             if subject != current:
@@ -72,8 +73,9 @@ class Statistics:
                 if isinstance(subject, NamedNode) and subject.value.startswith(self.uri_space):
                     self.entities += 1
             self.triples += 1
-            self.properties[triple.predicate.value] += 1
-            if triple.predicate == RDF.type and isinstance(triple.object, NamedNode):
+            predicate = triple.predicate
+            self.properties[predicate.value] += 1
+            if predicate == rdf_type and isinstance(triple.object, NamedNode):
                 types.add(triple.object.value)
             yield triple
         self._close(types)

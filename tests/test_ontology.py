@@ -5,6 +5,7 @@ Also the HTML page generated from it (:mod:`kg.ontology_doc`).
 
 from __future__ import annotations
 
+import pickle
 from functools import cache
 from pathlib import Path
 
@@ -261,3 +262,15 @@ def test_ontology_doc_rejects_a_bad_file(tmp_path: Path, content: str | None, me
         path.write_text(content, encoding="utf-8")
     with pytest.raises(SettingsError, match=message):
         ontology_html(path)
+
+
+def test_ontology_namespace_terms_are_made_once_and_pickle() -> None:
+    from kg.vocab import Namespace
+
+    ns = Namespace("https://example.org/ns#")
+    assert ns.Event is ns.Event is ns["Event"]  # map and merge ask for terms per triple
+    assert ns.Event.value == "https://example.org/ns#Event"
+    again = pickle.loads(pickle.dumps(ns))  # worker processes get namespaces pickled
+    assert again.Event == ns.Event and again.base == ns.base
+    with pytest.raises(AttributeError):
+        ns._private  # noqa: B018 - not a term: attribute lookups by pickle and copy stay plain
