@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -136,10 +135,3 @@ def test_attribute_ruler_new_rules_are_indexed_again() -> None:
     again = ruler(Doc(nlp.vocab, words=words, tags=tags, pos=pos, deps=["ROOT", "dep"],
                       heads=[0, 0]))  # fmt: skip
     assert [t.pos_ for t in again] == ["DET", "NOUN"]
-
-
-@pytest.fixture(scope="module")
-def nlp() -> Language:
-    from kg.extract.nlp import load_model
-
-    return load_model()  # type: ignore[no-any-return]
