@@ -4,7 +4,8 @@ For each corpus size the same texts go through
 
 * raw spaCy: ``nlp.pipe`` of the model package's own pipeline, every doc consumed and dropped;
 * ``kg.extract.extract_articles``: spaCy plus newskg's extractors (no link, map or validation);
-* ``kg.pipeline.build``: extract, link, map, validate, merge, dumps and store, with an empty cache.
+* ``kg.build.pipeline.build``: extract, link, map, validate, merge, dumps and store, with an empty
+  cache.
 
 on one process, and on two at ``process_size``. The model, gazetteer and shapes are loaded by an
 untimed warm-up build first (their one-time cost is reported as ``startup``), so the cost per

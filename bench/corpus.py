@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from kg.ingest import read_articles
-from kg.link.gazetteer import Gazetteer, load_gazetteer
+from kg.build.ingest import read_articles
+from kg.gazetteer.table import Gazetteer, load_gazetteer
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = (ROOT / "seeds", ROOT / "bench" / "texts")

@@ -3,7 +3,7 @@
 From a build's ``kg.nq`` (split into one block per named graph, as the build hands them over):
 
 * ``write_dump_blocks``: what ``kg build`` runs, both dumps and their gzip copies;
-* its two halves, composed of the same :mod:`kg.publish` functions: N-Quads (merge the sorted
+* its two halves, composed of the same :mod:`kg.publish.dumps` functions: N-Quads (merge the sorted
   blocks, write, gzip) and Turtle (distinct triples, statistics, prefixed Turtle, write, gzip);
 * ``load_store``: the pyoxigraph bulk load of ``kg.nq`` the build ends with;
 * pyoxigraph alone parsing the sorted N-Triples and serialising Turtle (no sort, statistics or
@@ -25,7 +25,8 @@ from pyoxigraph import RdfFormat, parse, serialize
 
 from bench.measure import Budget, Row, median, timed
 from bench.workspace import Workspace
-from kg.publish import (
+from kg.dataset.store import load_store
+from kg.publish.dumps import (
     NQUADS_DUMP,
     TURTLE_DUMP,
     merge_blocks,
@@ -34,9 +35,8 @@ from kg.publish import (
     write_dump_blocks,
     write_gzip,
 )
-from kg.store import load_store
+from kg.publish.void import Statistics
 from kg.vocab import PREFIXES
-from kg.void import Statistics
 
 SECTION = "dumps"
 
@@ -141,11 +141,11 @@ def rows_of(seconds: dict[str, list[float]], quads: int, triples: int) -> list[R
 
     rows = []
     specs = (
-        ("N-Quads dump (kg.publish)", "kg_nquads", quads, "quads/s", "rdflib_nquads"),
-        ("Turtle dump (kg.publish)", "kg_turtle", triples, "triples/s", "rdflib_turtle"),
-        ("Turtle dump (kg.publish)", "kg_turtle", triples, "triples/s", "pyoxigraph_turtle"),
+        ("N-Quads dump (kg.publish.dumps)", "kg_nquads", quads, "quads/s", "rdflib_nquads"),
+        ("Turtle dump (kg.publish.dumps)", "kg_turtle", triples, "triples/s", "rdflib_turtle"),
+        ("Turtle dump (kg.publish.dumps)", "kg_turtle", triples, "triples/s", "pyoxigraph_turtle"),
         ("both dumps (write_dump_blocks)", "kg_both_dumps", quads, "quads/s", None),
-        ("store bulk load (kg.store)", "kg_store_load", quads, "quads/s", "rdflib_load"),
+        ("store bulk load (kg.dataset.store)", "kg_store_load", quads, "quads/s", "rdflib_load"),
     )
     for label, name, count, unit, baseline in specs:
         value = rate(name, count)

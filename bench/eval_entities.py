@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from kg.extract.entities import find_entities  # noqa: E402
 from kg.extract.nlp import load_model  # noqa: E402
 from kg.extract.ruler import build_entity_ruler  # noqa: E402
-from kg.link.gazetteer import Gazetteer, load_gazetteer  # noqa: E402
+from kg.gazetteer.table import Gazetteer, load_gazetteer  # noqa: E402
 from kg.model import CORE_CLASS, Article, Extraction  # noqa: E402
 
 DEVSET = ROOT / "tests" / "data" / "devset" / "entities.jsonl"

@@ -29,9 +29,9 @@ from bench.measure import Budget, Row, median
 from bench.queries import QUERIES, is_graph_query, pick_terms
 from bench.servers import newskg_server
 from bench.workspace import Workspace
-from kg.publish import NQUADS_DUMP
+from kg.dataset.store import STORE_DIR
+from kg.publish.dumps import NQUADS_DUMP
 from kg.sparql import QueryJob, execute
-from kg.store import STORE_DIR
 
 SECTION = "query"
 JSON = "application/sparql-results+json"

@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.dataset.store import STORE_DIR
 from kg.settings import Settings
-from kg.store import STORE_DIR
 from server.testing import free_port, live_server, running_server
 
 STARTUP_SECONDS = 30.0

@@ -15,8 +15,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from kg.build.ingest import read_articles
 from kg.extract import extract_articles
-from kg.ingest import read_articles
 from kg.model import Article, Entity, Event, Statement
 
 COLUMNS = (

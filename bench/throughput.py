@@ -16,7 +16,7 @@ from bench.measure import Budget, Row, percentile
 from bench.queries import LOOKUP, pick_terms
 from bench.servers import newskg_server, oxigraph_server
 from bench.workspace import Workspace
-from kg.store import STORE_DIR
+from kg.dataset.store import STORE_DIR
 
 SECTION = "http"
 ACCEPT = "application/sparql-results+json"

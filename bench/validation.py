@@ -1,12 +1,13 @@
-"""Validation cost per article graph: :class:`kg.validate.Validator` against a plain pySHACL call.
+"""Validation cost per article graph: :class:`kg.shacl.validate.Validator` against a plain pySHACL
+call.
 
 ``before`` is :meth:`Validator.validate_with_pyshacl` (one ``pyshacl.validate`` call per graph,
-which is how kg.validate worked before the Validator kept pySHACL's work between calls);
-``after`` is :meth:`Validator.validate`. Both run on the graphs ``kg validate`` checks in a
-fresh build (:func:`kg.validate.graphs_to_validate`) of the two seed articles and of bench corpus
-articles of three lengths, alternately, in CPU time (steadier than wall time on a shared
-machine); each figure is the median over graphs of each graph's median (and minimum) over
-``--repeat`` runs. Every graph, and a damaged copy of it (every 7th triple dropped, so that
+which is how kg.shacl.validate worked before the Validator kept pySHACL's work between calls);
+``after`` is :meth:`Validator.validate`. Both run on the graphs ``kg validate`` checks in a fresh
+build (:func:`kg.shacl.validate.graphs_to_validate`) of the two seed articles and of bench corpus
+articles of three lengths, alternately, in CPU time (steadier than wall time on a shared machine);
+each figure is the median over graphs of each graph's median (and minimum) over ``--repeat`` runs.
+Every graph, and a damaged copy of it (every 7th triple dropped, so that
 shapes fail), must get identical reports from both, or the script stops.
 
     .venv/bin/python -m bench.validation                 # about two minutes
@@ -27,9 +28,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from bench.corpus import ROOT, make_corpus
-from kg.pipeline import build
+from kg.build.pipeline import build
 from kg.settings import Settings
-from kg.validate import ValidationReport, Validator, graphs_to_validate
+from kg.shacl.validate import ValidationReport, Validator, graphs_to_validate
 
 #: Corpus article lengths, in sentences of the seed and bench texts (``make_corpus``).
 LENGTHS = {"small": (3, 6), "medium": (12, 20), "large": (40, 60)}

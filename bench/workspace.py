@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.corpus import word_count, write_corpus_folder
-from kg.ingest import read_articles
+from kg.build.ingest import read_articles
+from kg.build.pipeline import BuildReport, build
+from kg.build.release import COMPLETE_MARKER
 from kg.model import Article
-from kg.pipeline import BuildReport, build
-from kg.release import COMPLETE_MARKER
 from kg.settings import Settings
 
 #: Written last in a corpus folder (hidden: ingest skips it), so ``--workdir`` can reuse it.

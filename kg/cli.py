@@ -46,7 +46,7 @@ def main() -> None:
 @click.option("--processes", type=int, help="Worker processes (see KG_PROCESSES) [default: 1].")
 def build(paths: tuple[Path, ...], **flags: Any) -> None:
     """Build the graph from article files and folders (default: seeds/)."""
-    from kg.pipeline import build as run_build
+    from kg.build.pipeline import build as run_build
 
     settings = _settings(**flags)
     report = run_build(list(paths) or [Path("seeds")], settings)
@@ -97,7 +97,7 @@ def query(directory: Path, query: str, fmt: str | None) -> None:
 @click.argument("directory", type=click.Path(path_type=Path), default=Path("dist"))
 def validate(directory: Path) -> None:
     """Validate a build against the SHACL shapes: exit 0 conforms, 1 violations, 2 error."""
-    from kg.validate import validate_build
+    from kg.shacl.validate import validate_build
 
     settings = _settings()
     report = validate_build(
@@ -112,7 +112,7 @@ def validate(directory: Path) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 def stats(directory: Path, as_json: bool) -> None:
     """Counts by class, Wikidata links, events by type, quarantined articles."""
-    from kg.stats import stats as count
+    from kg.dataset.stats import stats as count
 
     result = count(directory)
     click.echo(result.to_json() if as_json else result.to_text(), nl=False)
@@ -138,7 +138,7 @@ def gazetteer() -> None:
 )
 def gazetteer_build(source: Path, out: Path | None) -> None:
     """Rebuild the bundled gazetteer from the Wikidata-derived source files."""
-    from kg.link.gazetteer import GAZETTEER_DIR
-    from kg.link.gazetteer_build import build_gazetteer
+    from kg.gazetteer.build import build_gazetteer
+    from kg.gazetteer.table import GAZETTEER_DIR
 
     click.echo(build_gazetteer(source, out or GAZETTEER_DIR).report())

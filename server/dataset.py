@@ -17,12 +17,12 @@ from pathlib import Path
 
 from pyoxigraph import Store
 
-from kg.dataset_info import BuildInfo, Counts, count_store, counts_from_void, read_build_info
+from kg.build.release import COMPLETE_MARKER
+from kg.dataset.info import BuildInfo, Counts, count_store, counts_from_void, read_build_info
+from kg.dataset.store import open_store
 from kg.errors import KgError
-from kg.release import COMPLETE_MARKER
 from kg.settings import Settings
 from kg.sparql import QueryPool
-from kg.store import open_store
 
 log = logging.getLogger(__name__)
 #: Named graphs listed in the service description at most.

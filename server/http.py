@@ -14,7 +14,7 @@ import hashlib
 import flask
 from flask import Flask, Request, Response
 
-from kg.dataset_info import BuildInfo
+from kg.dataset.info import BuildInfo
 from kg.settings import Settings
 
 #: Seconds a response from a build may be reused before revalidation.

@@ -25,8 +25,8 @@ from pathlib import Path
 
 from pyoxigraph import RdfFormat, Triple, parse, serialize
 
-from kg.release import COMPLETE_MARKER
-from kg.store import load_store
+from kg.build.release import COMPLETE_MARKER
+from kg.dataset.store import load_store
 from kg.vocab import PREFIXES
 
 #: The synthetic dataset's IRIs (:func:`synthetic_nquads`).

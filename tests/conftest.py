@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from kg.link.gazetteer import Gazetteer, GazetteerEntry
+from kg.gazetteer.table import Gazetteer, GazetteerEntry
 
 UNIT_GAZETTEER = Path(__file__).parent / "data" / "devset" / "unit_gazetteer.json"
 

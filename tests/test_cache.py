@@ -1,4 +1,4 @@
-"""kg.cache: entries keyed by everything they depend on, checksummed, written atomically."""
+"""kg.build.cache: entries keyed by everything they depend on, checksummed, written atomically."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from test_map import article, sample_extraction
 
-from kg.cache import (
+from kg.build.cache import (
     STALE_TEMP_SECONDS,
     Cache,
     build_context,

@@ -24,7 +24,7 @@ from kg.extract.ruler import (
     gazetteer_patterns,
     is_rule_name,
 )
-from kg.link.gazetteer import Gazetteer
+from kg.gazetteer.table import Gazetteer
 from kg.model import ENTITY_CLASSES, Entity, Position
 
 

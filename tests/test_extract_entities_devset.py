@@ -65,7 +65,7 @@ def test_extract_entities_devset_scoring_counts_exact_spans_and_classes() -> Non
 
 @pytest.mark.slow
 def test_extract_entities_devset_scores_above_floor(nlp: Language) -> None:
-    from kg.link.gazetteer import GazetteerError, load_gazetteer
+    from kg.gazetteer.table import GazetteerError, load_gazetteer
 
     try:
         gazetteer = load_gazetteer()
@@ -84,7 +84,7 @@ def test_extract_entities_devset_scores_above_floor(nlp: Language) -> None:
 def test_extract_entities_bundled_gazetteer_gives_one_key_across_articles(nlp: Language) -> None:
     from kg.extract.entities import find_entities
     from kg.extract.ruler import build_entity_ruler
-    from kg.link.gazetteer import GazetteerError, load_gazetteer
+    from kg.gazetteer.table import GazetteerError, load_gazetteer
 
     try:
         gazetteer = load_gazetteer()

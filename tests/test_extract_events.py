@@ -17,7 +17,7 @@ import pytest
 from kg.extract.actors import StateActors, with_actor_mentions
 from kg.extract.events import confidence, find_events, find_events_and_actors
 from kg.extract.roles import Roles
-from kg.link.gazetteer import Gazetteer
+from kg.gazetteer.table import Gazetteer
 from kg.model import Entity, Event, Mention, Statement
 
 ANCHOR = datetime(2023, 11, 16, 9, 30, tzinfo=UTC)  # a Thursday

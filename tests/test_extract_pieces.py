@@ -8,8 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from spacy.tokens import Doc
 
+from kg.build.ingest import text_sha256
 from kg.extract import _pieces, extract_articles
-from kg.ingest import text_sha256
 from kg.model import Article
 
 

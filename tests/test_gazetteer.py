@@ -1,4 +1,4 @@
-"""kg.link.gazetteer: the committed gazetteer loads, merges and answers lookups."""
+"""kg.gazetteer.table: the committed gazetteer loads, merges and answers lookups."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.link.gazetteer import (
+from kg.gazetteer.table import (
     GAZETTEER_DIR,
     Gazetteer,
     GazetteerEntry,

@@ -1,4 +1,4 @@
-"""kg.link.gazetteer_build on a small real subset of the sources (tests/data/wikidata_src)."""
+"""kg.gazetteer.build on a small real subset of the sources (tests/data/wikidata_src)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from kg.link.classes import CLASS_MAPPINGS
-from kg.link.gazetteer import ENTRY_FILES, read_gazetteer
-from kg.link.gazetteer_build import (
+from kg.gazetteer.build import (
     OUTPUT_FILE_OF_SOURCE,
     BuildSummary,
     GazetteerBuildError,
     build_gazetteer,
     verify_class_evidence,
 )
+from kg.gazetteer.classes import CLASS_MAPPINGS
+from kg.gazetteer.table import ENTRY_FILES, read_gazetteer
 
 SOURCES = Path(__file__).parent / "data" / "wikidata_src"
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg.ingest import Problem, read_articles, text_sha256
+from kg.build.ingest import Problem, read_articles, text_sha256
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -1,8 +1,9 @@
-"""kg.link.crosscheck: each trust rule of the gazetteer build, on hand-made rows."""
+"""kg.gazetteer.crosscheck: each trust rule of the gazetteer build, on hand-made rows."""
 
 from __future__ import annotations
 
-from kg.link.crosscheck import (
+from kg.gazetteer.build import withheld_lines
+from kg.gazetteer.crosscheck import (
     combine,
     confirm_capitals,
     distance_km,
@@ -17,8 +18,7 @@ from kg.link.crosscheck import (
     resolve_groups,
     resolve_town_conflicts,
 )
-from kg.link.gazetteer_build import withheld_lines
-from kg.link.gazetteer_sources import SourceRow, Unit
+from kg.gazetteer.sources import SourceRow, Unit
 from kg.names import variant_key
 
 

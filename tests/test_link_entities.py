@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kg.gazetteer.table import Gazetteer, GazetteerEntry, Withheld
 from kg.link import NoLinker, link_entities, make_linker, name_forms
-from kg.link.gazetteer import Gazetteer, GazetteerEntry, Withheld
 from kg.link.offline import OfflineLinker
 from kg.link.wikidata import WikidataLinker
 from kg.model import Article, Entity, Extraction, Mention

@@ -1,4 +1,4 @@
-"""kg.link.simple_yaml: the strict reader of SupraVerden's flat YAML."""
+"""kg.gazetteer.simple_yaml: the strict reader of SupraVerden's flat YAML."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.link.simple_yaml import SimpleYamlError, parse_records
+from kg.gazetteer.simple_yaml import SimpleYamlError, parse_records
 
 FIXTURE = (
     Path(__file__).parent / "data/wikidata_src/confirmordeny__supraverden/data/general_list.yaml"

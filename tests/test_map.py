@@ -1,4 +1,4 @@
-"""kg.map: one article's extraction -> quads in its own named graph; pure, faithful, stable.
+"""kg.graph.map: one article's extraction -> quads in its own named graph; pure, faithful, stable.
 
 Extractions are built by hand (:func:`sample_extraction`), so these tests need no spaCy model.
 Other test modules import the builders from here.
@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
-from kg.ingest import text_sha256
+from kg.build.ingest import text_sha256
+from kg.graph.map import Activity, InvalidExtraction, confidence_literal, map_article
+from kg.graph.merge import entity_view
 from kg.iris import Iris
-from kg.map import Activity, InvalidExtraction, confidence_literal, map_article
-from kg.merge import entity_view
 from kg.model import (
     Article,
     Entity,
@@ -28,7 +28,7 @@ from kg.model import (
     Statement,
     TimeExpression,
 )
-from kg.validate import Validator
+from kg.shacl.validate import Validator
 from kg.vocab import GAF, NIF, NK, ORG, PROV, RDF, SCHEMA, SEM, TIME
 
 ROOT = Path(__file__).resolve().parent.parent

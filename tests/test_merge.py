@@ -1,6 +1,6 @@
-"""kg.merge: one description per entity and per event across articles; deterministic, valid.
+"""kg.graph.merge: one description per entity and per event across articles; deterministic, valid.
 
-Which reports form one event is kg.merge_events' business (tests/test_merge_events.py); these
+Which reports form one event is kg.graph.events' business (tests/test_merge_events.py); these
 tests check how the merged layer describes entities and events.
 """
 
@@ -13,10 +13,10 @@ import pytest
 from pyoxigraph import Literal, NamedNode
 from test_map import IRIS, article, sample_extraction, validator  # noqa: F401
 
-import kg.merge
-from kg.merge import merge_layer, most_specific_class
+import kg.graph.merge
+from kg.graph.merge import merge_layer, most_specific_class
 from kg.model import Extraction
-from kg.validate import Validator
+from kg.shacl.validate import Validator
 from kg.vocab import GAF, NK, OWL, PROV, RDF, RDFS, SKOS, WD
 
 
@@ -28,7 +28,7 @@ def two_articles() -> list[Extraction]:
     return [first, dataclasses.replace(second, entities=(troops, *second.entities[1:]))]
 
 
-def triples(layer: kg.merge.MergedLayer) -> set[tuple[object, object, object]]:
+def triples(layer: kg.graph.merge.MergedLayer) -> set[tuple[object, object, object]]:
     return {t for d in layer.descriptions() for t in d.triples}
 
 

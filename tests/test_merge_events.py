@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg.merge_events import MAX_CONFIDENCE, ReportKey, merge_reports, merged_confidence
+from kg.graph.events import MAX_CONFIDENCE, ReportKey, merge_reports, merged_confidence
 from kg.model import Factuality
 
 PLANT = "https://example.org/e/plant"

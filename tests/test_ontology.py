@@ -1,6 +1,6 @@
 """The ontology parses, is consistent under OWL 2 RL, documents every term, and keeps its promises.
 
-Also the HTML page generated from it (:mod:`kg.ontology_doc`).
+Also the HTML page generated from it (:mod:`kg.dataset.ontology_doc`).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from rdflib import OWL, RDF, RDFS, SKOS, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS
 
+from kg.dataset.ontology_doc import ontology_html
 from kg.errors import SettingsError
-from kg.ontology_doc import ontology_html
 from kg.settings import PROJECT_ROOT
 from kg.vocab import NK_IRI
 

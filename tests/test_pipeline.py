@@ -1,4 +1,4 @@
-"""kg.pipeline: quarantine, incremental builds, determinism and atomic release, end to end.
+"""kg.build.pipeline: quarantine, incremental builds, determinism and atomic release, end to end.
 
 Extraction is replaced by a fake that builds extractions by hand (test_map.sample_extraction) and
 records which articles it was asked to extract; validation, merging, dumps and the store are real.
@@ -15,18 +15,18 @@ import pyoxigraph as ox
 import pytest
 from test_map import TEXT, sample_extraction
 
-import kg.articles
-import kg.pipeline
-import kg.validate
-from kg.cache import Cache
+import kg.build.articles
+import kg.build.pipeline
+import kg.shacl.validate
+from kg.build.cache import Cache
+from kg.build.pipeline import QUARANTINE_DIR, build
+from kg.build.release import STAGING_PREFIX
+from kg.dataset.stats import stats
+from kg.dataset.store import open_store
 from kg.model import Article, Extraction, Mention
-from kg.pipeline import QUARANTINE_DIR, build
-from kg.publish import CHECKSUMS, NQUADS_DUMP, TURTLE_DUMP, VOID_FILE
-from kg.release import STAGING_PREFIX
+from kg.publish.dumps import CHECKSUMS, NQUADS_DUMP, TURTLE_DUMP, VOID_FILE
 from kg.settings import Settings
-from kg.stats import stats
-from kg.store import open_store
-from kg.validate import validate_build
+from kg.shacl.validate import validate_build
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "http://kg.example.org/"
@@ -69,7 +69,7 @@ class FakeExtractor:
 @pytest.fixture
 def extractor(monkeypatch: pytest.MonkeyPatch) -> FakeExtractor:
     fake = FakeExtractor()
-    monkeypatch.setattr(kg.articles, "extract_articles", fake)
+    monkeypatch.setattr(kg.build.articles, "extract_articles", fake)
     return fake
 
 
@@ -255,13 +255,13 @@ def test_pipeline_rebuild_validates_only_changed_merged_nodes(
     build([write_articles(folder, ["a1", "a2"])], config)
     first = snapshot(config.out)
     validated: list[int] = []
-    original = kg.validate.Validator.validate_each
+    original = kg.shacl.validate.Validator.validate_each
 
-    def counting(self: kg.validate.Validator, graphs: list[list[object]]) -> object:
+    def counting(self: kg.shacl.validate.Validator, graphs: list[list[object]]) -> object:
         validated.extend(len(list(triples)) for triples in graphs)
         return original(self, graphs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(kg.validate.Validator, "validate_each", counting)
+    monkeypatch.setattr(kg.shacl.validate.Validator, "validate_each", counting)
     build([folder], config)
     assert validated == [] and snapshot(config.out) == first
     build([write_articles(folder, ["a1", "a2", "a3"])], config)
@@ -287,7 +287,7 @@ def test_pipeline_failed_build_leaves_the_previous_output_untouched(
     def explode(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(kg.pipeline, stage, explode)
+    monkeypatch.setattr(kg.build.pipeline, stage, explode)
     with pytest.raises(OSError, match="disk full"):
         build([write_articles(tmp_path / "in", ["a1", "a2"])], config)
     assert config.out.resolve() == target
@@ -299,7 +299,8 @@ def test_pipeline_failed_build_leaves_the_previous_output_untouched(
 def test_pipeline_worker_processes_give_the_same_dataset(
     tmp_path: Path, extractor: FakeExtractor
 ) -> None:
-    ids = [f"a{n}" for n in range(kg.pipeline.PARALLEL_MINIMUM)] + ["broken", "crash", "unfaithful"]
+    minimum = kg.build.pipeline.PARALLEL_MINIMUM
+    ids = [f"a{n}" for n in range(minimum)] + ["broken", "crash", "unfaithful"]
     articles = write_articles(tmp_path / "in", ids)
     serial = settings(tmp_path, cache_dir=tmp_path / "cache-1")
     report = build([articles], serial)

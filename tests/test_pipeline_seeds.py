@@ -15,9 +15,9 @@ import pytest
 import rdflib
 from rdflib.compare import to_isomorphic
 
-from kg.publish import CHECKSUMS, NQUADS_DUMP, TURTLE_DUMP, VOID_FILE
+from kg.publish.dumps import CHECKSUMS, NQUADS_DUMP, TURTLE_DUMP, VOID_FILE
 from kg.settings import Settings
-from kg.validate import validate_build
+from kg.shacl.validate import validate_build
 
 ROOT = Path(__file__).resolve().parent.parent
 DUMPS = (NQUADS_DUMP, TURTLE_DUMP, NQUADS_DUMP + ".gz", TURTLE_DUMP + ".gz", VOID_FILE, CHECKSUMS)

@@ -1,4 +1,4 @@
-"""kg.publish: sorted, byte-stable dumps without blank nodes that rdflib and pyoxigraph agree on."""
+"""kg.publish.dumps: sorted, byte-stable dumps without blank nodes; rdflib and pyoxigraph agree."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import rdflib
 from rdflib.compare import to_isomorphic
 from test_map import ACTIVITY, IRIS, ROOT, article, sample_extraction
 
-from kg.map import map_article
-from kg.publish import (
+from kg.graph.map import map_article
+from kg.publish.dumps import (
     CHECKSUMS,
     NQUADS_DUMP,
     TURTLE_DUMP,
@@ -102,7 +102,7 @@ def test_publish_dumps_are_byte_identical_and_gzip_has_no_time(tmp_path: Path) -
 
 def test_publish_turtle_is_byte_identical_across_processes() -> None:
     script = (
-        "import sys; from test_publish import blocks, PREFIX_MAP; from kg.publish import *;"
+        "import sys; from test_publish import blocks, PREFIX_MAP; from kg.publish.dumps import *;"
         "lines = triple_lines(merge_blocks(blocks()));"
         "import pyoxigraph as ox;"
         "t = ox.parse(b'\\n'.join(lines), format=ox.RdfFormat.N_TRIPLES);"

@@ -1,4 +1,4 @@
-"""kg.release: staged builds swap in atomically; a failed or killed one changes nothing."""
+"""kg.build.release: staged builds swap in atomically; a failed or killed one changes nothing."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import BuildError
-from kg.release import (
+from kg.build.release import (
     BUILD_PREFIX,
     COMPLETE_MARKER,
     KEEP_BUILDS,
@@ -21,6 +20,7 @@ from kg.release import (
     remove_dead_staging,
     staged_build,
 )
+from kg.errors import BuildError
 
 TESTS = Path(__file__).resolve().parent
 
@@ -107,7 +107,7 @@ def test_release_killed_build_leaves_output_and_is_cleaned_up_next_time(tmp_path
     script = textwrap.dedent(f"""
         import os
         from pathlib import Path
-        from kg.release import staged_build
+        from kg.build.release import staged_build
         with staged_build(Path({str(out)!r}), Path({str(builds)!r})) as staging:
             (staging / "kg.nq").write_text("half written")
             os._exit(9)  # like SIGKILL: no finally, no atexit

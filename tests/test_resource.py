@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pyoxigraph import NamedNode, RdfFormat, Store, parse
 
-from kg.resource import describe, entity_for_qid, exists
+from kg.dataset.resource import describe, entity_for_qid, exists
 from kg.vocab import NK
 
 FIXTURE = Path(__file__).parent / "server" / "fixture.trig"

@@ -20,11 +20,11 @@ from robust.extraction import FakeExtractor
 from robust.graph import published_mentions, published_sentences
 from robust.text import HOSTILE_PIECES, NEWS, hostile_text, news_article
 
-import kg.articles
-import kg.pipeline
-from kg.ingest import DEFAULT_MAX_BYTES
-from kg.pipeline import BuildReport, build
-from kg.release import COMPLETE_MARKER
+import kg.build.articles
+import kg.build.pipeline
+from kg.build.ingest import DEFAULT_MAX_BYTES
+from kg.build.pipeline import BuildReport, build
+from kg.build.release import COMPLETE_MARKER
 from kg.settings import Settings
 
 BASE = "http://kg.test/"
@@ -36,7 +36,7 @@ BUILDS = settings(
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeExtractor]:
     extractor = FakeExtractor()
-    monkeypatch.setattr(kg.articles, "extract_articles", extractor)
+    monkeypatch.setattr(kg.build.articles, "extract_articles", extractor)
     yield extractor
 
 
@@ -196,7 +196,7 @@ def test_robust_build_quarantined_article_names_its_file(tmp_path: Path, fake: F
     inputs.mkdir()
     corpus = inputs / "corpus.jsonl"
     corpus.write_text(json.dumps({"id": "doomed", "text": NEWS}) + "\n")
-    monkeypatch.setattr(kg.articles, "map_article", failing)
+    monkeypatch.setattr(kg.build.articles, "map_article", failing)
     report, _ = run(tmp_path, [inputs], linker="none")
     (item,) = report.quarantined
     assert str(corpus) in item, item

@@ -24,7 +24,7 @@ from flask import Flask
 from robust.dataset import snapshot
 from robust.procs import Kill, finish, kg_build, kill_when, staging_of, write_corpus
 
-from kg.release import COMPLETE_MARKER
+from kg.build.release import COMPLETE_MARKER
 from kg.settings import Settings
 from server.app import create_app
 

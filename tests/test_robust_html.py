@@ -20,8 +20,8 @@ from flask.testing import FlaskClient
 from robust.extraction import FakeExtractor
 from robust.text import NEWS
 
-import kg.articles
-from kg.pipeline import build
+import kg.build.articles
+from kg.build.pipeline import build
 from kg.settings import Settings
 from server.app import create_app
 
@@ -52,7 +52,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, Path
     (inputs / "plain.txt").write_text(f"x\n{NEWS}\n", encoding="utf-8")
     config = Settings(out=folder / "dist", base_iri=BASE, linker="none")
     patch = pytest.MonkeyPatch()
-    patch.setattr(kg.articles, "extract_articles", FakeExtractor())
+    patch.setattr(kg.build.articles, "extract_articles", FakeExtractor())
     try:
         report = build([inputs], config)
     finally:

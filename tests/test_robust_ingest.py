@@ -15,7 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from robust.text import HOSTILE_PIECES, hostile_text, long_line
 
-from kg.ingest import DEFAULT_MAX_BYTES, Ingested, normalise_newlines, read_articles, text_sha256
+from kg.build.ingest import (
+    DEFAULT_MAX_BYTES,
+    Ingested,
+    normalise_newlines,
+    read_articles,
+    text_sha256,
+)
 
 PROPERTY = settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

@@ -1,4 +1,4 @@
-"""kg.screen: the shapes compiled to SPARQL must never pass a graph on which pySHACL reports a
+"""kg.shacl.screen: the shapes compiled to SPARQL must never pass a graph on which pySHACL reports a
 result (soundness), and should pass the graphs newskg builds (else the screen saves nothing)."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import rdflib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.screen import Screen, Unsupported, compile_screen
-from kg.validate import Validator
+from kg.shacl.screen import Screen, Unsupported, compile_screen
+from kg.shacl.validate import Validator
 from tests.test_validate import (
     BASE_FIXTURE,
     ONTOLOGY_PATH,

@@ -21,7 +21,7 @@ from rdflib.namespace import RDF, RDFS, SH
 
 from kg.model import ENTITY_CLASSES, EVENT_TYPES
 from kg.settings import PROJECT_ROOT
-from kg.validate import SHAPES_IRI, ValidationReport, Validator
+from kg.shacl.validate import SHAPES_IRI, ValidationReport, Validator
 from kg.vocab import NK_IRI
 
 SHAPES_PATH = PROJECT_ROOT / "shapes" / "newskg.ttl"
@@ -76,7 +76,7 @@ def load(path: Path) -> tuple[list[ox.Quad], list[ox.Quad]]:
 
 
 def term_text(term: object) -> str:
-    """A term as :class:`kg.validate.ValidationResult` writes it."""
+    """A term as :class:`kg.shacl.validate.ValidationResult` writes it."""
     return term.value if isinstance(term, ox.NamedNode) else str(term)
 
 

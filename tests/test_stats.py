@@ -1,4 +1,4 @@
-"""kg.stats: counts by class, Wikidata links, events by type and quarantined articles of a build."""
+"""kg.dataset.stats: counts by class, Wikidata links, events by type and quarantined articles."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from test_pipeline import FakeExtractor, extractor, settings, write_articles  # noqa: F401
 
+from kg.build.pipeline import build
+from kg.dataset.stats import Stats, stats
 from kg.errors import DatasetError
-from kg.pipeline import build
-from kg.stats import Stats, stats
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""kg.validate: the validator, its report (as text and as RDF), and whole-build validation."""
+"""kg.shacl.validate: the validator, its report (as text and as RDF), and whole-build validation."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ import rdflib.plugins.sparql.processor
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 
-import kg.validate
+import kg.shacl.validate
 from kg.errors import ValidationError
 from kg.settings import PROJECT_ROOT
-from kg.validate import (
+from kg.shacl.validate import (
     SHAPES_IRI,
     ValidationReport,
     ValidationResult,
@@ -60,7 +60,7 @@ def base_triples() -> list[ox.Triple]:
 def split_build(triples: list[ox.Triple]) -> list[ox.Quad]:
     """The base fixture laid out like a build: entity descriptions and events in the merged graph.
 
-    Entity mentions (gaf:denotedBy) stay in the article graph, as kg.map writes them.
+    Entity mentions (gaf:denotedBy) stay in the article graph, as kg.graph.map writes them.
     """
     quads = []
     for t in triples:
@@ -247,7 +247,7 @@ def test_validate_parses_each_query_and_collects_the_shapes_once(
         collected.append(shapes_graph)
         collect(shapes_graph)
 
-    monkeypatch.setattr(kg.validate, "prepareQuery", counting_prepare)
+    monkeypatch.setattr(kg.shacl.validate, "prepareQuery", counting_prepare)
     monkeypatch.setattr(pyshacl.ShapesGraph, "_build_node_shape_cache", counting_collect)
     fresh = Validator(SHAPES_PATH, ONTOLOGY_PATH)
     reports = [fresh.validate(fixture_triples(BASE_FIXTURE.parent / "MentionTextShape" / name))

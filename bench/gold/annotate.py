@@ -1,4 +1,4 @@
-"""Annotation aids for the development golds: show a window with offsets, find strings, check a file.
+"""Annotation aids for the development golds: show a window with offsets, find a string, check.
 
     python bench/gold/annotate.py show ARTICLE_ID [--corpus FILE] [--all]
     python bench/gold/annotate.py find ARTICLE_ID "text" [--corpus FILE]
@@ -66,7 +66,8 @@ def check_span(text: str, span: dict[str, Any], where: str, errors: list[str]) -
 
 
 def check_qid(value: object, where: str, errors: list[str]) -> None:
-    if value is not None and value != "unknown" and not (isinstance(value, str) and QID.match(value)):
+    valid = value is None or value == "unknown" or (isinstance(value, str) and QID.match(value))
+    if not valid:
         errors.append(f"{where}: qid must be a QID, null or 'unknown', not {value!r}")
 
 

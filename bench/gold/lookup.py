@@ -24,7 +24,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SOURCES = HERE.parent.parent.parent / "shared" / "wikidata"
-Row = tuple[str, str, str, str, str]  # file, qid, label, kind, country / detail
+Row = tuple[str, str, str, str, str]
+NAME_FIELD = re.compile(
+    r"\n\s+(Name_en|Abbreviation_en|Name_other\w*_en|Abbreviation_other\w*_en):\s*(.+)"
+)  # file, qid, label, kind, country / detail
 
 
 def dr5hn(root: Path) -> Iterator[tuple[Row, list[str]]]:
@@ -65,8 +68,8 @@ def supraverden(root: Path) -> Iterator[tuple[Row, list[str]]]:
         qid = re.search(r"Wikidata_code:\s*'?(Q\d+)", block)
         names = [key] + [
             m.group(2).strip().strip("'\"")
-            for m in re.finditer(r"\n\s+(Name_en|Abbreviation_en|Name_other\w*_en|Abbreviation_other\w*_en):\s*(.+)", block)
-        ]  # fmt: skip
+            for m in NAME_FIELD.finditer(block)
+        ]
         yield ("supraverden general_list.yaml", qid.group(1) if qid else "", key,
                "international organisation", ""), names  # fmt: skip
 

@@ -23,7 +23,7 @@ from kg.extract.entities import find_entities
 from kg.extract.events import find_events_and_actors
 from kg.extract.nlp import load_model
 from kg.extract.ruler import build_entity_ruler
-from kg.link.gazetteer import Gazetteer, load_gazetteer
+from kg.gazetteer.table import Gazetteer, load_gazetteer
 from kg.model import Article, Extraction
 
 #: Longest piece of text handed to spaCy at once (well under its 1,000,000-character limit).

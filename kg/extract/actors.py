@@ -42,7 +42,7 @@ from spacy.tokens import Doc, Token
 
 from kg.extract.eventdata import read_event_table
 from kg.extract.known import country_named, demonym_before, group_identity
-from kg.link.gazetteer import Gazetteer
+from kg.gazetteer.table import Gazetteer
 from kg.model import Entity, Mention
 from kg.names import normalise
 

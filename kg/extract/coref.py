@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 
 from kg.extract.candidates import NER, WEAK, Candidate
 from kg.extract.known import group_key_of
-from kg.link.gazetteer import Gazetteer
+from kg.gazetteer.table import Gazetteer
 from kg.model import CORE_CLASS, Entity, Mention
 from kg.names import normalise, variant_key
 

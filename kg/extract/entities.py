@@ -36,7 +36,7 @@ from kg.extract.known import (
 from kg.extract.lexicon import Lexicon, load_lexicon
 from kg.extract.ruler import FACILITY_SPANS, GAZETTEER_SPANS
 from kg.extract.titles import TitleMatch, find_titles
-from kg.link.gazetteer import Gazetteer, GazetteerEntry
+from kg.gazetteer.table import Gazetteer, GazetteerEntry
 from kg.model import CORE_CLASS, Entity, Mention, Position
 from kg.names import normalise
 

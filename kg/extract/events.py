@@ -56,7 +56,7 @@ from kg.extract.factuality import (
 from kg.extract.roles import Roles, RoleTables, meets_requirements, role_tables, trigger_roles
 from kg.extract.timex import FoundTime, resolve_times
 from kg.extract.triggers import Trigger, find_triggers, trigger_lexicon
-from kg.link.gazetteer import Gazetteer, load_gazetteer
+from kg.gazetteer.table import Gazetteer, load_gazetteer
 from kg.model import Entity, Event, Factuality, Mention, Statement, TimeExpression
 
 NO_STATEMENT = -1

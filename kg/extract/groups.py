@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 from kg.extract.candidates import FIXED, POSSESSIVE_ENDINGS, Candidate
 from kg.extract.known import demonym_before, group_identity
 from kg.extract.lexicon import Lexicon
-from kg.link.gazetteer import Gazetteer
+from kg.gazetteer.table import Gazetteer
 
 COORDINATORS = frozenset({"and", "or", ","})
 #: A group noun used as a modifier ("military activity", "army units") is not the group.

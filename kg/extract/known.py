@@ -1,6 +1,6 @@
 """What the gazetteer says about a piece of text: its class, its certain QID, its country.
 
-Pure helpers over a :class:`~kg.link.gazetteer.Gazetteer`; they never pick among ambiguous
+Pure helpers over a :class:`~kg.gazetteer.table.Gazetteer`; they never pick among ambiguous
 entries (a wrong identity is worse than none), they only report agreement.
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc
 
-from kg.link.gazetteer import Gazetteer, GazetteerEntry
+from kg.gazetteer.table import Gazetteer, GazetteerEntry
 from kg.model import CORE_CLASS, ENTITY_CLASSES
 from kg.names import normalise
 

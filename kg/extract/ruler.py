@@ -24,7 +24,7 @@ from spacy.language import Language
 from spacy.pipeline import SpanRuler
 
 from kg.extract.lexicon import FacilityHead, Lexicon, load_lexicon, plural
-from kg.link.gazetteer import Gazetteer
+from kg.gazetteer.table import Gazetteer
 
 GAZETTEER_RULER = "kg_gazetteer_ruler"
 GAZETTEER_SPANS = "kg_gazetteer"

@@ -5,7 +5,7 @@ Wikidata API, :mod:`kg.link.wikidata`). :func:`link_entities` gathers the articl
 lets the pure scorer (:mod:`kg.link.scoring`) decide, so both linkers follow the same rules.
 Unlinked entities stay entities: their ``link`` is None and they keep their own IRI.
 
-Pure parts (no I/O, no globals): :mod:`kg.link.scoring`, :mod:`kg.link.crosscheck`, and the
+Pure parts (no I/O, no globals): :mod:`kg.link.scoring`, :mod:`kg.gazetteer.crosscheck`, and the
 functions of this module given a linker.
 """
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from kg.link.gazetteer import Gazetteer, GazetteerEntry, load_gazetteer
+from kg.gazetteer.table import Gazetteer, GazetteerEntry, load_gazetteer
 from kg.link.scoring import Candidate, Rival, match_of
 
 SOURCE_PREFIX = "newskg-gazetteer"
 
 
 class OfflineLinker:
-    """Looks names up in a :class:`~kg.link.gazetteer.Gazetteer` (by default the bundled one)."""
+    """Looks names up in a :class:`~kg.gazetteer.table.Gazetteer` (by default the bundled one)."""
 
     source = SOURCE_PREFIX
 

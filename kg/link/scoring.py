@@ -89,7 +89,7 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class Rival:
-    """A withheld namesake (see :class:`kg.link.gazetteer.Withheld`)."""
+    """A withheld namesake (see :class:`kg.gazetteer.table.Withheld`)."""
 
     cls: str
     country: str | None

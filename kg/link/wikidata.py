@@ -6,7 +6,7 @@ aliases, P31 classes, countries and sitelinks. Requests carry a descriptive User
 :data:`MIN_INTERVAL` seconds; 429, 5xx, ``maxlag`` and network errors are retried with
 exponential backoff that honours ``Retry-After``; every successful answer is kept in an on-disk
 JSON cache keyed by the request, so a rebuild asks nothing twice. Candidates are typed by their
-P31 claims against the verified classes of :mod:`kg.link.classes` and then scored by the same
+P31 claims against the verified classes of :mod:`kg.gazetteer.classes` and then scored by the same
 rules as the offline linker. Nationality words and national groups come from the bundled
 gazetteer (they are not search questions).
 """
@@ -31,8 +31,8 @@ from urllib.parse import urlencode
 
 from kg import __version__
 from kg.errors import KgError
-from kg.link.classes import CLASS_OF, class_of_instance
-from kg.link.gazetteer import Gazetteer, load_gazetteer
+from kg.gazetteer.classes import CLASS_OF, class_of_instance
+from kg.gazetteer.table import Gazetteer, load_gazetteer
 from kg.link.scoring import LINK_FAMILY, Candidate, Rival, match_of
 from kg.names import facility_core
 

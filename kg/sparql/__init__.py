@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kg.dataset.store import open_store
 from kg.errors import NotAcceptable
 from kg.settings import Settings
 from kg.sparql.execute import QueryJob, QueryResult, execute
 from kg.sparql.lexer import QueryForm, QueryShape, check_query
 from kg.sparql.negotiation import bare, format_from_name, negotiate, offers_for
 from kg.sparql.pool import QueryPool
-from kg.store import open_store
 
 __all__ = [
     "QueryForm",

@@ -36,8 +36,8 @@ from typing import Any, TypeVar
 from pyoxigraph import Store
 
 from kg import errors
+from kg.dataset.store import open_store
 from kg.errors import KgError, QueryTimeout, Unavailable
-from kg.store import open_store
 
 R = TypeVar("R")
 #: Seconds past its deadline after which a worker kills itself if nobody else has.
@@ -52,7 +52,7 @@ SLOW = 0.5
 LINGER = 30.0
 #: Address space of a worker in MB unless the caller says otherwise (settings.query_memory_mb).
 MEMORY_MB = 2048
-_PRELOAD = ["kg.sparql.pool", "kg.sparql.execute", "kg.dataset_info"]
+_PRELOAD = ["kg.sparql.pool", "kg.sparql.execute", "kg.dataset.info"]
 
 
 def _limit_memory(memory_mb: int | None) -> None:

@@ -15,8 +15,8 @@ from urllib.parse import quote
 from flask import Blueprint, Request, Response, redirect, render_template, request
 from pyoxigraph import NamedNode, RdfFormat, Store
 
+from kg.dataset.resource import Description, describe, entity_for_qid, exists, graph_contents
 from kg.errors import NotFound
-from kg.resource import Description, describe, entity_for_qid, exists, graph_contents
 from kg.settings import Settings
 from kg.sparql.negotiation import HTML, negotiate
 from server.dataset import DatasetHolder

@@ -18,9 +18,9 @@ from flask import Blueprint, Response, render_template, request, send_file
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple
 
 from kg import __version__
-from kg.dataset_info import BuildInfo, published_file, published_files
+from kg.dataset.info import BuildInfo, published_file, published_files
+from kg.dataset.ontology_doc import ontology_html
 from kg.errors import DatasetError, KgError, NotFound
-from kg.ontology_doc import ontology_html
 from kg.settings import Settings
 from kg.sparql.negotiation import GRAPH_FORMATS, HTML, best_offer, format_from_name, negotiate
 from kg.vocab import DCT, RDF, VOID

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.release import STAGING_PREFIX
+from kg.build.release import STAGING_PREFIX
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [ROOT / "seeds", ROOT / "bench" / "texts"]

@@ -7,7 +7,7 @@ corpus says, once:
   gazetteer label of a linked entity, else its most frequent name), ``skos:altLabel`` for the
   other names, ``owl:sameAs`` its Wikidata item with ``nk:linkConfidence``, and ``nk:country``
   for groups ("Russian troops");
-- every event: the reports of one military action merged by :func:`kg.merge_events.merge_reports`
+- every event: the reports of one military action merged by :func:`kg.graph.events.merge_reports`
   (only asserted and reported ones), with its class, roles, time stamps, confidence, the articles
   and trigger mentions it comes from, ``nk:hasReport``/``nk:reportOf`` links to the reports and
   ``nk:mergeReason``.
@@ -26,9 +26,9 @@ from datetime import date
 from pyoxigraph import Literal, NamedNode, Quad
 from pyoxigraph import Triple as PyTriple
 
+from kg.graph.events import MergedEvent, ReportKey, merge_reports
+from kg.graph.map import Triple, confidence_literal, distinct_reports
 from kg.iris import Iris
-from kg.map import Triple, confidence_literal, distinct_reports
-from kg.merge_events import MergedEvent, ReportKey, merge_reports
 from kg.model import CORE_CLASS, Extraction
 from kg.vocab import GAF, NK, OWL, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, WD, XSD
 
@@ -215,7 +215,7 @@ def _most_common(counter: Counter[str]) -> str:
 
 # -- events -----------------------------------------------------------------------------------
 def _report_keys(extraction: Extraction, iris: Iris) -> Iterator[tuple[ReportKey, _Trigger]]:
-    """A :class:`kg.merge_events.ReportKey` per report, and where its trigger is."""
+    """A :class:`kg.graph.events.ReportKey` per report, and where its trigger is."""
     article_id = extraction.article.id
     article = iris.article(article_id)
     entity_iris = [iris.entity(e).value for e in extraction.entities]
@@ -240,7 +240,7 @@ def _report_keys(extraction: Extraction, iris: Iris) -> Iterator[tuple[ReportKey
 def _describe_event(
     event: MergedEvent, iris: Iris, triggers: dict[str, _Trigger]
 ) -> Description:
-    """A :class:`kg.merge_events.MergedEvent` as triples."""
+    """A :class:`kg.graph.events.MergedEvent` as triples."""
     report_iris = sorted(r.iri for r in event.reports)
     node = iris.event(*report_iris)
     triples: list[Triple] = [

@@ -17,11 +17,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kg.errors import KgError
-from kg.link import crosscheck
-from kg.link import gazetteer_sources as src
-from kg.link.classes import CLASS_MAPPINGS
-from kg.link.crosscheck import Checked, Dropped
-from kg.link.gazetteer import (
+from kg.gazetteer import crosscheck
+from kg.gazetteer import sources as src
+from kg.gazetteer.classes import CLASS_MAPPINGS
+from kg.gazetteer.crosscheck import Checked, Dropped
+from kg.gazetteer.readme import render_readme
+from kg.gazetteer.sources import SourceRow
+from kg.gazetteer.table import (
     ALIAS_SEPARATOR,
     DEMONYM_COLUMNS,
     DEMONYM_FILE,
@@ -31,8 +33,6 @@ from kg.link.gazetteer import (
     GROUP_FILE,
     WITHHELD_COLUMNS,
 )
-from kg.link.gazetteer_readme import render_readme
-from kg.link.gazetteer_sources import SourceRow
 from kg.model import CORE_CLASS
 from kg.names import normalise, variant_key, variant_of_normalised
 
@@ -257,7 +257,7 @@ def _collect(root: Path) -> _Collected:
     )
 
 
-#: dr5hn row kinds that are towns (see :data:`kg.link.gazetteer_sources.CITY_LEVEL_TYPES`).
+#: dr5hn row kinds that are towns (see :data:`kg.gazetteer.sources.CITY_LEVEL_TYPES`).
 TOWN_KINDS = frozenset({"city", "capital"})
 
 
@@ -412,7 +412,7 @@ def manifest_json(summary: BuildSummary) -> str:
 
 
 def verify_class_evidence(root: Path) -> None:
-    """Stop the build if an evidence record of :data:`kg.link.classes.CLASS_MAPPINGS` no longer
+    """Stop the build if an evidence record of :data:`kg.gazetteer.classes.CLASS_MAPPINGS` no longer
     says what the table claims (same line, QID, label, description, and P31 value)."""
     lines: dict[str, list[str]] = {}
     for mapping in CLASS_MAPPINGS:

@@ -1,7 +1,7 @@
 """Read each Wikidata-derived source of the gazetteer build into plain :class:`SourceRow` rows.
 
 One reader per source (see ``../shared/wikidata/SOURCES.md``); they only parse and type. Every
-judgement about which rows to trust lives in :mod:`kg.link.crosscheck`. Rows whose QID is not a
+judgement about which rows to trust lives in :mod:`kg.gazetteer.crosscheck`. Rows whose QID is not a
 well-formed item id (``NULL``, ``[No code found.]``, empty) are left out here and counted.
 """
 
@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import KgError
-from kg.link.classes import GROUP_CLASSES, class_of_instance
-from kg.link.gazetteer import QID
-from kg.link.simple_yaml import parse_records
+from kg.gazetteer.classes import GROUP_CLASSES, class_of_instance
+from kg.gazetteer.simple_yaml import parse_records
+from kg.gazetteer.table import QID
 from kg.names import normalise
 
 DR5HN = "dr5hn__countries-states-cities-database"

@@ -4,7 +4,7 @@ Only classes whose meaning the real data shows are here. Each carries its eviden
 Wikidata-derived source files (folder ``yyyuanfish__russia-ukrain-war`` unless noted) that are
 instances of the class, with their English label and description, so a reader can check the
 mapping without trusting memory. The gazetteer build re-checks every evidence record against the
-source files and stops if one no longer holds (:func:`kg.link.gazetteer_build.build_gazetteer`).
+source files and stops if one no longer holds (:func:`kg.gazetteer.build.build_gazetteer`).
 The online linker uses the same table to type search results by their P31 claims.
 """
 
@@ -429,7 +429,7 @@ CLASS_MAPPINGS: tuple[ClassMapping, ...] = (
 #: "Zaporizhzhia Nuclear Power Plant". Used by the online linker only.
 NUCLEAR_POWER_PLANT_CLASS = "Q134447"
 
-#: National groups for :meth:`kg.link.gazetteer.Gazetteer.group`: a record that is an instance
+#: National groups for :meth:`kg.gazetteer.table.Gazetteer.group`: a record that is an instance
 #: of one of these classes and has exactly one P17 country is that country's group of the kind.
 #: Evidence as in :data:`CLASS_MAPPINGS` (Q772547: Russian Armed Forces, Armed Forces of Ukraine;
 #: Q7188: Cabinet of Ministers of Ukraine).

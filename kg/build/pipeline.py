@@ -1,16 +1,16 @@
 """The build, stage by stage: ingest -> extract -> link -> map -> validate -> merge -> publish.
 
 :func:`build` is the list of stages. Each article goes through its own stages on its own
-(:meth:`Run.article_graphs`): an article found in the incremental cache (:mod:`kg.cache`) is reused
-as is; the others are extracted (spaCy), linked, mapped to their named graph (:mod:`kg.map`) and
-validated against ``shapes/`` with the local view of the entities they mention, in batches
-(:mod:`kg.articles`), here or in worker processes. An article whose
+(:meth:`Run.article_graphs`): an article found in the incremental cache (:mod:`kg.build.cache`) is
+reused as is; the others are extracted (spaCy), linked, mapped to their named graph
+(:mod:`kg.graph.map`) and validated against ``shapes/`` with the local view of the entities they
+mention, in batches (:mod:`kg.build.articles`), here or in worker processes. An article whose
 extraction, linking or mapping raises, or whose graph does not conform, is quarantined (kept in
 ``DIR/quarantine/<id>/`` with the reason and its validation report) and left out; the others are
-still built. The merged layer (:mod:`kg.merge`) is then recomputed from all published articles and
-validated; the dumps, VoID and checksums are written (:mod:`kg.publish`) and the store is
-bulk-loaded from them (:mod:`kg.store`). All of it happens in a staging folder that replaces
-``DIR`` atomically only when it is complete (:mod:`kg.release`).
+still built. The merged layer (:mod:`kg.graph.merge`) is then recomputed from all published articles
+and validated; the dumps, VoID and checksums are written (:mod:`kg.publish.dumps`) and the store is
+bulk-loaded from them (:mod:`kg.dataset.store`). All of it happens in a staging folder that replaces
+``DIR`` atomically only when it is complete (:mod:`kg.build.release`).
 """
 
 from __future__ import annotations
@@ -33,14 +33,17 @@ from urllib.parse import quote
 
 from pyoxigraph import NamedNode
 
-from kg.articles import ARTICLES_PER_BATCH, ArticleGraph, ArticleStage
-from kg.cache import Cache, build_context, cache_key
+from kg.build.articles import ARTICLES_PER_BATCH, ArticleGraph, ArticleStage
+from kg.build.cache import Cache, build_context, cache_key
+from kg.build.ingest import Ingested, read_articles
+from kg.build.release import COMPLETE_MARKER, staged_build
+from kg.build.versions import build_activity, distribution_version
+from kg.dataset.store import load_store
 from kg.errors import BuildError
-from kg.ingest import Ingested, read_articles
+from kg.graph.merge import MergedLayer, merge_layer
 from kg.iris import Iris
-from kg.merge import MergedLayer, merge_layer
 from kg.model import Article
-from kg.publish import (
+from kg.publish.dumps import (
     ONTOLOGY_FILE,
     SHAPES_FILE,
     VOID_FILE,
@@ -52,13 +55,10 @@ from kg.publish import (
     write_checksums,
     write_dump_blocks,
 )
-from kg.release import COMPLETE_MARKER, staged_build
+from kg.publish.void import void_triples
 from kg.settings import Settings
-from kg.store import load_store
-from kg.validate import ValidationReport, ValidationResult
-from kg.versions import build_activity, distribution_version
+from kg.shacl.validate import ValidationReport, ValidationResult
 from kg.vocab import PREFIXES
-from kg.void import void_triples
 
 QUARANTINE_DIR = "quarantine"
 #: Merged-graph nodes validated per pySHACL call (cost stays per node, not per corpus).

@@ -9,10 +9,9 @@ one article graph with the article's local view of its entities, or the merged g
 triples for the articles it cites. Each data graph gets the ontology's ``rdfs:subClassOf`` triples
 (a few dozen), not the whole ontology, so that ``sh:class nk:Place`` accepts an
 ``nk:NuclearPowerPlant`` without pySHACL copying the ontology into every call.
-
-Most graphs a build makes conform without a single result, so a validator first asks the
-conformance screen (:mod:`kg.screen`: the shapes compiled to SPARQL, run by pyoxigraph, about ten
-times faster) and runs pySHACL only on the graphs it flags; the others get the report pySHACL
+ Most graphs a build makes conform without a single result, so a validator first asks the
+conformance screen (:mod:`kg.shacl.screen`: the shapes compiled to SPARQL, run by pyoxigraph, about
+ten times faster) and runs pySHACL only on the graphs it flags; the others get the report pySHACL
 would give them (conforms, no results). The screen is trusted only once pySHACL has run
 successfully in this validator, so shapes pySHACL cannot apply fail on the first call as before.
 
@@ -47,8 +46,8 @@ from rdflib.term import BNode, Identifier, Node, URIRef
 
 from kg.errors import ValidationError
 from kg.model import ENTITY_CLASSES
-from kg.publish import NQUADS_DUMP
-from kg.screen import Screen, Unsupported, compile_screen
+from kg.publish.dumps import NQUADS_DUMP
+from kg.shacl.screen import Screen, Unsupported, compile_screen
 from kg.vocab import NK, PREFIXES, RDF, RDFS, SCHEMA, SH
 
 #: Namespace of the shapes in ``shapes/newskg.ttl``: a result's source shape is ``nks:<Name>``.

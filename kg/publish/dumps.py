@@ -30,8 +30,8 @@ from pyoxigraph import (
     serialize,
 )
 
+from kg.publish.void import Statistics
 from kg.vocab import PREFIXES
-from kg.void import Statistics
 
 TURTLE_DUMP = "kg.ttl"
 NQUADS_DUMP = "kg.nq"

@@ -1,10 +1,10 @@
 """The per-article stage of a build: extract, link, map and validate a batch of articles.
-
 :class:`ArticleStage` turns a batch of articles into :class:`ArticleGraph` records: an article's
 graph as sorted N-Quads, or why the article is quarantined. Every failure of one article is caught
 here (an extraction, linking or mapping that raises, a graph that does not conform), so one broken
-article never sinks the others. The stage is small and picklable: :mod:`kg.pipeline` runs it in
-this process or in worker processes, batch by batch, and caches what it returns (:mod:`kg.cache`).
+article never sinks the others. The stage is small and picklable: :mod:`kg.build.pipeline` runs it
+in this process or in worker processes, batch by batch, and caches what it returns
+(:mod:`kg.build.cache`).
 """
 
 from __future__ import annotations
@@ -18,17 +18,17 @@ from typing import Any
 
 from pyoxigraph import Quad
 
-from kg.cache import extraction_from_json, extraction_to_json
+from kg.build.cache import extraction_from_json, extraction_to_json
+from kg.build.versions import file_hash
 from kg.extract import extract_articles
+from kg.graph.map import Activity, map_article
+from kg.graph.merge import entity_view
 from kg.iris import Iris
 from kg.link import Linker, link_entities, make_linker
-from kg.map import Activity, map_article
-from kg.merge import entity_view
 from kg.model import Article, Extraction
-from kg.publish import nquads_block
+from kg.publish.dumps import nquads_block
 from kg.settings import Settings
-from kg.validate import ValidationReport, ValidationResult, Validator
-from kg.versions import file_hash
+from kg.shacl.validate import ValidationReport, ValidationResult, Validator
 
 #: Articles extracted, linked, mapped and validated together, as one task of a worker process: the
 #: conformance screen runs one query per batch (pyoxigraph plans each query anew, about 10 ms for

@@ -1,7 +1,7 @@
 """What a build records of its own versions: the software, pipeline, model and gazetteer.
 
 The pipeline version includes a hash of the code and data an article graph depends on, so that
-changing any of them invalidates the incremental cache (:mod:`kg.cache`).
+changing any of them invalidates the incremental cache (:mod:`kg.build.cache`).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from kg import __version__
+from kg.graph.map import Activity
 from kg.iris import Iris
-from kg.map import Activity
 from kg.settings import Settings
 
 #: Bump when what the pipeline writes changes in a way the source fingerprint cannot see.
@@ -60,7 +60,7 @@ def build_activity(iris: Iris, settings: Settings) -> Activity:
 @functools.cache
 def _fingerprints() -> tuple[str, str]:
     """Hashes of the pipeline's code and of its data, once per process (the code it runs)."""
-    kg_dir = Path(__file__).resolve().parent
+    kg_dir = Path(__file__).resolve().parent.parent
     return _tree_hash(kg_dir, PIPELINE_SOURCES), _tree_hash(kg_dir, ("data",))
 
 

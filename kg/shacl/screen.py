@@ -2,8 +2,8 @@
 
 pySHACL takes tens of milliseconds per article graph, and nearly every graph a build makes conforms
 without a single result. The screen asks pyoxigraph "could pySHACL report anything here?"; the
-validator (:mod:`kg.validate`) runs pySHACL only on the graphs the screen flags and gives every
-other graph the report pySHACL would give it: conforms, no results.
+validator (:mod:`kg.shacl.validate`) runs pySHACL only on the graphs the screen flags and gives
+every other graph the report pySHACL would give it: conforms, no results.
 
 The screen must never pass a graph on which pySHACL reports a result; it may flag a graph that
 conforms (pySHACL then runs and says so). So each shape compiles to two SPARQL expressions about a

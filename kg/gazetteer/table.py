@@ -1,7 +1,7 @@
 """The bundled gazetteer: Wikidata entities (QID, label, aliases, class, country) to link to.
 
 The files in ``kg/data/gazetteer/`` are built by ``kg gazetteer build``
-(:mod:`kg.link.gazetteer_build`) and kept apart by licence; one QID may have a row in several of
+(:mod:`kg.gazetteer.build`) and kept apart by licence; one QID may have a row in several of
 them, and loading merges those rows into one :class:`GazetteerEntry`. The label comes from the
 most authoritative file (:data:`ENTRY_FILES` order: Wikidata's own labels first), every other name
 becomes an alias.

@@ -27,8 +27,8 @@ from pyoxigraph import (
     parse,
 )
 
+from kg.build.release import COMPLETE_MARKER
 from kg.errors import DatasetError
-from kg.release import COMPLETE_MARKER
 from kg.vocab import RDF, VOID
 
 CHECKSUMS = "SHA256SUMS"

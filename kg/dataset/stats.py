@@ -15,11 +15,11 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode, QuerySolutions, Store
 
+from kg.build.release import COMPLETE_MARKER
+from kg.dataset.store import open_store
 from kg.errors import DatasetError
 from kg.iris import Iris
 from kg.model import ENTITY_CLASSES, EVENT_TYPES
-from kg.release import COMPLETE_MARKER
-from kg.store import open_store
 from kg.vocab import NK_IRI, OWL, PREFIXES
 
 

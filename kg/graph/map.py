@@ -9,7 +9,7 @@ Everything an article says goes in its own graph ``<base>graph/article/<id>``: t
 offset-based strings, RFC 5147 ``#char=b,e`` IRIs, Unicode code points), the mentions of every
 entity (``gaf:denotedBy``), positions held, statements and event reports. What an entity *is* (its
 one class and one label) and the merged events are corpus-level facts: they live in the merged
-graph (:mod:`kg.merge`), so the union of all graphs still has one label per entity.
+graph (:mod:`kg.graph.merge`), so the union of all graphs still has one label per entity.
 
 A mention whose offsets do not select its anchor text, or a record that refers to an entity or
 statement that does not exist, raises :class:`InvalidExtraction`; the pipeline quarantines that

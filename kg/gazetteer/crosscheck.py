@@ -1,6 +1,6 @@
 """The gazetteer build's trust rules: which source rows to keep, which to drop, and why.
 
-Pure functions over :class:`~kg.link.gazetteer_sources.SourceRow` lists; no I/O. Each rule
+Pure functions over :class:`~kg.gazetteer.sources.SourceRow` lists; no I/O. Each rule
 returns the rows it keeps and a :class:`Dropped` record per row it rejects, so the build can say
 exactly what it left out. The rules follow ``../shared/wikidata/SOURCES.md``: a QID that one source
 gives to different names is unreliable; capital-city QIDs of dr5hn's city files need a check;
@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from kg.link.gazetteer_sources import SourceRow, Unit
+from kg.gazetteer.sources import SourceRow, Unit
 from kg.model import CORE_CLASS
 from kg.names import facility_core, normalise, variant_key
 

@@ -1,0 +1,1 @@
+"""The build: ingest, the per-article stage, cache, release, versions, the chain."""

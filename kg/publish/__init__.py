@@ -1,0 +1,1 @@
+"""What a build publishes: sorted dumps, VoID, the store loaded from them."""

@@ -1,0 +1,1 @@
+"""SHACL validation: the pySHACL wrapper and the conformance screen in front of it."""
