@@ -7,7 +7,7 @@ OUT ?= dist
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install system-deps run build serve test lint bench vendor clean
+.PHONY: install system-deps run build serve test check lint format bench vendor clean
 
 install: $(STAMP)
 
@@ -31,12 +31,24 @@ serve: install
 
 run: build serve
 
+# Style, types and the dependency direction of kg (pyproject.toml: [tool.importlinter]).
 lint: install
 	$(VENV)/bin/ruff check kg server tests bench
+	$(VENV)/bin/ruff format --check kg server tests bench
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
+format: install
+	$(VENV)/bin/ruff check --fix kg server tests bench
+	$(VENV)/bin/ruff format kg server tests bench
+
+# Everything CI runs: lint, then every test (slow and browser ones included).
 test: install system-deps lint
 	$(VENV)/bin/pytest
+
+# The fast loop while working: lint, then the tests not marked slow or browser.
+check: install lint
+	$(VENV)/bin/pytest -m "not slow and not browser"
 
 # Re-vendor the query editor (YASGUI) from the npm registry into server/static/vendor (committed).
 vendor: install

@@ -25,16 +25,9 @@ from pyoxigraph import RdfFormat, parse, serialize
 
 from bench.measure import Budget, Row, median, timed
 from bench.workspace import Workspace
-from kg.dataset.store import load_store
-from kg.publish.dumps import (
-    NQUADS_DUMP,
-    TURTLE_DUMP,
-    merge_blocks,
-    triple_lines,
-    turtle,
-    write_dump_blocks,
-    write_gzip,
-)
+from kg.layout import NQUADS, TURTLE, Layout
+from kg.publish.dumps import merge_blocks, triple_lines, turtle, write_dump_blocks, write_gzip
+from kg.publish.store import load_store
 from kg.publish.void import Statistics
 from kg.vocab import PREFIXES
 
@@ -52,8 +45,8 @@ def graph_blocks(nquads: bytes) -> list[bytes]:
 def write_nquads(directory: Path, blocks: list[bytes]) -> list[bytes]:
     lines = merge_blocks(blocks)
     data = b"".join(line + b"\n" for line in lines)
-    (directory / NQUADS_DUMP).write_bytes(data)
-    write_gzip(directory / NQUADS_DUMP, data)
+    (directory / NQUADS).write_bytes(data)
+    write_gzip(directory / NQUADS, data)
     return lines
 
 
@@ -62,15 +55,15 @@ def write_turtle(directory: Path, lines: list[bytes]) -> None:
     ntriples = b"".join(line + b"\n" for line in triple_lines(lines))
     triples = statistics.observe(parse(ntriples, format=RdfFormat.N_TRIPLES))
     data = turtle(triples, PREFIXES)
-    (directory / TURTLE_DUMP).write_bytes(data)
-    write_gzip(directory / TURTLE_DUMP, data)
+    (directory / TURTLE).write_bytes(data)
+    write_gzip(directory / TURTLE, data)
 
 
 def run(
     ws: Workspace, size: int, budget: Budget, *, repeat: int = 3
 ) -> tuple[list[Row], dict[str, Any]]:
     size, build = ws.dataset(size)
-    nquads = (build / NQUADS_DUMP).read_bytes()
+    nquads = (build / NQUADS).read_bytes()
     blocks = graph_blocks(nquads)
     lines = merge_blocks(blocks)
     quads = len(lines)
@@ -79,7 +72,7 @@ def run(
     scratch = Path(tempfile.mkdtemp(prefix="dumps-", dir=ws.root))
     try:
         seconds["kg_both_dumps"] = timed(
-            lambda: write_dump_blocks(scratch, blocks, PREFIXES, uri_space=""), repeat
+            lambda: write_dump_blocks(Layout(scratch), blocks, PREFIXES, uri_space=""), repeat
         )
         seconds["kg_nquads"] = timed(lambda: write_nquads(scratch, blocks), repeat)
         seconds["kg_turtle"] = timed(lambda: write_turtle(scratch, lines), repeat)
@@ -90,9 +83,11 @@ def run(
             repeat,
         )
 
+        shutil.copyfile(build / NQUADS, scratch / NQUADS)
+
         def bulk_load() -> None:
-            shutil.rmtree(scratch / "store", ignore_errors=True)
-            load_store(scratch, build / NQUADS_DUMP)
+            shutil.rmtree(Layout(scratch).store, ignore_errors=True)
+            load_store(Layout(scratch))
 
         seconds["kg_store_load"] = timed(bulk_load, repeat)
         if budget.remaining() > 60:
@@ -119,7 +114,7 @@ def rdflib_seconds(build: Path, scratch: Path, triples: int) -> dict[str, list[f
     """rdflib parsing the N-Quads dump, then writing Turtle (of the union, on a sample scaled to
     all ``triples``) and N-Quads."""
     dataset = rdflib.Dataset(default_union=True)
-    found = {"rdflib_load": timed(lambda: dataset.parse(build / NQUADS_DUMP, format="nquads"), 1)}
+    found = {"rdflib_load": timed(lambda: dataset.parse(build / NQUADS, format="nquads"), 1)}
     graph = rdflib.Graph()
     for triple in dataset.triples((None, None, None)):
         graph.add(triple)

@@ -26,9 +26,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from kg.extract import Extractor, load_extractor  # noqa: E402
 from kg.extract.entities import find_entities  # noqa: E402
-from kg.extract.nlp import load_model  # noqa: E402
-from kg.extract.ruler import build_entity_ruler  # noqa: E402
 from kg.gazetteer.table import Gazetteer, load_gazetteer  # noqa: E402
 from kg.model import CORE_CLASS, Article, Extraction  # noqa: E402
 
@@ -99,16 +98,14 @@ def gold_mentions(documents: Iterable[dict[str, Any]]) -> list[GoldMention]:
 
 def predict(
     documents: Sequence[dict[str, Any]],
-    nlp: Any,
-    gazetteer: Gazetteer,
+    extractor: Extractor,
     linker: Linker | None = None,
 ) -> list[PredictedMention]:
     """Every mention of every entity found in the documents, with its entity's class and link."""
-    build_entity_ruler(nlp, gazetteer)
     found: list[PredictedMention] = []
     texts = [d["text"] for d in documents]
-    for document, doc in zip(documents, nlp.pipe(texts), strict=True):
-        entities, positions = find_entities(doc, gazetteer)
+    for document, doc in zip(documents, extractor.nlp.pipe(texts), strict=True):
+        entities, positions = find_entities(doc, extractor.gazetteer, extractor.tables.lexicon)
         if linker is not None:
             article = Article(id=document["id"], text=document["text"], sha256="", source="devset")
             extraction = Extraction(article=article, entities=entities, positions=positions)
@@ -229,13 +226,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--errors", action="store_true", help="list every error")
     args = parser.parse_args(argv)
     documents = read_devset(args.devset)
-    nlp = load_model()
     started = time.perf_counter()
     gazetteer = load_gazetteer(args.gazetteer)
-    build_entity_ruler(nlp, gazetteer)
-    print(f"gazetteer + ruler ready in {time.perf_counter() - started:.2f}s")
+    extractor = load_extractor(gazetteer)
+    print(f"model, gazetteer and rulers ready in {time.perf_counter() - started:.2f}s")
     linker = offline_linker(gazetteer) if args.link else None
-    predicted = predict(documents, nlp, gazetteer, linker)
+    predicted = predict(documents, extractor, linker)
     scores = score(gold_mentions(documents), predicted, linked=linker is not None)
     print(f"{len(documents)} documents")
     print(report(scores, show_errors=args.errors))

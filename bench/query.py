@@ -29,8 +29,7 @@ from bench.measure import Budget, Row, median
 from bench.queries import QUERIES, is_graph_query, pick_terms
 from bench.servers import newskg_server
 from bench.workspace import Workspace
-from kg.dataset.store import STORE_DIR
-from kg.publish.dumps import NQUADS_DUMP
+from kg.layout import NQUADS, STORE
 from kg.sparql import QueryJob, execute
 
 SECTION = "query"
@@ -100,7 +99,7 @@ def run(
     ws: Workspace, size: int, budget: Budget, *, repeat: int = 21, rdflib_runs: int = 3
 ) -> tuple[list[Row], dict[str, Any]]:
     size, build = ws.dataset(size)
-    store = Store.read_only(str(build / STORE_DIR))
+    store = Store.read_only(str(build / STORE))
     terms = pick_terms(store)
     texts = {name: terms.fill(template) for name, template in QUERIES.items()}
     seconds: dict[str, dict[str, list[float]]] = {}
@@ -123,7 +122,7 @@ def run(
             finally:
                 conn.close()
     del store
-    dataset, load_seconds = load_rdflib(build / NQUADS_DUMP)
+    dataset, load_seconds = load_rdflib(build / NQUADS)
     for name, query in texts.items():
         if budget.remaining() < 30:
             continue

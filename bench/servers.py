@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.dataset.store import STORE_DIR
+from kg.layout import STORE
 from kg.settings import Settings
 from server.testing import free_port, live_server, running_server
 
@@ -56,7 +56,7 @@ def oxigraph_server(build: Path) -> Iterator[Server]:
     port = free_port()
     command = [
         oxigraph_command(), "serve-read-only",
-        "--location", str(build / STORE_DIR),
+        "--location", str(build / STORE),
         "--bind", f"127.0.0.1:{port}",
         "--union-default-graph",
     ]

@@ -5,7 +5,7 @@
 
 Columns: article, type, trigger, agent, target, location, date, factuality, speaker, confidence.
 Entities, statements and events come from the extraction stage itself
-(``kg.extract.extract_articles`` with the bundled gazetteer), so the table is what a build maps.
+(``kg.extract.Extractor`` with the bundled gazetteer), so the table is what a build maps.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kg.build.ingest import read_articles
-from kg.extract import extract_articles
+from kg.extract import load_extractor
+from kg.gazetteer.table import load_gazetteer
 from kg.model import Article, Entity, Event, Statement
 
 COLUMNS = (
@@ -67,7 +68,8 @@ def event_rows(paths: Sequence[Path]) -> tuple[list[tuple[str, ...]], list[str]]
     ingested = read_articles(paths)
     notes = [str(problem) for problem in ingested.problems]
     rows: list[tuple[str, ...]] = []
-    for extraction in extract_articles(ingested.articles):
+    extract = load_extractor(load_gazetteer())
+    for extraction in extract(ingested.articles, batch_size=32):
         rows.extend(
             event_row(extraction.article, event, extraction.entities, extraction.statements)
             for event in extraction.events

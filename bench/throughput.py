@@ -16,7 +16,7 @@ from bench.measure import Budget, Row, percentile
 from bench.queries import LOOKUP, pick_terms
 from bench.servers import newskg_server, oxigraph_server
 from bench.workspace import Workspace
-from kg.dataset.store import STORE_DIR
+from kg.layout import STORE
 
 SECTION = "http"
 ACCEPT = "application/sparql-results+json"
@@ -48,7 +48,7 @@ def run(
     loaded, then Oxigraph, then our ``/-/version`` page (the framework's floor, half as long),
     so that compared runs are close in time on a machine whose load drifts."""
     size, build = ws.dataset(size)
-    store = Store.read_only(str(build / STORE_DIR))
+    store = Store.read_only(str(build / STORE))
     query = pick_terms(store).fill(LOOKUP)
     del store
     results: dict[str, dict[int, dict[str, Any]]] = {"newskg": {}, "oxigraph": {}, "floor": {}}

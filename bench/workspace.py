@@ -14,7 +14,7 @@ from pathlib import Path
 from bench.corpus import word_count, write_corpus_folder
 from kg.build.ingest import read_articles
 from kg.build.pipeline import BuildReport, build
-from kg.build.release import COMPLETE_MARKER
+from kg.layout import REPORT
 from kg.model import Article
 from kg.settings import Settings
 
@@ -51,7 +51,7 @@ class Workspace:
         for folder in sorted(self.root.glob("build-*-*-*p")):
             number, size, processes = folder.name.split("-")[1:]
             self._runs = max(self._runs, int(number))
-            if processes == "1p" and (folder / "dist" / COMPLETE_MARKER).is_file():
+            if processes == "1p" and (folder / "dist" / REPORT).is_file():
                 self._datasets[int(size)] = folder / "dist"
 
     def corpus(self, size: int) -> Corpus:

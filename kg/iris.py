@@ -21,6 +21,8 @@ from pyoxigraph import NamedNode
 from kg.model import Entity
 
 HASH_LENGTH = 12
+#: Where article graphs live under the base (``<base>graph/article/<id>``).
+ARTICLE_GRAPH_PATH = "graph/article/"
 
 
 def short_hash(*parts: str) -> str:
@@ -87,7 +89,12 @@ class Iris:
         return self._node(f"id/software/{slug(name)}-{slug(version, 80)}")
 
     def article_graph(self, article_id: str) -> NamedNode:
-        return self._node("graph/article/" + quote(article_id, safe="-._~"))
+        return self._node(ARTICLE_GRAPH_PATH + quote(article_id, safe="-._~"))
+
+    def is_article_graph(self, name: str) -> bool:
+        """Whether ``name`` is the IRI of an article graph of this base."""
+        prefix = self.base + ARTICLE_GRAPH_PATH
+        return name.startswith(prefix) and len(name) > len(prefix)
 
     @property
     def merged_graph(self) -> NamedNode:

@@ -44,7 +44,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Worker processes: with N > 1, N workers each extract, link, map and validate batches"
         " of articles.",
     ),
-    Setting("batch_size", 64, "Articles per spaCy batch."),
+    Setting(
+        "batch_size",
+        32,
+        "Articles per batch: parsed by spaCy together, validated together, and one task of a"
+        " worker process.",
+    ),
     Setting("max_article_bytes", 5 * 1024 * 1024, "Larger input files are rejected."),
     Setting(
         "max_article_chars",
@@ -106,7 +111,7 @@ class Settings:
     strict: bool = False
     linker: str = "offline"
     processes: int = 1
-    batch_size: int = 64
+    batch_size: int = 32
     max_article_bytes: int = 5 * 1024 * 1024
     max_article_chars: int = 1_000_000
     cache_dir: Path | None = None

@@ -17,10 +17,10 @@ from pathlib import Path
 
 from pyoxigraph import Store
 
-from kg.build.release import COMPLETE_MARKER
 from kg.dataset.info import BuildInfo, Counts, count_store, counts_from_void, read_build_info
 from kg.dataset.store import open_store
 from kg.errors import KgError
+from kg.layout import REPORT
 from kg.settings import Settings
 from kg.sparql import QueryPool
 
@@ -122,7 +122,7 @@ class DatasetHolder:
     def _key_now(self) -> tuple[str, int, int] | None:
         target = os.path.realpath(self.directory)
         try:
-            stat = os.stat(os.path.join(target, COMPLETE_MARKER))
+            stat = os.stat(os.path.join(target, REPORT))
         except OSError:
             return None
         return target, stat.st_ino, stat.st_mtime_ns

@@ -25,8 +25,8 @@ from pathlib import Path
 
 from pyoxigraph import RdfFormat, Triple, parse, serialize
 
-from kg.build.release import COMPLETE_MARKER
-from kg.dataset.store import load_store
+from kg.layout import CHECKSUMS, NQUADS, NQUADS_GZ, REPORT, TURTLE, TURTLE_GZ, Layout
+from kg.publish.store import load_store
 from kg.vocab import PREFIXES
 
 #: The synthetic dataset's IRIs (:func:`synthetic_nquads`).
@@ -72,19 +72,19 @@ def write_build(
     build.mkdir(parents=True)
     quads = list(parse(data, format=format))
     lines = sorted(set((serialize(quads, format=RdfFormat.N_QUADS) or b"").splitlines()))
-    files = {"kg.nq": b"".join(line + b"\n" for line in lines)}
+    files = {NQUADS: b"".join(line + b"\n" for line in lines)}
     triples = sorted({Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
-    files["kg.ttl"] = serialize(triples, format=RdfFormat.TURTLE, prefixes=PREFIXES) or b""
-    files["kg.nq.gz"] = gzip.compress(files["kg.nq"], mtime=0)
-    files["kg.ttl.gz"] = gzip.compress(files["kg.ttl"], mtime=0)
+    files[TURTLE] = serialize(triples, format=RdfFormat.TURTLE, prefixes=PREFIXES) or b""
+    files[NQUADS_GZ] = gzip.compress(files[NQUADS], mtime=0)
+    files[TURTLE_GZ] = gzip.compress(files[TURTLE], mtime=0)
     files.update(extra_files or {})
     for file_name, content in files.items():
         (build / file_name).write_bytes(content)
-    load_store(build, build / "kg.nq")
+    load_store(Layout(build))
     sums = "".join(f"{hashlib.sha256(c).hexdigest()}  {n}\n" for n, c in sorted(files.items()))
-    (build / "SHA256SUMS").write_text(sums, encoding="utf-8")
+    (build / CHECKSUMS).write_text(sums, encoding="utf-8")
     report = {"articles": [], "finished": finished, "released": True, "started": finished}
-    (build / COMPLETE_MARKER).write_text(json.dumps(report), encoding="utf-8")
+    (build / REPORT).write_text(json.dumps(report), encoding="utf-8")
     link = out.absolute().with_name(f".{out.name}.next")
     os.symlink(os.path.relpath(build, out.absolute().parent), link)
     os.replace(link, out)

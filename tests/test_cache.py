@@ -8,21 +8,20 @@ import time
 from pathlib import Path
 
 import pytest
-from test_map import article, sample_extraction
+from fakes import article, sample_extraction
 
 from kg.build.cache import (
     STALE_TEMP_SECONDS,
     Cache,
     build_context,
     cache_key,
-    extraction_from_json,
-    extraction_to_json,
 )
+from kg.codec import extraction_from_json, extraction_to_json
 
 CONTEXT = build_context(base="http://kg.example.org/", pipeline="1", shapes="s", ontology="o")
 
 
-def test_cache_extraction_round_trips_through_json() -> None:
+def test_codec_extraction_round_trips_through_json() -> None:
     extraction = sample_extraction()
     data = extraction_to_json(extraction)
     assert extraction_from_json(data, extraction.article) == extraction

@@ -13,10 +13,9 @@ from typing import Any
 import pytest
 from spacy.language import Language
 
-import kg.extract.ruler
+from kg.extract import Extractor, load_extractor
 from kg.extract.entities import find_entities
 from kg.extract.facilities import _ends_with_head, head_of
-from kg.extract.lexicon import load_lexicon
 from kg.extract.ruler import (
     FACILITY_RULER,
     GAZETTEER_RULER,
@@ -24,16 +23,15 @@ from kg.extract.ruler import (
     gazetteer_patterns,
     is_rule_name,
 )
+from kg.extract.tables import Tables
 from kg.gazetteer.table import Gazetteer
 from kg.model import ENTITY_CLASSES, Entity, Position
 
 
 @pytest.fixture(scope="module")
-def extract(nlp: Language, gazetteer: Gazetteer) -> Any:
-    build_entity_ruler(nlp, gazetteer)
-
+def extract(extractor: Extractor) -> Any:
     def run(text: str) -> tuple[tuple[Entity, ...], tuple[Position, ...]]:
-        return find_entities(nlp(text), gazetteer)
+        return find_entities(extractor.nlp(text), extractor.gazetteer, extractor.tables.lexicon)
 
     return run
 
@@ -181,40 +179,30 @@ def test_extract_entities_case_blind_gazetteer_matches_need_name_case(extract: A
 # --- the rulers -------------------------------------------------------------------------------
 
 
-def test_extract_entities_ruler_is_added_once_per_pipeline(
-    nlp: Language, gazetteer: Gazetteer, monkeypatch: pytest.MonkeyPatch
+def test_extract_entities_rulers_are_added_once_to_a_new_model(
+    extractor: Extractor, gazetteer: Gazetteer, tables: Tables
 ) -> None:
-    build_entity_ruler(nlp, gazetteer)
-    before = list(nlp.pipe_names)
-    made: list[Gazetteer] = []
-    real = kg.extract.ruler.gazetteer_patterns
-    monkeypatch.setattr(
-        kg.extract.ruler, "gazetteer_patterns", lambda g: made.append(g) or real(g)
-    )
-    build_entity_ruler(nlp, gazetteer)  # every batch of a build asks again: nothing to redo
-    assert made == []
-    assert nlp.pipe_names == before
-    assert before.count(GAZETTEER_RULER) == before.count(FACILITY_RULER) == 1
-    assert before[0] == GAZETTEER_RULER  # adding phrase patterns then only tokenises them
+    names = extractor.nlp.pipe_names
+    assert names.count(GAZETTEER_RULER) == names.count(FACILITY_RULER) == 1
+    assert names[0] == GAZETTEER_RULER  # adding phrase patterns then only tokenises them
+    with pytest.raises(ValueError, match="new model"):  # a model is never changed in place
+        build_entity_ruler(extractor.nlp, gazetteer, tables.lexicon)
+    assert extractor.nlp.pipe_names == names
 
 
-def test_extract_entities_ruler_takes_the_names_of_another_gazetteer(
-    nlp: Language, gazetteer: Gazetteer
+def test_extract_entities_extractors_of_two_gazetteers_keep_their_own_names(
+    extractor: Extractor, gazetteer: Gazetteer, tables: Tables
 ) -> None:
-    def names() -> set[str]:
+    def names(nlp: Language) -> set[str]:
         return {str(p["pattern"]) for p in nlp.get_pipe(GAZETTEER_RULER).patterns}
 
-    build_entity_ruler(nlp, gazetteer)
-    everything = names()
+    everything = names(extractor.nlp)
     few = Gazetteer(gazetteer.entries[:5])
+    other = load_extractor(few, tables=tables)
     expected = {str(p["pattern"]) for p in gazetteer_patterns(few)}
     assert expected and expected < everything
-    try:
-        build_entity_ruler(nlp, few)
-        assert names() == expected
-    finally:
-        build_entity_ruler(nlp, gazetteer)
-    assert names() == everything
+    assert names(other.nlp) == expected
+    assert names(extractor.nlp) == everything  # the first extractor's model is unchanged
 
 
 def test_extract_entities_ruler_skips_names_the_ner_finds_alone() -> None:
@@ -293,11 +281,11 @@ def test_extract_entities_facility_phrases(
 
 
 def test_extract_entities_facility_heads_found_by_last_word_as_by_scanning_all(
-    nlp: Language,
+    nlp: Language, tables: Tables
 ) -> None:
     """head_of and appositive_facility look heads up by their last word; scanning every head of
     the lexicon must find the same ones (acronyms by case, others in any case, plurals too)."""
-    lexicon = load_lexicon()
+    lexicon = tables.lexicon
     text = (
         "Zaporizhzhia NPP and the Chernobyl and Rivne Nuclear Power Plants, two npps, the "
         "Kakhovka Dam, Mezzeh military airports; Kharkiv, a laboratory, and Gaza's hospital."

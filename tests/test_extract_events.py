@@ -17,10 +17,12 @@ import pytest
 from kg.extract.actors import StateActors, with_actor_mentions
 from kg.extract.events import confidence, find_events, find_events_and_actors
 from kg.extract.roles import Roles
+from kg.extract.tables import load_tables
 from kg.gazetteer.table import Gazetteer
 from kg.model import Entity, Event, Mention, Statement
 
 ANCHOR = datetime(2023, 11, 16, 9, 30, tzinfo=UTC)  # a Thursday
+TABLES = load_tables()
 
 
 def entities(text: str, *spec: tuple[str, str]) -> tuple[Entity, ...]:
@@ -53,7 +55,7 @@ def extract(
 ) -> tuple[list[Seen], tuple[Statement, ...], tuple[Event, ...]]:
     doc = nlp(text)
     found = entities(text, *spec)
-    statements, events = find_events(doc, found, anchor)
+    statements, events = find_events(doc, found, anchor, TABLES)
     check_offsets(text, statements, events)
 
     def names(indices: tuple[int, ...]) -> tuple[str, ...]:
@@ -719,7 +721,7 @@ def test_extract_events_time_keeps_original_expression(nlp: Any) -> None:
 
 @pytest.mark.parametrize("text", ["", "Markets rose on Monday.", "   \n\n  "])
 def test_extract_events_nothing_to_find(nlp: Any, text: str) -> None:
-    assert find_events(nlp(text), (), ANCHOR) == ((), ())
+    assert find_events(nlp(text), (), ANCHOR, TABLES) == ((), ())
 
 
 # --- confidence ----------------------------------------------------------------------------------
@@ -771,7 +773,7 @@ def extract_actors(
     nlp: Any, gazetteer: Gazetteer, text: str, *found: Entity
 ) -> tuple[tuple[Entity, ...], tuple[Statement, ...], tuple[Event, ...]]:
     doc = nlp(text)
-    result = find_events_and_actors(doc, found, ANCHOR, gazetteer=gazetteer)
+    result = find_events_and_actors(doc, found, ANCHOR, gazetteer=gazetteer, tables=TABLES)
     final, statements, events = result
     check_offsets(text, statements, events)
     assert final[: len(found)][0].key == found[0].key
@@ -958,7 +960,7 @@ def test_extract_events_cost_is_linear_in_document_size(nlp: Any) -> None:
         best = float("inf")
         for _ in range(3):
             start = time.perf_counter()
-            _, events = find_events(doc, found, ANCHOR)
+            _, events = find_events(doc, found, ANCHOR, TABLES)
             best = min(best, time.perf_counter() - start)
         assert len(events) == 3 * copies
         return best

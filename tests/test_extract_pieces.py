@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from hypothesis import given
@@ -9,7 +10,7 @@ from hypothesis import strategies as st
 from spacy.tokens import Doc
 
 from kg.build.ingest import text_sha256
-from kg.extract import _pieces, extract_articles
+from kg.extract import Extractor, _pieces
 from kg.model import Article
 
 
@@ -29,12 +30,11 @@ def test_extract_pieces_cut_at_paragraphs_first() -> None:
 
 
 def test_extract_long_article_is_parsed_in_pieces_with_exact_offsets(
-    nlp: Any, monkeypatch: Any
+    extractor: Extractor, monkeypatch: Any
 ) -> None:
     paragraph = "Russian troops seized the port of Berdyansk on Monday, officials said.\n\n"
     text = paragraph * 40
     article = Article(id="long", text=text, sha256=text_sha256(text), source="long.txt")
-    monkeypatch.setattr("kg.extract.MAX_PIECE", 500)  # many pieces without a megabyte of text
     joined: list[int] = []
 
     class CountingDoc:  # spaCy's Doc type cannot be patched: stand in for the module's name
@@ -44,7 +44,8 @@ def test_extract_long_article_is_parsed_in_pieces_with_exact_offsets(
             return Doc.from_docs(docs, **kwargs)
 
     monkeypatch.setattr("kg.extract.Doc", CountingDoc)
-    (extraction,) = extract_articles([article])
+    pieces = dataclasses.replace(extractor, max_piece=500)  # many pieces without a megabyte
+    (extraction,) = pieces([article], batch_size=8)
     assert joined and joined[0] >= len(text) // 500
     assert extraction.sentences[-1][1] <= len(text)
     assert len(extraction.sentences) >= 40

@@ -173,14 +173,18 @@ def test_link_entities_name_forms_strip_facility_heads() -> None:
     assert name_forms(entity("Power Plant Street", "Place")) == [("Power Plant Street", False)]
 
 
-def test_link_entities_make_linker_follows_settings(tmp_path: Path) -> None:
-    assert isinstance(make_linker(Settings(linker="none")), NoLinker)
-    assert isinstance(make_linker(Settings(linker="offline")), OfflineLinker)
-    online = make_linker(Settings(linker="wikidata", wikidata_cache=tmp_path))
+def test_link_entities_make_linker_follows_settings(
+    tmp_path: Path, bundled_gazetteer: Gazetteer
+) -> None:
+    assert isinstance(make_linker(Settings(linker="none"), bundled_gazetteer), NoLinker)
+    assert isinstance(make_linker(Settings(linker="offline"), bundled_gazetteer), OfflineLinker)
+    online = make_linker(Settings(linker="wikidata", wikidata_cache=tmp_path), bundled_gazetteer)
     assert isinstance(online, WikidataLinker) and online.client.cache_dir == tmp_path
 
 
-def test_link_entities_bundled_gazetteer_links_core_entities() -> None:
+def test_link_entities_bundled_gazetteer_links_core_entities(
+    bundled_gazetteer: Gazetteer,
+) -> None:
     x = extraction(
         "Russian troops left Ukraine's Chernobyl plant. Ukrainian officials said Russia lied.",
         entity("Ukraine", "Place", mentions=2),
@@ -189,7 +193,7 @@ def test_link_entities_bundled_gazetteer_links_core_entities() -> None:
         entity("International Atomic Energy Agency", "InternationalOrganisation", "IAEA"),
         entity("Russian troops", "ArmedForces"),
     )
-    assert links(link_entities(x, make_linker(Settings()))) == {
+    assert links(link_entities(x, make_linker(Settings(), bundled_gazetteer))) == {
         "Ukraine": "Q212",
         "Russia": "Q159",
         "Chernobyl nuclear power plant": "Q215419",

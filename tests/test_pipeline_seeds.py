@@ -15,12 +15,12 @@ import pytest
 import rdflib
 from rdflib.compare import to_isomorphic
 
-from kg.publish.dumps import CHECKSUMS, NQUADS_DUMP, TURTLE_DUMP, VOID_FILE
+from kg.layout import CHECKSUMS, NQUADS, TURTLE, VOID_TTL
 from kg.settings import Settings
 from kg.shacl.validate import validate_build
 
 ROOT = Path(__file__).resolve().parent.parent
-DUMPS = (NQUADS_DUMP, TURTLE_DUMP, NQUADS_DUMP + ".gz", TURTLE_DUMP + ".gz", VOID_FILE, CHECKSUMS)
+DUMPS = (NQUADS, TURTLE, NQUADS + ".gz", TURTLE + ".gz", VOID_TTL, CHECKSUMS)
 
 pytestmark = pytest.mark.slow
 
@@ -63,14 +63,14 @@ def test_pipeline_seeds_dumps_parse_alike_in_rdflib_and_pyoxigraph(
     builds: tuple[Path, Path],
 ) -> None:
     out, _ = builds
-    ox_quads = list(ox.parse(path=str(out / NQUADS_DUMP), format=ox.RdfFormat.N_QUADS))
-    ox_triples = {q.triple for q in ox.parse(path=str(out / TURTLE_DUMP),
+    ox_quads = list(ox.parse(path=str(out / NQUADS), format=ox.RdfFormat.N_QUADS))
+    ox_triples = {q.triple for q in ox.parse(path=str(out / TURTLE),
                                              format=ox.RdfFormat.TURTLE)}
     assert len(ox_triples) == len({q.triple for q in ox_quads})
     dataset = rdflib.Dataset()
-    dataset.parse(out / NQUADS_DUMP, format="nquads")
+    dataset.parse(out / NQUADS, format="nquads")
     assert len(list(dataset.quads())) == len(ox_quads)
-    graph = rdflib.Graph().parse(out / TURTLE_DUMP, format="turtle")
+    graph = rdflib.Graph().parse(out / TURTLE, format="turtle")
     assert len(graph) == len(ox_triples)
     union = rdflib.Graph()
     for s, p, o, _ in dataset.quads():

@@ -10,14 +10,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
+from fakes import ACTIVITY, IRIS, ROOT, article, sample_extraction
 from rdflib.compare import to_isomorphic
-from test_map import ACTIVITY, IRIS, ROOT, article, sample_extraction
 
 from kg.graph.map import map_article
+from kg.layout import CHECKSUMS, NQUADS, TURTLE, Layout
 from kg.publish.dumps import (
-    CHECKSUMS,
-    NQUADS_DUMP,
-    TURTLE_DUMP,
     merge_blocks,
     nquads_block,
     rdf_file_quads,
@@ -66,15 +64,15 @@ def test_publish_turtle_prefixes_are_sorted() -> None:
 
 
 def test_publish_dumps_round_trip_in_rdflib_and_pyoxigraph(tmp_path: Path) -> None:
-    write_dump_blocks(tmp_path, blocks(), PREFIX_MAP, uri_space=IRIS.base + "id/")
-    quads = list(ox.parse(path=str(tmp_path / NQUADS_DUMP), format=ox.RdfFormat.N_QUADS))
+    write_dump_blocks(Layout(tmp_path), blocks(), PREFIX_MAP, uri_space=IRIS.base + "id/")
+    quads = list(ox.parse(path=str(tmp_path / NQUADS), format=ox.RdfFormat.N_QUADS))
     triples = [
-        q.triple for q in ox.parse(path=str(tmp_path / TURTLE_DUMP), format=ox.RdfFormat.TURTLE)
+        q.triple for q in ox.parse(path=str(tmp_path / TURTLE), format=ox.RdfFormat.TURTLE)
     ]
     assert len(set(triples)) == len(triples) == len({q.triple for q in quads})
     dataset = rdflib.Dataset()
-    dataset.parse(tmp_path / NQUADS_DUMP, format="nquads")
-    graph = rdflib.Graph().parse(tmp_path / TURTLE_DUMP, format="turtle")
+    dataset.parse(tmp_path / NQUADS, format="nquads")
+    graph = rdflib.Graph().parse(tmp_path / TURTLE, format="turtle")
     assert len(list(dataset.quads())) == len(quads)
     assert len(graph) == len(triples)
     union = rdflib.Graph()
@@ -91,13 +89,13 @@ def test_publish_dumps_are_byte_identical_and_gzip_has_no_time(tmp_path: Path) -
     first, second = tmp_path / "1", tmp_path / "2"
     first.mkdir()
     second.mkdir()
-    write_dump_blocks(first, blocks(), PREFIX_MAP, uri_space="x")
-    write_dump_blocks(second, list(reversed(blocks())), PREFIX_MAP, uri_space="x")
-    for name in (NQUADS_DUMP, TURTLE_DUMP, NQUADS_DUMP + ".gz", TURTLE_DUMP + ".gz"):
+    write_dump_blocks(Layout(first), blocks(), PREFIX_MAP, uri_space="x")
+    write_dump_blocks(Layout(second), list(reversed(blocks())), PREFIX_MAP, uri_space="x")
+    for name in (NQUADS, TURTLE, NQUADS + ".gz", TURTLE + ".gz"):
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
     data = (first / "kg.nq.gz").read_bytes()
     assert data[4:8] == b"\0\0\0\0"  # gzip MTIME
-    assert gzip.decompress(data) == (first / NQUADS_DUMP).read_bytes()
+    assert gzip.decompress(data) == (first / NQUADS).read_bytes()
 
 
 def test_publish_turtle_is_byte_identical_across_processes() -> None:
@@ -121,7 +119,7 @@ def test_publish_turtle_is_byte_identical_across_processes() -> None:
 def test_publish_checksums_read_like_sha256sum(tmp_path: Path) -> None:
     (tmp_path / "b.txt").write_bytes(b"bee")
     (tmp_path / "a.txt").write_bytes(b"ay")
-    write_checksums(tmp_path, ["b.txt", "a.txt"])
+    write_checksums(Layout(tmp_path), ["b.txt", "a.txt"])
     lines = (tmp_path / CHECKSUMS).read_text().splitlines()
     assert lines == [
         f"{hashlib.sha256(b'ay').hexdigest()}  a.txt",

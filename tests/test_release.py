@@ -12,7 +12,6 @@ import pytest
 
 from kg.build.release import (
     BUILD_PREFIX,
-    COMPLETE_MARKER,
     KEEP_BUILDS,
     STAGING_PREFIX,
     current_build,
@@ -21,6 +20,7 @@ from kg.build.release import (
     staged_build,
 )
 from kg.errors import BuildError
+from kg.layout import REPORT
 
 TESTS = Path(__file__).resolve().parent
 
@@ -28,7 +28,7 @@ TESTS = Path(__file__).resolve().parent
 def make_build(out: Path, builds: Path, content: str) -> Path:
     with staged_build(out, builds) as staging:
         (staging / "kg.nq").write_text(content)
-        (staging / COMPLETE_MARKER).write_text("{}")
+        (staging / REPORT).write_text("{}")
     target = current_build(out)
     assert target is not None
     return target
@@ -141,8 +141,8 @@ def test_release_refuses_to_replace_a_foreign_folder(tmp_path: Path) -> None:
 def test_release_moves_an_old_plain_build_folder_aside(tmp_path: Path) -> None:
     out = tmp_path / "dist"
     out.mkdir()
-    (out / COMPLETE_MARKER).write_text("{}")
+    (out / REPORT).write_text("{}")
     make_build(out, tmp_path / ".b", "new")
     assert out.is_symlink()
     (aside,) = tmp_path.glob("dist.old-*")
-    assert (aside / COMPLETE_MARKER).exists()
+    assert (aside / REPORT).exists()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,11 +19,12 @@ from robust.extraction import FakeExtractor
 from robust.graph import published_mentions, published_sentences
 from robust.text import HOSTILE_PIECES, NEWS, hostile_text, news_article
 
-import kg.build.articles
-import kg.build.pipeline
 from kg.build.ingest import DEFAULT_MAX_BYTES
-from kg.build.pipeline import BuildReport, build
-from kg.build.release import COMPLETE_MARKER
+from kg.build.pipeline import build
+from kg.build.report import BuildReport
+from kg.build.toolkit import Extract, load_toolkit
+from kg.extract import Extractor
+from kg.layout import REPORT
 from kg.settings import Settings
 
 BASE = "http://kg.test/"
@@ -34,10 +34,8 @@ BUILDS = settings(
 
 
 @pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeExtractor]:
-    extractor = FakeExtractor()
-    monkeypatch.setattr(kg.build.articles, "extract_articles", extractor)
-    yield extractor
+def fake() -> FakeExtractor:
+    return FakeExtractor()
 
 
 def fresh(tmp_path: Path) -> Path:
@@ -46,9 +44,14 @@ def fresh(tmp_path: Path) -> Path:
     return folder
 
 
-def run(folder: Path, inputs: list[Path], **overrides: object) -> tuple[BuildReport, Path]:
+def run(
+    folder: Path, inputs: list[Path], extract: Extract, **overrides: object
+) -> tuple[BuildReport, Path]:
+    """Build ``inputs`` with ``extract`` (a fake, or a real extractor and its gazetteer)."""
     config = Settings(out=folder / "dist", base_iri=BASE, **overrides)  # type: ignore[arg-type]
-    report = build(inputs, config)
+    gazetteer = extract.gazetteer if isinstance(extract, Extractor) else None
+    toolkit = load_toolkit(config, extract=extract, gazetteer=gazetteer)
+    report = build(inputs, config, toolkit=toolkit)
     return report, config.out
 
 
@@ -94,7 +97,7 @@ def test_robust_build_hostile_articles_publish_faithful_mentions(
         else:
             path.write_text(json.dumps({"id": f"a{number}", "text": text}) + "\n")
         files.append(path)
-    report, out = run(folder, [inputs], linker="none")
+    report, out = run(folder, [inputs], fake, linker="none")
     assert_problems_name_files(report, files)
     assert report.released and not report.quarantined, (report.problems, report.quarantined)
     assert sorted(report.articles) == sorted(f"a{n}" for n in range(len(items)))
@@ -110,7 +113,7 @@ def test_robust_build_every_hostile_piece_around_and_inside_mentions(
     for number, piece in enumerate(HOSTILE_PIECES):
         text = news_article(f"{piece} {piece}x{piece}", piece * 3, crlf=number % 2 == 0)
         (inputs / f"p{number}.txt").write_bytes(("x" + text).encode("utf-8"))
-    report, out = run(tmp_path, [inputs], linker="none")
+    report, out = run(tmp_path, [inputs], fake, linker="none")
     assert report.released and not report.quarantined, report.quarantined
     assert len(report.articles) == len(HOSTILE_PIECES)
     mentions = published_mentions(out)
@@ -126,7 +129,8 @@ def test_robust_build_every_hostile_piece_around_and_inside_mentions(
     junk=st.lists(st.binary(max_size=300), max_size=2),
 )
 def test_robust_build_with_spacy_never_crashes_and_mentions_are_faithful(
-    tmp_path: Path, nlp: object, items: list[tuple[str, str, bool]], junk: list[bytes]
+    tmp_path: Path, bundled_extractor: Extractor, items: list[tuple[str, str, bool]],
+    junk: list[bytes],
 ) -> None:
     folder = fresh(tmp_path)
     inputs = folder / "in"
@@ -141,17 +145,19 @@ def test_robust_build_with_spacy_never_crashes_and_mentions_are_faithful(
         path = inputs / f"junk{number}.jsonl"
         path.write_bytes(data)
         files.append(path)
-    report, out = run(folder, [inputs])
+    report, out = run(folder, [inputs], bundled_extractor)
     assert_problems_name_files(report, files)
     for item in report.quarantined:  # an article is quarantined, never the build
         assert item.split(":", 1)[0] in report.processed, item
     assert report.released and report.articles, (report.problems, report.quarantined)
-    assert (out / COMPLETE_MARKER).is_file()
+    assert (out / REPORT).is_file()
     assert assert_faithful(out) >= len(report.articles)  # NEWS names people and places
 
 
 @pytest.mark.slow
-def test_robust_build_5_mb_article_never_crashes_the_build(tmp_path: Path, nlp: object) -> None:
+def test_robust_build_5_mb_article_never_crashes_the_build(
+    tmp_path: Path, bundled_extractor: Extractor
+) -> None:
     inputs = tmp_path / "in"
     inputs.mkdir()
     unit = NEWS + " \U0001f600\u202eشيء\u202c\r\n"
@@ -159,7 +165,7 @@ def test_robust_build_5_mb_article_never_crashes_the_build(tmp_path: Path, nlp: 
     (inputs / "huge.txt").write_bytes(big.encode("utf-8"))
     assert len(big.encode("utf-8")) <= DEFAULT_MAX_BYTES
     (inputs / "small.txt").write_text("x\n" + NEWS, encoding="utf-8")
-    report, out = run(tmp_path, [inputs])
+    report, out = run(tmp_path, [inputs], bundled_extractor)
     assert report.released and "small" in report.articles
     huge = str(inputs / "huge.txt")
     assert (
@@ -181,7 +187,7 @@ def test_robust_build_article_over_the_character_limit_is_a_named_problem(
     long = inputs / "long.txt"
     long.write_text("x\n" + paragraph * (1_200_000 // len(paragraph)))
     (inputs / "short.txt").write_text("x\n" + NEWS)
-    report, _ = run(tmp_path, [inputs], linker="none")
+    report, _ = run(tmp_path, [inputs], fake, linker="none")
     assert report.articles == ["short"], report.quarantined
     (problem,) = report.problems
     assert problem.startswith(str(long)) and "character limit" in problem
@@ -196,8 +202,8 @@ def test_robust_build_quarantined_article_names_its_file(tmp_path: Path, fake: F
     inputs.mkdir()
     corpus = inputs / "corpus.jsonl"
     corpus.write_text(json.dumps({"id": "doomed", "text": NEWS}) + "\n")
-    monkeypatch.setattr(kg.build.articles, "map_article", failing)
-    report, _ = run(tmp_path, [inputs], linker="none")
+    monkeypatch.setattr("kg.build.stage.map_article", failing)
+    report, _ = run(tmp_path, [inputs], fake, linker="none")
     (item,) = report.quarantined
     assert str(corpus) in item, item
 
@@ -209,14 +215,14 @@ def test_robust_build_survives_an_unpaired_surrogate(tmp_path: Path, fake: FakeE
         '{"id": "bad", "text": "Kyiv \\ud800 was shelled."}\n'
         + json.dumps({"id": "good", "text": NEWS}) + "\n"
     )
-    report, _ = run(tmp_path, [inputs], linker="none")
+    report, _ = run(tmp_path, [inputs], fake, linker="none")
     assert report.articles == ["good"]
     assert any("corpus.jsonl:1" in problem for problem in report.problems), report.problems
 
 
 @pytest.mark.slow
 def test_robust_build_with_spacy_hostile_pieces_inside_the_news(
-    tmp_path: Path, nlp: object
+    tmp_path: Path, bundled_extractor: Extractor
 ) -> None:
     """Each piece glued to the names and verbs the extractor looks at (``Kyiv😀``,
     ``Petro\u200bKotin``, ``seized\u202e``): no crash, every mention is the text it names."""
@@ -226,7 +232,7 @@ def test_robust_build_with_spacy_hostile_pieces_inside_the_news(
     for number, piece in enumerate(HOSTILE_PIECES):
         glued = " ".join(w + piece if i % 3 == number % 3 else w for i, w in enumerate(words))
         (inputs / f"g{number}.txt").write_bytes(f"x\n{glued}\n{NEWS}\n".encode())
-    report, out = run(tmp_path, [inputs])
+    report, out = run(tmp_path, [inputs], bundled_extractor)
     assert report.released, (report.problems, report.quarantined)
     assert len(report.articles) + len(report.quarantined) == len(HOSTILE_PIECES)
     assert not report.quarantined, report.quarantined

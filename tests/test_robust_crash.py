@@ -24,7 +24,7 @@ from flask import Flask
 from robust.dataset import snapshot
 from robust.procs import Kill, finish, kg_build, kill_when, staging_of, write_corpus
 
-from kg.build.release import COMPLETE_MARKER
+from kg.layout import REPORT
 from kg.settings import Settings
 from server.app import create_app
 
@@ -44,7 +44,7 @@ PHASES: dict[str, Callable[[list[Path]], bool]] = {
     "staging created": lambda staging: bool(staging),
     "dumps being written": has("kg.nq"),
     "store being written": has("store"),
-    "report written, not yet released": has(COMPLETE_MARKER),
+    "report written, not yet released": has(REPORT),
 }
 
 
@@ -132,7 +132,7 @@ def test_robust_crash_kill_9_at_random_moments_and_every_phase(world: World) -> 
         kill = kill_when(world.start(), world.builds, moment, ready)
         kills.append(kill)
         now = world.state()
-        released = now[0] != before[0] and (world.out / COMPLETE_MARKER).is_file()
+        released = now[0] != before[0] and (world.out / REPORT).is_file()
         if kill.finished_first or released:  # released (then maybe killed while cleaning up):
             now_served = world.served()  # a complete build of the new inputs is the new baseline
             assert now_served[0] == 200 and now_served[1] != original[1], kill
@@ -145,11 +145,11 @@ def test_robust_crash_kill_9_at_random_moments_and_every_phase(world: World) -> 
     print(*kills, sep="\n")  # where each build was when it was killed (shown with -s)
     hit = {k.moment for k in kills if not k.finished_first}
     assert {"staging created", "dumps being written", "store being written"} <= hit, kills
-    assert any("store" in k.staged and COMPLETE_MARKER not in k.staged for k in kills), kills
+    assert any("store" in k.staged and REPORT not in k.staged for k in kills), kills
     code, stderr = world.build()
     assert code == 0, stderr
     assert not staging_of(world.builds), "staging folders of killed builds were left behind"
-    report = json.loads((world.out / COMPLETE_MARKER).read_text())
+    report = json.loads((world.out / REPORT).read_text())
     assert report["released"] and any(a.endswith("-new") for a in report["articles"])
     status, dataset, _ = world.served()
     assert status == 200 and dataset != original[1]
@@ -191,7 +191,7 @@ def test_robust_crash_corrupt_cache_entries_are_detected_and_rebuilt(world: Worl
         damage(entry, "garble")
     code, stderr = world.build()
     assert code == 0, stderr
-    report = json.loads((world.out / COMPLETE_MARKER).read_text())
+    report = json.loads((world.out / REPORT).read_text())
     assert sorted(report["cache_rebuilt"]) == sorted(i for _, i in damaged)
     assert len(report["cached"]) == ARTICLES - 3
     assert (world.out / "kg.nq").read_bytes() == first, "a damaged entry reached the dumps"

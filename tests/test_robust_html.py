@@ -20,8 +20,8 @@ from flask.testing import FlaskClient
 from robust.extraction import FakeExtractor
 from robust.text import NEWS
 
-import kg.build.articles
 from kg.build.pipeline import build
+from kg.build.toolkit import load_toolkit
 from kg.settings import Settings
 from server.app import create_app
 
@@ -51,12 +51,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, Path
     )
     (inputs / "plain.txt").write_text(f"x\n{NEWS}\n", encoding="utf-8")
     config = Settings(out=folder / "dist", base_iri=BASE, linker="none")
-    patch = pytest.MonkeyPatch()
-    patch.setattr(kg.build.articles, "extract_articles", FakeExtractor())
-    try:
-        report = build([inputs], config)
-    finally:
-        patch.undo()
+    report = build([inputs], config, toolkit=load_toolkit(config, extract=FakeExtractor()))
     assert report.released and ARTICLE_ID in report.articles, report.quarantined
     app = create_app(Settings(base_iri=BASE, query_workers=1, query_timeout=10.0), config.out)
     app.config["TESTING"] = True

@@ -6,17 +6,17 @@ import json
 from pathlib import Path
 
 import pytest
-from test_pipeline import FakeExtractor, extractor, settings, write_articles  # noqa: F401
+from fakes import FakeExtractor, build_with, settings, write_articles
 
-from kg.build.pipeline import build
 from kg.dataset.stats import Stats, stats
 from kg.errors import DatasetError
 
 
 @pytest.fixture
-def built(tmp_path: Path, extractor: FakeExtractor) -> Path:  # noqa: F811
+def built(tmp_path: Path) -> Path:
     config = settings(tmp_path)
-    report = build([write_articles(tmp_path / "in", ["a1", "a2", "broken"])], config)
+    inputs = [write_articles(tmp_path / "in", ["a1", "a2", "broken"])]
+    report = build_with(FakeExtractor(), inputs, config)
     assert report.released
     return config.out
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -72,9 +73,12 @@ def split_build(triples: list[ox.Triple]) -> list[ox.Quad]:
     return quads
 
 
-def write_build(directory: Path, quads: list[ox.Quad]) -> Path:
+def write_build(directory: Path, quads: list[ox.Quad] | None = None, dump: str = "") -> Path:
+    """A build folder: ``kg.nq`` (the quads, or ``dump`` as is) and a report naming the base."""
     directory.mkdir(parents=True, exist_ok=True)
-    (directory / "kg.nq").write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+    data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"" if quads else dump.encode()
+    (directory / "kg.nq").write_bytes(data)
+    (directory / "build-report.json").write_text(json.dumps({"base_iri": BASE}))
     return directory
 
 
@@ -468,11 +472,13 @@ def test_validate_build_reports_merged_graph_violations(tmp_path: Path) -> None:
     [
         pytest.param(lambda d: None, "is not a folder", id="no-folder"),
         pytest.param(lambda d: d.mkdir(), "kg.nq does not exist", id="no-dump"),
-        pytest.param(lambda d: (d.mkdir(), (d / "kg.nq").write_text("<a> <b> .\n")),
+        pytest.param(lambda d: write_build(d, dump="<a> <b> .\n"),
                      "cannot be parsed as N-Quads", id="broken-dump"),
-        pytest.param(lambda d: (d.mkdir(), (d / "kg.nq").write_text(
+        pytest.param(lambda d: write_build(d, dump=(
             "<urn:a> <urn:b> <urn:c> <http://example.org/graph/merged> .\n")),
                      "holds no article graph", id="no-article-graph"),
+        pytest.param(lambda d: (d.mkdir(), (d / "kg.nq").write_text("")),
+                     "does not name the build's base IRI", id="no-report"),
     ],
 )
 def test_validate_build_fails_clearly_on_a_bad_folder(

@@ -17,11 +17,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from kg.errors import BuildError
+from kg.layout import REPORT
 
 KEEP_BUILDS = 3
 STAGING_PREFIX = "staging-"
 BUILD_PREFIX = "build-"
-COMPLETE_MARKER = "build-report.json"
 
 
 @contextmanager
@@ -129,10 +129,10 @@ def _check_out_is_replaceable(out: Path, builds_dir: Path) -> None:
             f"output path {out} is a file, not a build folder",
             fix="choose another --out or remove that file",
         )
-    if any(out.iterdir()) and not (out / COMPLETE_MARKER).exists():
+    if any(out.iterdir()) and not (out / REPORT).exists():
         raise BuildError(
             f"output folder {out} exists and does not look like a newskg build",
-            why=f"it has no {COMPLETE_MARKER}; replacing it could destroy someone's files",
+            why=f"it has no {REPORT}; replacing it could destroy someone's files",
             fix="choose another --out or empty that folder",
         )
 

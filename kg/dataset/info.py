@@ -27,12 +27,10 @@ from pyoxigraph import (
     parse,
 )
 
-from kg.build.release import COMPLETE_MARKER
 from kg.errors import DatasetError
+from kg.layout import CHECKSUMS, REPORT
 from kg.vocab import RDF, VOID
 
-CHECKSUMS = "SHA256SUMS"
-VOID_FILE = "void.ttl"
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -94,11 +92,11 @@ def _finished(report: dict[str, Any]) -> datetime | None:
 def read_build_info(directory: Path) -> BuildInfo:
     """The build ``directory`` points at now (a ``dist`` symlink is resolved once, here)."""
     path = directory.resolve()
-    report_file = path / COMPLETE_MARKER
+    report_file = path / REPORT
     if not report_file.is_file():
         raise DatasetError(
             f"{directory} is not a released newskg build",
-            why=f"it has no {COMPLETE_MARKER}",
+            why=f"it has no {REPORT}",
             fix=f"run `kg build --out {directory}` first",
         )
     try:

@@ -15,10 +15,10 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode, QuerySolutions, Store
 
-from kg.build.release import COMPLETE_MARKER
 from kg.dataset.store import open_store
 from kg.errors import DatasetError
 from kg.iris import Iris
+from kg.layout import REPORT
 from kg.model import ENTITY_CLASSES, EVENT_TYPES
 from kg.vocab import NK_IRI, OWL, PREFIXES
 
@@ -69,11 +69,11 @@ class Stats:
 
 def stats(directory: Path) -> Stats:
     """Count what the build in ``directory`` holds; a clear error when it is not a build."""
-    report_path = directory / COMPLETE_MARKER
+    report_path = directory / REPORT
     if not report_path.is_file():
         raise DatasetError(
             f"{directory} is not a newskg build",
-            why=f"it has no {COMPLETE_MARKER}",
+            why=f"it has no {REPORT}",
             fix=f"run `kg build --out {directory}` first",
         )
     try:

@@ -1,33 +1,18 @@
-"""The pyoxigraph store: bulk-load a finished build, open it read-only, and nothing else.
-
-This is the project's only store I/O. A store is written once, in the staging folder of a build,
-and then only ever opened read-only (pyoxigraph must not open a store read-only while another
-process writes it: builds never write a released store; they write a new one and swap it in).
-"""
+"""Open a released build's store, read-only (it was loaded once by :mod:`kg.publish.store`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from pyoxigraph import RdfFormat, Store
+from pyoxigraph import Store
 
 from kg.errors import DatasetError
-
-STORE_DIR = "store"
-
-
-def load_store(directory: Path, nquads_file: Path) -> None:
-    """Bulk-load ``nquads_file`` into a new on-disk store at ``directory/store``."""
-    store = Store(str(directory / STORE_DIR))
-    store.bulk_load(path=str(nquads_file), format=RdfFormat.N_QUADS)
-    store.flush()
-    store.optimize()
-    del store
+from kg.layout import Layout
 
 
 def open_store(directory: Path) -> Store:
     """Open the store of a released build read-only; say clearly when it is missing or broken."""
-    path = directory / STORE_DIR
+    path = Layout(directory).store
     if not path.is_dir():
         raise DatasetError(
             f"no store in {directory}",

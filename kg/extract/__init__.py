@@ -1,10 +1,12 @@
 """Extraction: articles in, :class:`~kg.model.Extraction` records out, through one spaCy pipeline.
 
-The model is loaded once, the gazetteer rulers are added to it once, and documents are processed
-in batches with ``nlp.pipe``. Everything after the parse is a pure function of the parsed
-document: entities and positions (:mod:`kg.extract.entities`), then statements and events
-(:mod:`kg.extract.events`), which refer to the entities by index (a country acting as agent or
-speaker is resolved to its government, which may add an entity after the others).
+An :class:`Extractor` holds what extraction needs, built once by :func:`load_extractor`: a spaCy
+model of its own with the gazetteer and facility rulers added, the gazetteer, and the word lists
+(:mod:`kg.extract.tables`). Called on articles, it parses them in batches with ``nlp.pipe``;
+everything after the parse is a pure function of the parsed document and those values: entities
+and positions (:mod:`kg.extract.entities`), then statements and events (:mod:`kg.extract.events`),
+which refer to the entities by index (a country acting as agent or speaker is resolved to its
+government, which may add an entity after the others).
 
 spaCy refuses texts longer than ``nlp.max_length`` (1,000,000 characters), and its memory use
 grows with the text, while ingest accepts articles up to 5 MB. So a long article is parsed in
@@ -15,6 +17,7 @@ pieces cut at paragraph (else line, else space) boundaries and the pieces are jo
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -23,7 +26,8 @@ from kg.extract.entities import find_entities
 from kg.extract.events import find_events_and_actors
 from kg.extract.nlp import load_model
 from kg.extract.ruler import build_entity_ruler
-from kg.gazetteer.table import Gazetteer, load_gazetteer
+from kg.extract.tables import Tables, load_tables
+from kg.gazetteer.table import Gazetteer
 from kg.model import Article, Extraction
 
 #: Longest piece of text handed to spaCy at once (well under its 1,000,000-character limit).
@@ -31,50 +35,60 @@ MAX_PIECE = 100_000
 _BOUNDARIES = ("\n\n", "\n", " ")
 
 
-def extract_articles(
-    articles: Iterable[Article],
-    *,
-    batch_size: int = 64,
-    processes: int = 1,
-    gazetteer: Gazetteer | None = None,
-) -> Iterator[Extraction]:
-    """Parse the articles and extract what they say, in input order."""
-    gazetteer = load_gazetteer() if gazetteer is None else gazetteer
-    nlp = load_model()
-    build_entity_ruler(nlp, gazetteer)
-    for doc, article in _parse(nlp, articles, batch_size=batch_size, processes=processes):
-        entities, positions = find_entities(doc, gazetteer)
-        entities, statements, events = find_events_and_actors(
-            doc, entities, article.published, gazetteer=gazetteer
+@dataclass(frozen=True)
+class Extractor:
+    """Articles in, :class:`~kg.model.Extraction` records out, in input order."""
+
+    nlp: Language
+    gazetteer: Gazetteer
+    tables: Tables
+    max_piece: int = MAX_PIECE
+
+    def __call__(self, articles: Iterable[Article], *, batch_size: int) -> Iterator[Extraction]:
+        """Parse ``articles`` (``batch_size`` texts per ``nlp.pipe`` batch) and extract them."""
+        for doc, article in self._parse(articles, batch_size):
+            entities, positions = find_entities(doc, self.gazetteer, self.tables.lexicon)
+            entities, statements, events = find_events_and_actors(
+                doc, entities, article.published, gazetteer=self.gazetteer, tables=self.tables
+            )
+            yield Extraction(
+                article=article,
+                sentences=tuple((s.start_char, s.end_char) for s in doc.sents),
+                entities=entities,
+                positions=positions,
+                statements=statements,
+                events=events,
+            )
+
+    def _parse(
+        self, articles: Iterable[Article], batch_size: int
+    ) -> Iterator[tuple[Doc, Article]]:
+        """``nlp.pipe`` over every piece of every article; the pieces of one article are joined."""
+        pieces = (
+            (piece, (article, index, count))
+            for article in articles
+            for index, count, piece in _pieces(article.text, self.max_piece)
         )
-        yield Extraction(
-            article=article,
-            sentences=tuple((s.start_char, s.end_char) for s in doc.sents),
-            entities=entities,
-            positions=positions,
-            statements=statements,
-            events=events,
-        )
+        parsed: list[Doc] = []
+        for doc, (article, index, count) in self.nlp.pipe(
+            pieces, as_tuples=True, batch_size=batch_size
+        ):
+            parsed.append(doc)
+            if index + 1 == count:
+                joined = parsed[0] if count == 1 else Doc.from_docs(parsed, ensure_whitespace=False)
+                yield joined, article
+                parsed = []
 
 
-def _parse(
-    nlp: Language, articles: Iterable[Article], *, batch_size: int, processes: int
-) -> Iterator[tuple[Doc, Article]]:
-    """``nlp.pipe`` over every piece of every article; the pieces of one article are joined."""
-    pieces = (
-        (piece, (article, index, count))
-        for article in articles
-        for index, count, piece in _pieces(article.text)
-    )
-    parsed: list[Doc] = []
-    for doc, (article, index, count) in nlp.pipe(
-        pieces, as_tuples=True, batch_size=batch_size, n_process=processes
-    ):
-        parsed.append(doc)
-        if index + 1 == count:
-            joined = parsed[0] if count == 1 else Doc.from_docs(parsed, ensure_whitespace=False)
-            yield joined, article
-            parsed = []
+def load_extractor(
+    gazetteer: Gazetteer, *, tables: Tables | None = None, nlp: Language | None = None
+) -> Extractor:
+    """An extractor over a new spaCy model (or ``nlp``, which gets the rulers added: pass a
+    model no other extractor uses) with ``gazetteer``'s names and the word lists."""
+    tables = load_tables() if tables is None else tables
+    nlp = load_model() if nlp is None else nlp
+    build_entity_ruler(nlp, gazetteer, tables.lexicon)
+    return Extractor(nlp, gazetteer, tables)
 
 
 def _pieces(text: str, limit: int | None = None) -> Iterator[tuple[int, int, str]]:

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
 from types import MappingProxyType
 
 from spacy.tokens import Doc, Token
@@ -55,15 +54,25 @@ NATIONALITY_DEPS = frozenset({"amod", "compound", "nmod", "npadvmod", "poss"})
 COORDINATORS = frozenset({"and", "or", ",", "&"})
 
 
-@cache
-def capitals() -> Mapping[str, str]:
+@dataclass(frozen=True, slots=True)
+class ActorTables:
+    """Capitals (normalised name -> country name) and military crafts (lemmas)."""
+
+    capitals: Mapping[str, str]
+    crafts: frozenset[str]
+
+
+def load_actor_tables() -> ActorTables:
+    return ActorTables(load_capitals(), load_crafts())
+
+
+def load_capitals() -> Mapping[str, str]:
     """Normalised capital name -> country name (``kg/data/events/capitals.tsv``)."""
     rows = read_event_table("capitals.tsv", 2)
     return MappingProxyType({normalise(capital): country for capital, country in rows})
 
 
-@cache
-def crafts() -> frozenset[str]:
+def load_crafts() -> frozenset[str]:
     """Military aircraft and vessels, by lemma (``kg/data/events/crafts.tsv``)."""
     return frozenset(row[0] for row in read_event_table("crafts.tsv", 1))
 
@@ -91,7 +100,7 @@ class StateActors:
 
 
 def state_actors(
-    entities: Sequence[Entity], gazetteer: Gazetteer, doc: Doc | None = None
+    entities: Sequence[Entity], gazetteer: Gazetteer, tables: ActorTables, doc: Doc | None = None
 ) -> StateActors:
     """The government each country or capital entity stands for as an actor, and (given the
     parsed ``doc``) the armed forces each nationality's crafts stand for."""
@@ -111,7 +120,7 @@ def state_actors(
 
     states: dict[int, int] = {}
     for number, entity in enumerate(entities):
-        qid = state_of(entity, gazetteer)
+        qid = state_of(entity, gazetteer, tables.capitals)
         if qid is not None:
             states[number] = group(qid, GOVERNMENT)
     armed: dict[int, tuple[int, ...]] = {}
@@ -119,7 +128,7 @@ def state_actors(
     if doc is not None:
         covered = _covered_tokens(doc, entities)
         for token in doc:
-            if token.i in covered or token.lemma_.lower() not in crafts():
+            if token.i in covered or token.lemma_.lower() not in tables.crafts:
                 continue
             forces = []
             for qid, mention in _nationalities(doc, token, gazetteer):
@@ -137,7 +146,7 @@ def state_actors(
     )
 
 
-def state_of(entity: Entity, gazetteer: Gazetteer) -> str | None:
+def state_of(entity: Entity, gazetteer: Gazetteer, capitals: Mapping[str, str]) -> str | None:
     """The QID of the country a country entity is, or a capital city entity is the seat of."""
     names = (entity.name, *(m.anchor for m in entity.mentions))
     if entity.cls == COUNTRY:
@@ -146,9 +155,9 @@ def state_of(entity: Entity, gazetteer: Gazetteer) -> str | None:
         found = (country_named(gazetteer, name) for name in names)
     elif entity.cls == PLACE:
         found = (
-            country_named(gazetteer, capitals()[normalise(name)])
+            country_named(gazetteer, capitals[normalise(name)])
             for name in names
-            if normalise(name) in capitals()
+            if normalise(name) in capitals
         )
     else:
         return None

@@ -30,7 +30,6 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
 from types import MappingProxyType
 from typing import Literal
 
@@ -72,11 +71,13 @@ class Antecedents:
     nouns: Mapping[str, frozenset[str]]
     speaker_pronouns: Mapping[str, frozenset[str]]
     speech_verbs: frozenset[str]
+    #: Nouns for people who speak for an organisation ("a Pentagon official").
+    representatives: frozenset[str] = frozenset()
 
 
-@cache
-def antecedent_classes() -> Antecedents:
-    """The anaphora word list, read once per process."""
+def load_antecedents() -> Antecedents:
+    """The anaphora word list (``kg/data/events/anaphora.tsv``), the speech verbs and the nouns
+    for representatives (``representatives.tsv``)."""
     tables: dict[str, dict[str, frozenset[str]]] = {"pronoun": {}, "noun": {}, "speaker": {}}
     for word, kind, classes in read_event_table("anaphora.tsv", 3):
         if kind not in tables:
@@ -90,6 +91,7 @@ def antecedent_classes() -> Antecedents:
         MappingProxyType(tables["noun"]),
         MappingProxyType(tables["speaker"]),
         speech,
+        frozenset(row[0] for row in read_event_table("representatives.tsv", 1)),
     )
 
 
@@ -129,6 +131,7 @@ class EntityIndex:
 def build_entity_index(
     doc: Doc,
     entities: Sequence[Entity],
+    antecedents: Antecedents,
     states: Mapping[int, int] | None = None,
     armed: Mapping[int, tuple[int, ...]] | None = None,
 ) -> EntityIndex:
@@ -169,7 +172,7 @@ def build_entity_index(
         mention_entities=tuple(number for _, number in by_offset),
         sentence_starts=tuple(sentence_starts),
         token_sentence=tuple(token_sentence),
-        antecedents=antecedent_classes(),
+        antecedents=antecedents,
         states=MappingProxyType(dict(states or {})),
         armed=MappingProxyType(dict(armed or {})),
         actors=frozenset((states or {}).values())

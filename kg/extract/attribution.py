@@ -20,12 +20,10 @@ import sys
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 
 from spacy.tokens import Doc, Token
 
 from kg.extract.arguments import EntityIndex, Resolved, as_actor, resolve_phrase
-from kg.extract.eventdata import read_event_table
 from kg.extract.factuality import FactualityCues
 from kg.model import Factuality, Mention
 
@@ -42,12 +40,6 @@ ACCORDING_TO = "according to"
 #: spokesman", "an official at / of / from / for the agency".
 REPRESENTED_DEPS = frozenset({"compound", "nmod", "amod", "poss"})
 REPRESENTED_PREPS = frozenset({"of", "at", "from", "for"})
-
-
-@cache
-def representative_nouns() -> frozenset[str]:
-    """Nouns for people who speak for an organisation (``kg/data/events/representatives.tsv``)."""
-    return frozenset(row[0] for row in read_event_table("representatives.tsv", 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +194,7 @@ def _speaker(token: Token | None, index: EntityIndex) -> Resolved | None:
 def _represented(token: Token, index: EntityIndex) -> list[Resolved]:
     """Whom an unnamed representative speaks for: "a Pentagon official" -> the Pentagon; the
     modifier nearest the noun first ("a US Pentagon official": the Pentagon)."""
-    if token.lemma_.lower() not in representative_nouns():
+    if token.lemma_.lower() not in index.antecedents.representatives:
         return []
     found: list[Resolved] = []
     for child in [*reversed(list(token.lefts)), *token.rights]:

@@ -33,7 +33,7 @@ from kg.extract.known import (
     group_identity,
     identify,
 )
-from kg.extract.lexicon import Lexicon, load_lexicon
+from kg.extract.lexicon import Lexicon
 from kg.extract.ruler import FACILITY_SPANS, GAZETTEER_SPANS
 from kg.extract.titles import TitleMatch, find_titles
 from kg.gazetteer.table import Gazetteer, GazetteerEntry
@@ -64,10 +64,10 @@ class Context:
 
 
 def find_entities(
-    doc: Doc, gazetteer: Gazetteer
+    doc: Doc, gazetteer: Gazetteer, lexicon: Lexicon
 ) -> tuple[tuple[Entity, ...], tuple[Position, ...]]:
     """The article's entities (in order of first mention) and the positions its titles state."""
-    context = Context(doc, gazetteer, load_lexicon())
+    context = Context(doc, gazetteer, lexicon)
     ner = ner_candidates(context)
     known = gazetteer_candidates(context, ner) + ner
     known += acronym_candidates(doc, known)

@@ -49,14 +49,14 @@ from kg.extract.attribution import (
 )
 from kg.extract.factuality import (
     FactualityCues,
-    factuality_cues,
     factuality_of,
     strongest,
 )
-from kg.extract.roles import Roles, RoleTables, meets_requirements, role_tables, trigger_roles
+from kg.extract.roles import Roles, RoleTables, meets_requirements, trigger_roles
+from kg.extract.tables import Tables
 from kg.extract.timex import FoundTime, resolve_times
-from kg.extract.triggers import Trigger, find_triggers, trigger_lexicon
-from kg.gazetteer.table import Gazetteer, load_gazetteer
+from kg.extract.triggers import Trigger, TriggerLexicon, find_triggers
+from kg.gazetteer.table import Gazetteer
 from kg.model import Entity, Event, Factuality, Mention, Statement, TimeExpression
 
 NO_STATEMENT = -1
@@ -163,6 +163,7 @@ class DocumentContext:
     index: EntityIndex
     cues: FactualityCues
     tables: RoleTables
+    triggers: TriggerLexicon
     light_verbs: frozenset[str]
     statements: tuple[FoundStatement, ...]
     statement_at: tuple[int, ...]
@@ -175,20 +176,23 @@ def build_context(
     doc: Doc,
     entities: Sequence[Entity],
     anchor: datetime | None,
+    tables: Tables,
     states: Mapping[int, int] | None = None,
     armed: Mapping[int, tuple[int, ...]] | None = None,
 ) -> DocumentContext:
-    index = build_entity_index(doc, entities, states, armed)
-    cues = factuality_cues()
-    tables = role_tables()
+    index = build_entity_index(doc, entities, tables.antecedents, states, armed)
+    cues = tables.cues
     regions = quotation_regions(doc.text)
     statements = find_statements(doc, index, cues, regions)
-    found_times = resolve_times(doc, anchor.date() if anchor is not None else None)
-    light = tables.light_verbs | frozenset(cues.by_kind.get("transparent", {}))
+    found_times = resolve_times(
+        tables.time_words, doc, anchor.date() if anchor is not None else None
+    )
+    light = tables.roles.light_verbs | frozenset(cues.by_kind.get("transparent", {}))
     return DocumentContext(
         index=index,
         cues=cues,
-        tables=tables,
+        tables=tables.roles,
+        triggers=tables.triggers,
         light_verbs=light,
         statements=statements,
         statement_at=tuple(paint_statements(len(doc), statements, named_only=False)),
@@ -261,7 +265,7 @@ def kept_statements(
 
 
 def find_events(
-    doc: Doc, entities: Sequence[Entity], anchor: datetime | None
+    doc: Doc, entities: Sequence[Entity], anchor: datetime | None, tables: Tables
 ) -> tuple[tuple[Statement, ...], tuple[Event, ...]]:
     """Statements with a named speaker, and event reports, in text order.
 
@@ -269,7 +273,7 @@ def find_events(
     statements; ``anchor`` (the publication time) resolves relative dates and may be None. A
     country is never an actor here: :func:`find_events_and_actors` reads it as its government.
     """
-    context = build_context(doc, entities, anchor)
+    context = build_context(doc, entities, anchor, tables)
     statements, kept = kept_statements(context.statements)
     events = tuple(event for event, _ in _events(doc, context, kept))
     return statements, events
@@ -280,7 +284,8 @@ def find_events_and_actors(
     entities: Sequence[Entity],
     anchor: datetime | None,
     *,
-    gazetteer: Gazetteer | None = None,
+    gazetteer: Gazetteer,
+    tables: Tables,
 ) -> tuple[tuple[Entity, ...], tuple[Statement, ...], tuple[Event, ...]]:
     """:func:`find_events`, with countries as actors standing for their governments.
 
@@ -288,10 +293,10 @@ def find_events_and_actors(
     is the speaker (:mod:`kg.extract.actors`). Returns the entities (``entities`` unchanged and
     in place, each government used as an actor given the country words as mentions, then the
     governments the article lacked), the statements and the events, which index the returned
-    entities. ``gazetteer`` (by default the bundled one) names the governments.
+    entities. ``gazetteer`` names the governments.
     """
-    actors = state_actors(entities, load_gazetteer() if gazetteer is None else gazetteer, doc)
-    context = build_context(doc, actors.entities, anchor, actors.states, actors.armed)
+    actors = state_actors(entities, gazetteer, tables.actors, doc)
+    context = build_context(doc, actors.entities, anchor, tables, actors.states, actors.armed)
     found_statements, kept = kept_statements(context.statements)
     built = _events(doc, context, kept)
     uses = [(entity, token) for _, roles in built for entity, token in roles.states]
@@ -319,7 +324,7 @@ def _events(
     doc: Doc, context: DocumentContext, kept: Mapping[int, int]
 ) -> list[tuple[Event, Roles]]:
     found: list[tuple[Event, Roles]] = []
-    for trigger in find_triggers(doc, trigger_lexicon()):
+    for trigger in find_triggers(doc, context.triggers):
         if not is_event_candidate(trigger, context.index):
             continue
         built = event_and_roles(doc, trigger, context, kept)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
 from types import MappingProxyType
 
 from spacy.tokens import Token
@@ -73,9 +72,8 @@ def as_factuality(value: str) -> Factuality:
     raise DataFileError(f"unknown factuality {value!r}; valid: {', '.join(FACTUALITIES)}")
 
 
-@cache
-def factuality_cues() -> FactualityCues:
-    """The cue lists, read once per process."""
+def load_factuality_cues() -> FactualityCues:
+    """The cue lists (``kg/data/events/factuality.tsv`` and ``speech.tsv``)."""
     by_kind: dict[str, dict[str, str]] = {}
     for word, kind, value in read_event_table("factuality.tsv", 3):
         if kind not in CUE_KINDS:

@@ -7,7 +7,6 @@ linguist can extend without touching code. Each file has ``#`` comments and a he
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 from importlib import resources
 
 from kg.model import ENTITY_CLASSES
@@ -107,9 +106,8 @@ def _facility_heads() -> tuple[FacilityHead, ...]:
     )
 
 
-@cache
 def load_lexicon() -> Lexicon:
-    """The lexicon from the package data (read once per process: the files never change)."""
+    """The lexicon from the package data (``kg/data/entity_patterns/``)."""
     titles = read_rows("title_words.tsv")
     org_heads = read_rows("org_heads.tsv")
     place_heads = read_rows("place_heads.tsv")

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
 from types import MappingProxyType
 
 from spacy.tokens import Token
@@ -63,9 +62,8 @@ class RoleTables:
     object_control: frozenset[str]
 
 
-@cache
-def role_tables() -> RoleTables:
-    """The role word lists, read once per process."""
+def load_role_tables() -> RoleTables:
+    """The role word lists (``kg/data/events/prepositions.tsv``, ``light_verbs.tsv``, ...)."""
     preps: dict[tuple[str, str], Role | None] = {}
     for pos, prep, role in read_event_table("prepositions.tsv", 3):
         preps[(pos, prep)] = next((r for r in ROLES if r == role), None)

@@ -16,14 +16,12 @@ weighs the three sources against each other.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from typing import Any, cast
-from weakref import WeakKeyDictionary
 
 from spacy.language import Language
 from spacy.pipeline import SpanRuler
 
-from kg.extract.lexicon import FacilityHead, Lexicon, load_lexicon, plural
+from kg.extract.lexicon import FacilityHead, Lexicon, plural
 from kg.gazetteer.table import Gazetteer
 
 GAZETTEER_RULER = "kg_gazetteer_ruler"
@@ -41,54 +39,38 @@ ONE_WORD_PLACE_PROMINENCE = 0.65
 
 Pattern = dict[str, Any]
 
-#: The gazetteer whose names each gazetteer ruler holds (a memo: the ruler is the key, weakly).
-_installed: WeakKeyDictionary[Any, Gazetteer] = WeakKeyDictionary()
-
 #: Lower-case words between a facility's name and its head ("Mezzeh military airport").
 DESCRIPTIVE_WORDS: Pattern = {"IS_LOWER": True, "POS": {"IN": ["ADJ", "NOUN"]}, "OP": "{0,2}"}
 
 
-def build_entity_ruler(nlp: Language, gazetteer: Gazetteer) -> None:
-    """Add the gazetteer and facility rulers to ``nlp`` (again with the same gazetteer: no-op)."""
-    ruler = nlp.get_pipe(GAZETTEER_RULER) if GAZETTEER_RULER in nlp.pipe_names else None
-    if ruler is None or _installed.get(ruler) is not gazetteer:  # 26,000 patterns: 0.1 s to check
-        _ensure_gazetteer_ruler(nlp, gazetteer_patterns(gazetteer))
-        _installed[nlp.get_pipe(GAZETTEER_RULER)] = gazetteer
-    if FACILITY_RULER not in nlp.pipe_names:
-        ruler = cast(
-            SpanRuler,
-            nlp.add_pipe(
-                "span_ruler",
-                name=FACILITY_RULER,
-                last=True,
-                config={"spans_key": FACILITY_SPANS, "validate": True},
-            ),
+def build_entity_ruler(nlp: Language, gazetteer: Gazetteer, lexicon: Lexicon) -> None:
+    """Add the gazetteer and facility rulers to ``nlp``, a model that has neither yet (each
+    :class:`kg.extract.Extractor` owns its model, so rulers are added once and never changed)."""
+    present = {GAZETTEER_RULER, FACILITY_RULER} & set(nlp.pipe_names)
+    if present:
+        raise ValueError(
+            f"the model already has {sorted(present)}: build an extractor on a new model"
         )
-        ruler.add_patterns(facility_patterns(load_lexicon()))
-
-
-def _ensure_gazetteer_ruler(nlp: Language, patterns: list[Pattern]) -> None:
-    """Add the ruler, or replace its patterns when another gazetteer's were loaded."""
-    if GAZETTEER_RULER in nlp.pipe_names:
-        ruler = cast(SpanRuler, nlp.get_pipe(GAZETTEER_RULER))
-        if _pattern_texts(ruler.patterns) == _pattern_texts(patterns):
-            return
-        ruler.clear()
-    else:
-        ruler = cast(
-            SpanRuler,
-            nlp.add_pipe(
-                "span_ruler",
-                name=GAZETTEER_RULER,
-                first=True,
-                config={"spans_key": GAZETTEER_SPANS, "phrase_matcher_attr": "LOWER"},
-            ),
-        )
-    ruler.add_patterns(patterns)
-
-
-def _pattern_texts(patterns: Iterable[Pattern]) -> frozenset[str]:
-    return frozenset(str(p["pattern"]) for p in patterns)
+    gazetteer_ruler = cast(
+        SpanRuler,
+        nlp.add_pipe(
+            "span_ruler",
+            name=GAZETTEER_RULER,
+            first=True,
+            config={"spans_key": GAZETTEER_SPANS, "phrase_matcher_attr": "LOWER"},
+        ),
+    )
+    gazetteer_ruler.add_patterns(gazetteer_patterns(gazetteer))
+    facility_ruler = cast(
+        SpanRuler,
+        nlp.add_pipe(
+            "span_ruler",
+            name=FACILITY_RULER,
+            last=True,
+            config={"spans_key": FACILITY_SPANS, "validate": True},
+        ),
+    )
+    facility_ruler.add_patterns(facility_patterns(lexicon))
 
 
 def gazetteer_patterns(gazetteer: Gazetteer) -> list[Pattern]:

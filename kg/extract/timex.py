@@ -32,7 +32,6 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
 from types import MappingProxyType
 
 from spacy.tokens import Doc, Span, Token
@@ -69,9 +68,8 @@ class TimeWords:
         return kind in self.kinds.get(word, {})
 
 
-@cache
-def time_words() -> TimeWords:
-    """The grammar's word list, read once per process."""
+def load_time_words() -> TimeWords:
+    """The grammar's word list (``kg/data/events/time_words.tsv``)."""
     kinds: dict[str, dict[str, str]] = {}
     for word, kind, value in read_event_table("time_words.tsv", 3):
         kinds.setdefault(word, {})[kind] = value
@@ -92,36 +90,33 @@ def time_tokens(text: str) -> list[str]:
     return kept
 
 
-def content_tokens(text: str) -> list[str] | None:
+def content_tokens(table: TimeWords, text: str) -> list[str] | None:
     """The words that carry meaning, or None when the expression is a bound ("since 2020")."""
     words = time_tokens(text)
-    table = time_words()
     if not words or table.has(words[0], "blocking"):
         return None
     return [word for word in words if not table.has(word, "filler")]
 
 
-def number_of(word: str) -> int | None:
+def number_of(table: TimeWords, word: str) -> int | None:
     if word.isdigit():
         return int(word)
-    value = time_words().value(word, "number")
+    value = table.value(word, "number")
     return int(value) if value is not None else None
 
 
-def is_reference_relative(text: str) -> bool:
+def is_reference_relative(table: TimeWords, text: str) -> bool:
     """Whether the expression counts from another date of the story ("a day earlier")."""
-    words = content_tokens(text)
+    words = content_tokens(table, text)
     if not words:
         return False
-    table = time_words()
-    if _story_day(words) is not None:
+    if _story_day(table, words) is not None:
         return True
     return any(table.has(word, "shift") for word in words) and "this" not in words
 
 
-def _story_day(words: Sequence[str]) -> int | None:
+def _story_day(table: TimeWords, words: Sequence[str]) -> int | None:
     """Days from the reference date for "the previous day", "the next day", "later that day"."""
-    table = time_words()
     if len(words) < 2 or words[-1] != "day" or len(words) > 3:
         return None
     if len(words) == 3 and not table.has(words[0], "shift"):
@@ -133,7 +128,7 @@ def _story_day(words: Sequence[str]) -> int | None:
 
 
 def normalise_time(
-    text: str, anchor: date | None, *, tense_future: bool = False
+    table: TimeWords, text: str, anchor: date | None, *, tense_future: bool = False
 ) -> tuple[Granularity, date | None, date | None] | None:
     """Calendar bounds of a time expression, or None when it is not understood.
 
@@ -141,12 +136,12 @@ def normalise_time(
     ``tense_future`` says the clause is in the future tense, which decides the direction of
     expressions without a year ("on Friday", "in March").
     """
-    words = content_tokens(text)
+    words = content_tokens(table, text)
     if not words:
         return None
     for rule in (_iso, _absolute, _weekday, _relative_day, _calendar_unit, _rolling, _ago, _shift):
         try:
-            result = rule(words, anchor, tense_future)
+            result = rule(table, words, anchor, tense_future)
         except (ValueError, OverflowError):  # beyond the calendar datetime.date can hold
             return None
         if result is not None:
@@ -154,7 +149,9 @@ def normalise_time(
     return None
 
 
-def _iso(words: Sequence[str], anchor: date | None, future: bool) -> Bounds | None:
+def _iso(
+    table: TimeWords, words: Sequence[str], anchor: date | None, future: bool
+) -> Bounds | None:
     if len(words) != 1:
         return None
     match = _ISO.fullmatch(words[0])
@@ -171,9 +168,10 @@ def _year_of(word: str) -> int | None:
     return int(word) if len(word) == 4 and word.isdigit() and 1000 <= int(word) <= 2999 else None
 
 
-def _absolute(words: Sequence[str], anchor: date | None, future: bool) -> Bounds | None:
+def _absolute(
+    table: TimeWords, words: Sequence[str], anchor: date | None, future: bool
+) -> Bounds | None:
     """Month, day and year in any usual order; a leading weekday is checked, not needed."""
-    table = time_words()
     rest = list(words)
     weekday = table.value(rest[0], "weekday") if rest else None
     if weekday is not None:
@@ -220,8 +218,9 @@ def _absolute(words: Sequence[str], anchor: date | None, future: bool) -> Bounds
     return "month", first, last
 
 
-def _weekday(words: Sequence[str], anchor: date | None, future: bool) -> Bounds | None:
-    table = time_words()
+def _weekday(
+    table: TimeWords, words: Sequence[str], anchor: date | None, future: bool
+) -> Bounds | None:
     rest = [word for word in words if not table.has(word, "part_of_day")]
     if anchor is None or not rest or len(rest) > 2:
         return None
@@ -238,8 +237,9 @@ def _weekday(words: Sequence[str], anchor: date | None, future: bool) -> Bounds 
     return "day", found, found
 
 
-def _relative_day(words: Sequence[str], anchor: date | None, future: bool) -> Bounds | None:
-    table = time_words()
+def _relative_day(
+    table: TimeWords, words: Sequence[str], anchor: date | None, future: bool
+) -> Bounds | None:
     if anchor is None or not words:
         return None
     offset = table.value(words[0], "relative_day")
@@ -256,9 +256,10 @@ def _relative_day(words: Sequence[str], anchor: date | None, future: bool) -> Bo
     return None
 
 
-def _calendar_unit(words: Sequence[str], anchor: date | None, future: bool) -> Bounds | None:
+def _calendar_unit(
+    table: TimeWords, words: Sequence[str], anchor: date | None, future: bool
+) -> Bounds | None:
     """``this week``, ``last month``, ``next year``, ``earlier this month``, ``later this year``."""
-    table = time_words()
     if anchor is None or len(words) not in (2, 3):
         return None
     shift = table.value(words[0], "shift") if len(words) == 3 else None
@@ -275,24 +276,26 @@ def _calendar_unit(words: Sequence[str], anchor: date | None, future: bool) -> B
     return granularity_of(unit), first, last
 
 
-def _rolling(words: Sequence[str], anchor: date | None, future: bool) -> Bounds | None:
+def _rolling(
+    table: TimeWords, words: Sequence[str], anchor: date | None, future: bool
+) -> Bounds | None:
     """``the past week``, ``the past two months``: a window that ends at the anchor."""
-    table = time_words()
     if anchor is None or len(words) not in (2, 3) or not table.has(words[0], "rolling"):
         return None
-    count = number_of(words[1]) if len(words) == 3 else 1
+    count = number_of(table, words[1]) if len(words) == 3 else 1
     unit = table.value(words[-1], "unit")
     if count is None or unit is None or unit == "day" and count == 1:
         return None
     return granularity_of(unit), move(anchor, unit, -count), anchor
 
 
-def _ago(words: Sequence[str], anchor: date | None, future: bool) -> Bounds | None:
+def _ago(
+    table: TimeWords, words: Sequence[str], anchor: date | None, future: bool
+) -> Bounds | None:
     """``three days ago``: counted back from the anchor, at the unit's granularity."""
-    table = time_words()
     if anchor is None or len(words) != 3 or not table.has(words[2], "ago"):
         return None
-    count = number_of(words[0])
+    count = number_of(table, words[0])
     unit = table.value(words[1], "unit")
     if count is None or unit is None:
         return None
@@ -300,12 +303,13 @@ def _ago(words: Sequence[str], anchor: date | None, future: bool) -> Bounds | No
     return granularity_of(unit), first, last
 
 
-def _shift(words: Sequence[str], anchor: date | None, future: bool) -> Bounds | None:
+def _shift(
+    table: TimeWords, words: Sequence[str], anchor: date | None, future: bool
+) -> Bounds | None:
     """``a day earlier``, ``two weeks later``, ``the day before``, ``the following day``."""
-    table = time_words()
     if anchor is None:
         return None
-    step = _story_day(words)
+    step = _story_day(table, words)
     if step is not None:
         day = anchor + timedelta(days=step)
         return "day", day, day
@@ -313,7 +317,7 @@ def _shift(words: Sequence[str], anchor: date | None, future: bool) -> Bounds | 
         words = ["a", *words]
     if len(words) != 3:
         return None
-    count = number_of(words[0])
+    count = number_of(table, words[0])
     unit = table.value(words[1], "unit")
     direction = table.value(words[2], "shift")
     if count is None or unit is None or direction is None:
@@ -325,9 +329,8 @@ def _shift(words: Sequence[str], anchor: date | None, future: bool) -> Bounds | 
 # --- finding expressions in a document ----------------------------------------------------------
 
 
-def is_future_clause(verb: Token) -> bool:
+def is_future_clause(table: TimeWords, verb: Token) -> bool:
     """Whether the clause of ``verb`` is in the future tense ("will withdraw", "is going to")."""
-    table = time_words()
     for child in verb.children:
         if child.dep_ == "aux" and table.has(child.lower_, "future_aux"):
             return True
@@ -340,16 +343,14 @@ def governing_word(span: Span) -> Token:
     return head.head if head.dep_ == "prep" else head
 
 
-def is_bound(span: Span) -> bool:
+def is_bound(table: TimeWords, span: Span) -> bool:
     """Whether a preposition before the expression makes it a bound ("since 2020")."""
     doc = span.doc
-    table = time_words()
     return span.start > 0 and table.has(doc[span.start - 1].lower_, "blocking")
 
 
-def candidate_spans(doc: Doc) -> Iterator[Span]:
+def candidate_spans(table: TimeWords, doc: Doc) -> Iterator[Span]:
     """DATE and TIME entities, and weekday or month names the tagger missed, in text order."""
-    table = time_words()
     covered_until = 0
     ents = [ent for ent in doc.ents if ent.label_ in TIME_LABELS]
     ent_at = {ent.start: ent for ent in ents}
@@ -394,7 +395,7 @@ class FoundTime:
     bound: bool
 
 
-def resolve_times(doc: Doc, anchor: date | None) -> tuple[FoundTime, ...]:
+def resolve_times(table: TimeWords, doc: Doc, anchor: date | None) -> tuple[FoundTime, ...]:
     """Every understood time expression with its span, in text order.
 
     Expressions that count from another date of the story ("a day earlier") count from the last
@@ -402,24 +403,24 @@ def resolve_times(doc: Doc, anchor: date | None) -> tuple[FoundTime, ...]:
     """
     found: list[FoundTime] = []
     reference = anchor
-    for span in candidate_spans(doc):
+    for span in candidate_spans(table, doc):
         text = span.text.strip()
         if not text:
             continue
         governor = governing_word(span)
-        base = reference if is_reference_relative(text) else anchor
-        bounds = normalise_time(text, base, tense_future=is_future_clause(governor))
+        base = reference if is_reference_relative(table, text) else anchor
+        bounds = normalise_time(table, text, base, tense_future=is_future_clause(table, governor))
         if bounds is None:
             continue
         granularity, earliest, latest = bounds
         mention = Mention(span.start_char, span.end_char, span.text)
         expression = TimeExpression(mention, granularity, earliest, latest)
-        found.append(FoundTime(span, governor, expression, is_bound(span)))
+        found.append(FoundTime(span, governor, expression, is_bound(table, span)))
         if granularity == "day" and earliest is not None and earliest == latest:
             reference = earliest
     return tuple(found)
 
 
-def find_times(doc: Doc, anchor: date | None) -> tuple[TimeExpression, ...]:
+def find_times(table: TimeWords, doc: Doc, anchor: date | None) -> tuple[TimeExpression, ...]:
     """The normalised time expressions of a document, in text order (see :func:`resolve_times`)."""
-    return tuple(found.expression for found in resolve_times(doc, anchor))
+    return tuple(found.expression for found in resolve_times(table, doc, anchor))

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
 from types import MappingProxyType
 from typing import Literal
 
@@ -137,9 +136,8 @@ def _sense(row: tuple[str, ...], where: str) -> TriggerSense:
     )
 
 
-@cache
-def trigger_lexicon() -> TriggerLexicon:
-    """The trigger lexicon, read and checked once per process."""
+def load_trigger_lexicon() -> TriggerLexicon:
+    """The trigger lexicon (``kg/data/triggers.tsv``, ``events/refinements.tsv``), checked."""
     senses: dict[tuple[str, str], list[TriggerSense]] = {}
     for number, row in enumerate(read_table("data/triggers.tsv", 10), start=1):
         sense = _sense(row, f"data/triggers.tsv row {number}")

@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 
@@ -158,16 +158,10 @@ class Gazetteer:
         return self._demonyms
 
 
-@cache
-def _default_gazetteer() -> Gazetteer:
-    return read_gazetteer(GAZETTEER_DIR)
-
-
 def load_gazetteer(directory: Path | None = None) -> Gazetteer:
-    """The gazetteer in ``directory``; by default the bundled one, loaded once per process."""
-    if directory is None:
-        return _default_gazetteer()
-    return read_gazetteer(directory)
+    """The gazetteer in ``directory``, by default the bundled one (about a second: load it once
+    per process and pass it on)."""
+    return read_gazetteer(GAZETTEER_DIR if directory is None else directory)
 
 
 def read_gazetteer(directory: Path) -> Gazetteer:

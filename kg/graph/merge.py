@@ -19,18 +19,19 @@ whatever order they were processed in. The work is linear in the number of menti
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
 from pyoxigraph import Literal, NamedNode, Quad
 from pyoxigraph import Triple as PyTriple
 
+from kg.graph.context import context_of, entity_contexts
 from kg.graph.events import MergedEvent, ReportKey, merge_reports
 from kg.graph.map import Triple, confidence_literal, distinct_reports
 from kg.iris import Iris
 from kg.model import CORE_CLASS, Extraction
-from kg.vocab import GAF, NK, OWL, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, WD, XSD
+from kg.vocab import GAF, NK, OWL, PROV, RDF, RDFS, SEM, SKOS, WD, XSD
 
 #: Each entity class's direct superclass in the ontology (core classes have none).
 PARENT = {
@@ -75,26 +76,19 @@ class MergedLayer:
         )
         return MergedLayer(entities=entities, events=events)
 
-    def validation_units(self) -> Iterator[tuple[Description, tuple[PyTriple, ...]]]:
-        """Each node's description with what its shapes need to see, to validate it on its own.
-
-        That is the class and label of every entity an event refers to (``sh:class`` on
-        nk:agent ...; a typed entity needs its label) and ``<article> a schema:NewsArticle`` for
-        the articles an event is derived from. Units can be validated together in any grouping:
-        what they share (entity views) is the same in each.
-        """
-        views = {
-            d.node: [t for t in d.triples if t[1] in (RDF.type, RDFS.label)] for d in self.entities
-        }
+    def validation_units(
+        self, articles: Collection[NamedNode]
+    ) -> Iterator[tuple[Description, tuple[PyTriple, ...]]]:
+        """Each node's description with its validation context (:mod:`kg.graph.context`), to
+        validate it on its own; units can be validated together in any grouping, as what they
+        share (entity contexts, article stubs) is the same in each."""
+        entities = entity_contexts(
+            PyTriple(s, p, o) for d in self.entities for s, p, o in d.triples
+        )
         for description in self.descriptions():
-            triples = list(description.triples)
-            triples += [t for _, _, o in description.triples if o in views for t in views[o]]  # type: ignore[index]
-            triples += [
-                (o, RDF.type, SCHEMA.NewsArticle)
-                for _, p, o in description.triples
-                if p == PROV.wasDerivedFrom and isinstance(o, NamedNode)
-            ]
-            yield description, tuple(PyTriple(s, p, o) for s, p, o in dict.fromkeys(triples))
+            triples = [PyTriple(s, p, o) for s, p, o in description.triples]
+            context = context_of(triples, entities, articles)
+            yield description, tuple(dict.fromkeys([*triples, *context]))
 
 
 @dataclass
@@ -132,17 +126,17 @@ def merge_layer(extractions: Iterable[Extraction], iris: Iris) -> MergedLayer:
 
 
 # -- entities ---------------------------------------------------------------------------------
-def entity_view(extraction: Extraction, iris: Iris, graph: NamedNode) -> list[Quad]:
+def entity_view(extraction: Extraction, iris: Iris) -> list[PyTriple]:
     """The entities of one article described from that article alone (its "local view").
 
-    Not published: it is the context an article graph is validated with (the entities' class
-    and label that ``sh:class`` and the entity shapes need), so that each article graph is
-    checked on its own, at a cost per article.
+    Not published: it gives the context an article graph is validated with
+    (:mod:`kg.graph.context`), so that each article graph is checked on its own, at a cost per
+    article.
     """
     votes: dict[NamedNode, _EntityVotes] = defaultdict(_EntityVotes)
     _collect_entities(extraction, iris, votes)
     return [
-        Quad(s, p, o, graph)
+        PyTriple(s, p, o)
         for node in sorted(votes, key=str)
         for s, p, o in _describe_entity(node, votes[node]).triples
     ]

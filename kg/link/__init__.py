@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Protocol
 
+from kg.gazetteer.table import Gazetteer
 from kg.link.scoring import LINK_FAMILY, Candidate, Decision, Rival, choose, country_focus
 from kg.model import Entity, Extraction, Link
 from kg.names import facility_core, normalise
@@ -72,7 +73,7 @@ class NoLinker:
         return None
 
 
-def make_linker(settings: Settings) -> Linker:
+def make_linker(settings: Settings, gazetteer: Gazetteer) -> Linker:
     """The linker ``settings.linker`` names: offline (default), wikidata or none."""
     if settings.linker == "none":
         return NoLinker()
@@ -80,10 +81,10 @@ def make_linker(settings: Settings) -> Linker:
         from kg.link.wikidata import WikidataLinker
 
         cache = settings.wikidata_cache or settings.resolved_cache_dir / "wikidata"
-        return WikidataLinker.create(cache)
+        return WikidataLinker.create(cache, gazetteer)
     from kg.link.offline import OfflineLinker
 
-    return OfflineLinker()
+    return OfflineLinker(gazetteer)
 
 
 def link_entities(extraction: Extraction, linker: Linker) -> Extraction:

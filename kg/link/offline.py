@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from kg.gazetteer.table import Gazetteer, GazetteerEntry, load_gazetteer
+from kg.gazetteer.table import Gazetteer, GazetteerEntry
 from kg.link.scoring import Candidate, Rival, match_of
 
 SOURCE_PREFIX = "newskg-gazetteer"
 
 
 class OfflineLinker:
-    """Looks names up in a :class:`~kg.gazetteer.table.Gazetteer` (by default the bundled one)."""
+    """Looks names up in a :class:`~kg.gazetteer.table.Gazetteer`."""
 
     source = SOURCE_PREFIX
 
-    def __init__(self, gazetteer: Gazetteer | None = None) -> None:
-        self.gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
 
     def candidates(self, name: str, *, head: bool = False) -> tuple[Candidate, ...]:
         """Entries answering to ``name`` exactly, or failing that as a spelling variant."""

@@ -32,7 +32,7 @@ from urllib.parse import urlencode
 from kg import __version__
 from kg.errors import KgError
 from kg.gazetteer.classes import CLASS_OF, class_of_instance
-from kg.gazetteer.table import Gazetteer, load_gazetteer
+from kg.gazetteer.table import Gazetteer
 from kg.link.scoring import LINK_FAMILY, Candidate, Rival, match_of
 from kg.names import facility_core
 
@@ -240,14 +240,14 @@ class WikidataLinker:
 
     source = SOURCE
 
-    def __init__(self, client: WikidataClient, gazetteer: Gazetteer | None = None) -> None:
+    def __init__(self, client: WikidataClient, gazetteer: Gazetteer) -> None:
         self.client = client
-        self.gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
+        self.gazetteer = gazetteer
         self._seen: dict[str, tuple[dict[str, Any], ...]] = {}
 
     @classmethod
-    def create(cls, cache_dir: Path) -> WikidataLinker:
-        return cls(WikidataClient(cache_dir=cache_dir))
+    def create(cls, cache_dir: Path, gazetteer: Gazetteer) -> WikidataLinker:
+        return cls(WikidataClient(cache_dir=cache_dir), gazetteer)
 
     def candidates(self, name: str, *, head: bool = False) -> tuple[Candidate, ...]:
         found = (candidate_of_entity(e, name, head=head) for e in self._entities(name))

@@ -30,15 +30,9 @@ from pyoxigraph import (
     serialize,
 )
 
+from kg.layout import DUMPS, Layout
 from kg.publish.void import Statistics
-from kg.vocab import PREFIXES
 
-TURTLE_DUMP = "kg.ttl"
-NQUADS_DUMP = "kg.nq"
-VOID_FILE = "void.ttl"
-ONTOLOGY_FILE = "ontology.ttl"
-SHAPES_FILE = "shapes.ttl"
-CHECKSUMS = "SHA256SUMS"
 SKOLEM_PATH = ".well-known/genid/"
 
 
@@ -102,15 +96,8 @@ def turtle(triples: Iterable[Triple], prefixes: dict[str, str]) -> bytes:
     return b"".join(sorted(header)) + text[position:]
 
 
-def write_dumps(
-    directory: Path, quads: Iterable[Quad], prefixes: dict[str, str] = PREFIXES
-) -> list[str]:
-    """Write kg.nq and kg.ttl (and .gz copies) of ``quads``; return the file names written."""
-    return list(write_dump_blocks(directory, [nquads_block(quads)], prefixes, uri_space="").files)
-
-
 def write_dump_blocks(
-    directory: Path,
+    layout: Layout,
     blocks: Iterable[bytes],
     prefixes: dict[str, str],
     uri_space: str,
@@ -120,19 +107,18 @@ def write_dump_blocks(
     is called with kg.nq as soon as it is complete (the build loads the store from it)."""
     lines = merge_blocks(blocks)
     nquads = b"".join(line + b"\n" for line in lines)
-    (directory / NQUADS_DUMP).write_bytes(nquads)
+    layout.nquads.write_bytes(nquads)
     if written is not None:
-        written(directory / NQUADS_DUMP)
-    write_gzip(directory / NQUADS_DUMP, nquads)
+        written(layout.nquads)
+    write_gzip(layout.nquads, nquads)
     del nquads
     statistics = Statistics(uri_space=uri_space)
     ntriples = b"".join(line + b"\n" for line in triple_lines(lines))
     triples = statistics.observe(parse(ntriples, format=RdfFormat.N_TRIPLES))
     data = turtle(triples, prefixes)
-    (directory / TURTLE_DUMP).write_bytes(data)
-    write_gzip(directory / TURTLE_DUMP, data)
-    files = (NQUADS_DUMP, NQUADS_DUMP + ".gz", TURTLE_DUMP, TURTLE_DUMP + ".gz")
-    return Dumps(files=files, quads=len(lines), statistics=statistics)
+    layout.turtle.write_bytes(data)
+    write_gzip(layout.turtle, data)
+    return Dumps(files=DUMPS, quads=len(lines), statistics=statistics)
 
 
 def write_gzip(path: Path, data: bytes) -> Path:
@@ -146,15 +132,14 @@ def write_gzip(path: Path, data: bytes) -> Path:
     return target
 
 
-def write_checksums(directory: Path, names: Iterable[str]) -> Path:
+def write_checksums(layout: Layout, names: Iterable[str]) -> Path:
     """``SHA256SUMS`` in the format ``sha256sum -c`` reads, sorted by name."""
     lines = []
     for name in sorted(set(names)):
-        digest = hashlib.sha256((directory / name).read_bytes()).hexdigest()
+        digest = hashlib.sha256(layout.file(name).read_bytes()).hexdigest()
         lines.append(f"{digest}  {name}\n")
-    target = directory / CHECKSUMS
-    target.write_text("".join(lines), encoding="utf-8")
-    return target
+    layout.checksums.write_text("".join(lines), encoding="utf-8")
+    return layout.checksums
 
 
 def rdf_file_quads(path: Path, graph: NamedNode, skolem_base: str) -> list[Quad]:

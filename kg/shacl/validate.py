@@ -25,6 +25,7 @@ used only here), never by patching them; :meth:`Validator.validate_with_pyshacl`
 from __future__ import annotations
 
 import functools
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -45,10 +46,11 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import BNode, Identifier, Node, URIRef
 
 from kg.errors import ValidationError
-from kg.model import ENTITY_CLASSES
-from kg.publish.dumps import NQUADS_DUMP
+from kg.graph.context import context_of, entity_contexts
+from kg.iris import ARTICLE_GRAPH_PATH, Iris
+from kg.layout import Layout
 from kg.shacl.screen import Screen, Unsupported, compile_screen
-from kg.vocab import NK, PREFIXES, RDF, RDFS, SCHEMA, SH
+from kg.vocab import PREFIXES, RDF, RDFS, SCHEMA, SH
 
 #: Namespace of the shapes in ``shapes/newskg.ttl``: a result's source shape is ``nks:<Name>``.
 SHAPES_IRI = "https://w3id.org/newskg/shapes#"
@@ -57,8 +59,6 @@ _SH = rdflib.Namespace(SH.base)
 _RDF_TYPE = URIRef(RDF.type.value)
 _RDFS_SUBCLASS = URIRef(RDFS.subClassOf.value)
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_ARTICLE_GRAPH_MARK = "/graph/article/"
-_MERGED_GRAPH_SUFFIX = "/graph/merged"
 _SHORT_NAMES = {**PREFIXES, "nks": SHAPES_IRI}
 _PATH_MODIFIERS = ((_SH.inversePath, "^{}"), (_SH.zeroOrMorePath, "{}*"),
                    (_SH.oneOrMorePath, "{}+"), (_SH.zeroOrOnePath, "{}?"))
@@ -388,9 +388,9 @@ def _prepare_query(text: str, namespaces: _Namespaces) -> Query:
 def validate_build(directory: Path, *, shapes_path: Path, ontology_path: Path) -> ValidationReport:
     """Validate a build folder's ``kg.nq``: each article graph, then the merged graph.
 
-    Each article graph is validated with the type and label of every entity it references (from
-    the merged graph); the merged graph with ``<article> a schema:NewsArticle`` for each article of
-    the build it cites (:func:`graphs_to_validate`). Results of all graphs are combined (duplicates
+    Each graph is validated with its context (:mod:`kg.graph.context`): the class and label of
+    every entity it references, from the merged graph, and a stub for each article of the build
+    it cites (:func:`graphs_to_validate`). Results of all graphs are combined (duplicates
     dropped).
     """
     units = graphs_to_validate(directory)
@@ -403,28 +403,47 @@ def validate_build(directory: Path, *, shapes_path: Path, ontology_path: Path) -
 def graphs_to_validate(directory: Path) -> list[tuple[str, list[ox.Triple | ox.Quad]]]:
     """What :func:`validate_build` validates, one self-contained data graph per graph name.
 
-    Article graphs come first, in name order, each with the local view of the entities it
-    references; then the merged graph, if there is one, with stubs for the articles it cites.
+    Which graph is an article's and which is the merged one is asked of the build's IRIs (its
+    base IRI is in ``build-report.json``). Article graphs come first, in name order; then the
+    merged graph, if there is one.
     """
-    path = directory / NQUADS_DUMP
-    graphs = _read_graphs(directory, path)
-    articles = sorted(name for name in graphs if _ARTICLE_GRAPH_MARK in name)
+    layout = Layout(directory)
+    graphs = _read_graphs(directory, layout.nquads)
+    iris = Iris(_base_iri(layout))
+    articles = sorted(name for name in graphs if iris.is_article_graph(name))
     if not articles:
         raise ValidationError(
-            f"{path} holds no article graph",
-            why=f"no graph name contains {_ARTICLE_GRAPH_MARK!r}",
+            f"{layout.nquads} holds no article graph",
+            why=f"no graph name starts with {iris.article_graph('').value!r}",
             fix="validate the output folder of `kg build`",
         )
-    merged_name = next((name for name in graphs if name.endswith(_MERGED_GRAPH_SUFFIX)), None)
-    merged = graphs.get(merged_name, []) if merged_name else []
-    entities = _entity_views(merged)
+    merged = graphs.get(iris.merged_graph.value, [])
+    entities = entity_contexts(q.triple for q in merged)
+    article_iris = _article_iris(graphs[name] for name in articles)
     units: list[tuple[str, list[ox.Triple | ox.Quad]]] = [
-        (name, [*graphs[name], *_referenced_views(graphs[name], entities)]) for name in articles
+        (name, [*graphs[name], *context_of((q.triple for q in graphs[name]), entities, ())])
+        for name in articles
     ]
-    if merged_name is not None:
-        stubs = _article_stubs(merged, _article_iris(graphs[name] for name in articles))
-        units.append((merged_name, [*merged, *stubs]))
+    if iris.merged_graph.value in graphs:
+        context = context_of((q.triple for q in merged), entities, article_iris)
+        units.append((iris.merged_graph.value, [*merged, *context]))
     return units
+
+
+def _base_iri(layout: Layout) -> str:
+    """The base IRI the build was made with (its report says)."""
+    try:
+        report = json.loads(layout.report.read_text(encoding="utf-8"))
+        base = report["base_iri"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ValidationError(
+            f"{layout.report} does not name the build's base IRI",
+            why=str(exc),
+            fix="validate the output folder of `kg build` (rebuild it if it is older)",
+        ) from exc
+    if not isinstance(base, str) or not base.startswith(("http://", "https://")):
+        raise ValidationError(f"{layout.report} names no http(s) base IRI: {base!r}")
+    return base
 
 
 def _cannot_apply_shapes(cause: object) -> ValidationError:
@@ -475,37 +494,6 @@ def _read_graphs(directory: Path, path: Path) -> dict[str, list[ox.Quad]]:
     return dict(graphs)
 
 
-def _entity_views(merged: Iterable[ox.Quad]) -> dict[ox.NamedNode, list[ox.Triple]]:
-    """Each merged-graph entity's local view: its nk: entity types and its labels."""
-    entity_types = {NK[name] for name in ENTITY_CLASSES}
-    quads = list(merged)
-    views: dict[ox.NamedNode, list[ox.Triple]] = defaultdict(list)
-    for quad in quads:
-        entity, cls = quad.subject, quad.object
-        if quad.predicate == RDF.type and cls in entity_types and isinstance(entity, ox.NamedNode):
-            views[entity].append(ox.Triple(entity, RDF.type, cls))
-    for quad in quads:
-        entity, label = quad.subject, quad.object
-        if quad.predicate == RDFS.label and isinstance(entity, ox.NamedNode) and entity in views:
-            if isinstance(label, ox.Literal):
-                views[entity].append(ox.Triple(entity, RDFS.label, label))
-    return dict(views)
-
-
-def _referenced_views(
-    quads: Iterable[ox.Quad], entities: dict[ox.NamedNode, list[ox.Triple]]
-) -> Iterator[ox.Triple]:
-    """The views of the entities the quads mention as subject or object."""
-    referenced = {
-        term
-        for quad in quads
-        for term in (quad.subject, quad.object)
-        if isinstance(term, ox.NamedNode) and term in entities
-    }
-    for entity in sorted(referenced, key=str):
-        yield from entities[entity]
-
-
 def _article_iris(article_graphs: Iterable[list[ox.Quad]]) -> set[ox.NamedNode]:
     return {
         quad.subject
@@ -514,16 +502,6 @@ def _article_iris(article_graphs: Iterable[list[ox.Quad]]) -> set[ox.NamedNode]:
         if quad.predicate == RDF.type and quad.object == SCHEMA.NewsArticle
         and isinstance(quad.subject, ox.NamedNode)
     }
-
-
-def _article_stubs(merged: Iterable[ox.Quad], articles: set[ox.NamedNode]) -> list[ox.Triple]:
-    """``<article> a schema:NewsArticle`` for each article of the build the merged graph cites."""
-    cited = {quad.object for quad in merged}
-    return [
-        ox.Triple(article, RDF.type, SCHEMA.NewsArticle)
-        for article in sorted(articles, key=str)
-        if article in cited
-    ]
 
 
 def _node_of(term: object, nodes: dict[object, Node]) -> Node:
@@ -668,7 +646,7 @@ def _result_line(result: ValidationResult) -> str:
 def _scope(graphs: tuple[str, ...]) -> str:
     if not graphs:
         return "Validated the given triples"
-    articles = sum(1 for name in graphs if _ARTICLE_GRAPH_MARK in name)
+    articles = sum(1 for name in graphs if f"/{ARTICLE_GRAPH_PATH}" in name)
     others = len(graphs) - articles
     merged = " and the merged graph" if others else ""
     return f"Validated {articles} article graph(s){merged}"
