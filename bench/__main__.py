@@ -40,32 +40,79 @@ def _ints(text: str) -> list[int]:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=_ints, default=[100, 1000, 10000],
-                        help="corpus sizes of the build section [100,1000,10000]")
-    parser.add_argument("--sections", default=",".join(SECTIONS),
-                        help=f"comma-separated, of {', '.join(SECTIONS)} [all]")
-    parser.add_argument("--dataset-size", type=int, default=1000,
-                        help="articles in the build the query, http and dumps sections use")
-    parser.add_argument("--process-size", type=int, default=1000,
-                        help="corpus size at which 1 and 2 processes are compared")
-    parser.add_argument("--raw-limit", type=int, default=1000,
-                        help="largest corpus on which raw spaCy is run (beyond: reused)")
-    parser.add_argument("--http-seconds", type=float, default=20.0,
-                        help="seconds of each bounded HTTP load run")
-    parser.add_argument("--clients", type=_ints, default=list(http_section.CLIENTS),
-                        help="concurrent clients of the HTTP runs [8,32]")
-    parser.add_argument("--query-repeat", type=int, default=21,
-                        help="timed runs per query (in process and over HTTP)")
-    parser.add_argument("--budget", type=float, default=570.0,
-                        help="seconds the whole run may take; 0 for no limit [570]")
-    parser.add_argument("--load-seconds", type=float, default=20.0,
-                        help="seconds of the load test (50 clients, 4 expensive) [20]")
-    parser.add_argument("--results", type=Path, default=RESULTS,
-                        help="folder of the JSON results and the plot [bench/results]")
-    parser.add_argument("--workdir", type=Path, default=None,
-                        help="scratch folder for corpora and builds [a temporary one, removed]")
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--sizes",
+        type=_ints,
+        default=[100, 1000, 10000],
+        help="corpus sizes of the build section [100,1000,10000]",
+    )
+    parser.add_argument(
+        "--sections",
+        default=",".join(SECTIONS),
+        help=f"comma-separated, of {', '.join(SECTIONS)} [all]",
+    )
+    parser.add_argument(
+        "--dataset-size",
+        type=int,
+        default=1000,
+        help="articles in the build the query, http and dumps sections use",
+    )
+    parser.add_argument(
+        "--process-size",
+        type=int,
+        default=1000,
+        help="corpus size at which 1 and 2 processes are compared",
+    )
+    parser.add_argument(
+        "--raw-limit",
+        type=int,
+        default=1000,
+        help="largest corpus on which raw spaCy is run (beyond: reused)",
+    )
+    parser.add_argument(
+        "--http-seconds", type=float, default=20.0, help="seconds of each bounded HTTP load run"
+    )
+    parser.add_argument(
+        "--clients",
+        type=_ints,
+        default=list(http_section.CLIENTS),
+        help="concurrent clients of the HTTP runs [8,32]",
+    )
+    parser.add_argument(
+        "--query-repeat",
+        type=int,
+        default=21,
+        help="timed runs per query (in process and over HTTP)",
+    )
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=570.0,
+        help="seconds the whole run may take; 0 for no limit [570]",
+    )
+    parser.add_argument(
+        "--load-seconds",
+        type=float,
+        default=20.0,
+        help="seconds of the load test (50 clients, 4 expensive) [20]",
+    )
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=RESULTS,
+        help="folder of the JSON results and the plot [bench/results]",
+    )
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=None,
+        help="scratch folder for corpora and builds [a temporary one, removed]",
+    )
     args = parser.parse_args(argv)
     args.sections = [s.strip() for s in args.sections.split(",") if s.strip()]
     unknown = set(args.sections) - set(SECTIONS)
@@ -98,8 +145,11 @@ def main(argv: list[str] | None = None) -> int:
     size = args.dataset_size
     runners: dict[str, Callable[[], tuple[list[Row], dict[str, Any]]]] = {
         "build": lambda: build_section.run(
-            ws, args.sizes, Budget(max(0.0, total.remaining() - reserve(args))),
-            process_size=args.process_size, raw_limit=args.raw_limit,
+            ws,
+            args.sizes,
+            Budget(max(0.0, total.remaining() - reserve(args))),
+            process_size=args.process_size,
+            raw_limit=args.raw_limit,
         ),
         "query": lambda: query_section.run(ws, size, total, repeat=args.query_repeat),
         "http": lambda: http_section.run(
@@ -122,8 +172,11 @@ def main(argv: list[str] | None = None) -> int:
                 failed.append(section)
                 continue
             data["section_seconds"] = time.perf_counter() - began
-            print(f"[bench] {section} done in {data['section_seconds']:.0f} s", file=sys.stderr,
-                  flush=True)
+            print(
+                f"[bench] {section} done in {data['section_seconds']:.0f} s",
+                file=sys.stderr,
+                flush=True,
+            )
             rows += section_rows
             write_json(args.results, section, section_rows, data, started)
             if section == "build":

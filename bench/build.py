@@ -257,16 +257,30 @@ def rows_of(done: list[SizeResult], skipped: dict[str, str], startup: float) -> 
                 if raw is not None:
                     notes.append(_cpu_note(result, measure, raw, f"raw_{p}p"))
                 notes.append(_others_note(result, measure))
-                rows.append(Row(
-                    SECTION, label, wps, "words/s", raw_wps, f"raw {p}p",
-                    goal=f">= {goal}" if goal else "",
-                    met=(wps / raw_wps >= goal) if goal and raw_wps else None,
-                    note="; ".join(n for n in notes if n),
-                ))
+                rows.append(
+                    Row(
+                        SECTION,
+                        label,
+                        wps,
+                        "words/s",
+                        raw_wps,
+                        f"raw {p}p",
+                        goal=f">= {goal}" if goal else "",
+                        met=(wps / raw_wps >= goal) if goal and raw_wps else None,
+                        note="; ".join(n for n in notes if n),
+                    )
+                )
         one, two = result.median("build_1p"), result.median("build_2p")
         if one and two:
-            rows.append(Row(SECTION, f"kg build 2p speed-up, {n} art", one / two, "x",
-                            note="wall time of 1 process / 2 processes"))
+            rows.append(
+                Row(
+                    SECTION,
+                    f"kg build 2p speed-up, {n} art",
+                    one / two,
+                    "x",
+                    note="wall time of 1 process / 2 processes",
+                )
+            )
     first = done[0] if done else None
     for result in done:
         cost = result.ms_per_article("build_1p")
@@ -275,13 +289,19 @@ def rows_of(done: list[SizeResult], skipped: dict[str, str], startup: float) -> 
             continue
         later = result is not first
         cpu = result.cpu_ms_per_article("build_1p")
-        rows.append(Row(
-            SECTION, f"kg build 1p cost/article, {result.size} art", cost, "ms",
-            base if later else None, f"{first.size} art" if later else "",
-            goal=f"<= {FLAT_GOAL}" if later else "",
-            met=(cost / base <= FLAT_GOAL) if later else None,
-            note=f"CPU {cpu:.1f} ms/article" if cpu else "",
-        ))
+        rows.append(
+            Row(
+                SECTION,
+                f"kg build 1p cost/article, {result.size} art",
+                cost,
+                "ms",
+                base if later else None,
+                f"{first.size} art" if later else "",
+                goal=f"<= {FLAT_GOAL}" if later else "",
+                met=(cost / base <= FLAT_GOAL) if later else None,
+                note=f"CPU {cpu:.1f} ms/article" if cpu else "",
+            )
+        )
     for what, why in skipped.items():
         rows.append(Row(SECTION, f"skipped: {what}", float("nan"), "", note=why))
     return rows

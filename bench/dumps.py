@@ -78,8 +78,11 @@ def run(
         seconds["kg_turtle"] = timed(lambda: write_turtle(scratch, lines), repeat)
         ntriples = b"".join(line + b"\n" for line in triple_lines(lines))
         seconds["pyoxigraph_turtle"] = timed(
-            lambda: serialize(parse(ntriples, format=RdfFormat.N_TRIPLES),
-                              format=RdfFormat.TURTLE, prefixes=PREFIXES),
+            lambda: serialize(
+                parse(ntriples, format=RdfFormat.N_TRIPLES),
+                format=RdfFormat.TURTLE,
+                prefixes=PREFIXES,
+            ),
             repeat,
         )
 

@@ -185,11 +185,16 @@ def _links(
 
 def report(scores: Scores, *, show_errors: bool) -> str:
     """The scores as a plain-text table."""
-    rows = ["strict", "core", "span"] + sorted(
-        k
-        for k in scores.gold.keys() | scores.predicted.keys()
-        if k not in ("strict", "core", "span")
-    )
+    rows = [
+        "strict",
+        "core",
+        "span",
+        *sorted(
+            k
+            for k in scores.gold.keys() | scores.predicted.keys()
+            if k not in ("strict", "core", "span")
+        ),
+    ]
     lines = [f"{'':26} {'P':>6} {'R':>6} {'F1':>6} {'gold':>5} {'pred':>5}"]
     for row in rows:
         lines.append(

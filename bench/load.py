@@ -114,15 +114,25 @@ def requests_for(entities: int) -> tuple[list[Request], list[Request]]:
         Request("cheap", "linked data page", f"/id/entity/e{NUMBER}", "text/turtle"),
     ]
     expensive = [
-        Request("expensive", "cartesian count",
-                sparql("SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")),
-        Request("expensive", "path count",
-                sparql(f"SELECT (COUNT(*) AS ?n) {{ ?x ({p}|^{p})* ?y }}")),
-        Request("expensive", "regex over a product", sparql(
-            'SELECT (COUNT(*) AS ?n) { ?a ?b ?l . ?c ?d ?m '
-            'FILTER(REGEX(CONCAT(STR(?l), STR(?m)), "^(a+)+$|(x+x+)+y")) }')),
-        Request("expensive", "huge offset",
-                sparql("SELECT * { ?a ?b ?c . ?d ?e ?f } OFFSET 1000000000")),
+        Request(
+            "expensive",
+            "cartesian count",
+            sparql("SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"),
+        ),
+        Request(
+            "expensive", "path count", sparql(f"SELECT (COUNT(*) AS ?n) {{ ?x ({p}|^{p})* ?y }}")
+        ),
+        Request(
+            "expensive",
+            "regex over a product",
+            sparql(
+                "SELECT (COUNT(*) AS ?n) { ?a ?b ?l . ?c ?d ?m "
+                'FILTER(REGEX(CONCAT(STR(?l), STR(?m)), "^(a+)+$|(x+x+)+y")) }'
+            ),
+        ),
+        Request(
+            "expensive", "huge offset", sparql("SELECT * { ?a ?b ?c . ?d ?e ?f } OFFSET 1000000000")
+        ),
         Request("expensive", "capped product", sparql("SELECT * { ?a ?b ?c . ?d ?e ?f }")),
     ]
     return cheap, expensive
@@ -162,9 +172,17 @@ class Client:
             self.conn = None
 
 
-def run_clients(port: int, *, clients: int, expensive_clients: int, seconds: float,
-                max_requests: int, entities: int, request_timeout: float, seed: int = 1
-                ) -> tuple[list[Sample], float]:
+def run_clients(
+    port: int,
+    *,
+    clients: int,
+    expensive_clients: int,
+    seconds: float,
+    max_requests: int,
+    entities: int,
+    request_timeout: float,
+    seed: int = 1,
+) -> tuple[list[Sample], float]:
     cheap, expensive = requests_for(entities)
     samples: list[Sample] = []
     lock = threading.Lock()
@@ -191,8 +209,11 @@ def run_clients(port: int, *, clients: int, expensive_clients: int, seconds: flo
                     path = request.path.replace(NUMBER, str(rng.randrange(entities)))
                 began = time.monotonic()
                 status = client.get(path, request.accept)
-                mine.append(Sample(request.kind, request.name, status,
-                                   time.monotonic() - began, began - start))
+                mine.append(
+                    Sample(
+                        request.kind, request.name, status, time.monotonic() - began, began - start
+                    )
+                )
         finally:
             client.close()
             with lock:
@@ -287,8 +308,12 @@ def run_load(
         with live_server(dist, env=env) as url:
             port = int(url.rstrip("/").rsplit(":", 1)[1])
             samples, elapsed = run_clients(
-                port, clients=clients, expensive_clients=expensive_clients, seconds=seconds,
-                max_requests=max_requests, entities=entities,
+                port,
+                clients=clients,
+                expensive_clients=expensive_clients,
+                seconds=seconds,
+                max_requests=max_requests,
+                entities=entities,
                 request_timeout=2 * query_timeout + 15,
             )
     summary = summarise(samples, elapsed, config)
@@ -306,21 +331,40 @@ def section(*, seconds: float = 20.0) -> tuple[list[Row], dict[str, Any]]:
     clients = f"{config['clients']} clients, {config['expensive_clients']} expensive"
     rows = [
         Row("load", f"all requests, {clients}", summary.requests_per_second, "req/s"),
-        Row("load", "cheap requests", cheap["per_second"], "req/s",
-            note=f"statuses {cheap['statuses']}"),
+        Row(
+            "load",
+            "cheap requests",
+            cheap["per_second"],
+            "req/s",
+            note=f"statuses {cheap['statuses']}",
+        ),
         Row("load", "cheap requests p50", cheap["p50_ms"], "ms"),
         Row("load", "cheap requests p99", cheap["p99_ms"], "ms"),
-        Row("load", "expensive requests p50", expensive["p50_ms"], "ms",
-            note=f"statuses {expensive['statuses']}"),
-        Row("load", "unexpected 5xx / no answer", summary.unexpected + summary.no_answer, "",
-            goal="0", met=summary.unexpected + summary.no_answer == 0),
+        Row(
+            "load",
+            "expensive requests p50",
+            expensive["p50_ms"],
+            "ms",
+            note=f"statuses {expensive['statuses']}",
+        ),
+        Row(
+            "load",
+            "unexpected 5xx / no answer",
+            summary.unexpected + summary.no_answer,
+            "",
+            goal="0",
+            met=summary.unexpected + summary.no_answer == 0,
+        ),
     ]
     return rows, asdict(summary)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.load",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--dist", type=Path, help="a build to serve (default: synthetic)")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--expensive-clients", type=int, default=4)
@@ -333,9 +377,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     summary = run_load(
-        args.dist, clients=args.clients, expensive_clients=args.expensive_clients,
-        seconds=args.seconds, max_requests=args.max_requests, entities=args.entities,
-        query_timeout=args.query_timeout, workers=args.workers, threads=args.threads,
+        args.dist,
+        clients=args.clients,
+        expensive_clients=args.expensive_clients,
+        seconds=args.seconds,
+        max_requests=args.max_requests,
+        entities=args.entities,
+        query_timeout=args.query_timeout,
+        workers=args.workers,
+        threads=args.threads,
         results=args.out,
     )
     print(summary.text())

@@ -53,8 +53,11 @@ def table(rows: Sequence[Row]) -> str:
     widths = [max(len(str(x)) for x in column) for column in zip(header, *lines, strict=False)]
     out = []
     for number, line in enumerate([header, *lines]):
-        out.append("  ".join(str(cell).ljust(width) for cell, width in zip(line, widths,
-                                                                          strict=True)).rstrip())
+        out.append(
+            "  ".join(
+                str(cell).ljust(width) for cell, width in zip(line, widths, strict=True)
+            ).rstrip()
+        )
         if number == 0:
             out.append("  ".join("-" * width for width in widths))
     notes = [f"  {row.section} / {row.name}: {row.note}" for row in rows if row.note]
@@ -65,7 +68,10 @@ def environment() -> dict[str, Any]:
     """What the figures were measured on (they are only comparable within one run)."""
     try:
         commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False,
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=False,
             cwd=Path(__file__).resolve().parent,
         ).stdout.strip()
     except OSError:
@@ -79,8 +85,9 @@ def environment() -> dict[str, Any]:
     }
 
 
-def write_json(directory: Path, section: str, rows: Sequence[Row], data: dict[str, Any],
-               started: str) -> Path:
+def write_json(
+    directory: Path, section: str, rows: Sequence[Row], data: dict[str, Any], started: str
+) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     document = {
         "section": section,
@@ -90,8 +97,9 @@ def write_json(directory: Path, section: str, rows: Sequence[Row], data: dict[st
         "data": data,
     }
     path = directory / f"{section}.json"
-    path.write_text(json.dumps(document, indent=1, sort_keys=True, default=str) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps(document, indent=1, sort_keys=True, default=str) + "\n", encoding="utf-8"
+    )
     return path
 
 
@@ -115,10 +123,7 @@ def plot(directory: Path, build_data: dict[str, Any]) -> Path | None:
         if points:
             xs, ys = zip(*points, strict=True)
             axes.plot(xs, ys, marker="o", label=label)
-    cpu = [
-        (entry["size"], entry.get("cpu_ms_per_article", {}).get("build_1p"))
-        for entry in sizes
-    ]
+    cpu = [(entry["size"], entry.get("cpu_ms_per_article", {}).get("build_1p")) for entry in sizes]
     cpu = [(x, y) for x, y in cpu if y]
     if cpu:
         xs, ys = zip(*cpu, strict=True)

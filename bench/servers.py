@@ -55,14 +55,19 @@ def oxigraph_server(build: Path) -> Iterator[Server]:
     """``oxigraph serve-read-only`` on the store of ``build``; stopped when the block ends."""
     port = free_port()
     command = [
-        oxigraph_command(), "serve-read-only",
-        "--location", str(build / STORE),
-        "--bind", f"127.0.0.1:{port}",
+        oxigraph_command(),
+        "serve-read-only",
+        "--location",
+        str(build / STORE),
+        "--bind",
+        f"127.0.0.1:{port}",
         "--union-default-graph",
     ]
     base = f"http://127.0.0.1:{port}/"
     with running_server(
-        command, base + "query?query=ASK%7B%7D", startup_seconds=STARTUP_SECONDS,
+        command,
+        base + "query?query=ASK%7B%7D",
+        startup_seconds=STARTUP_SECONDS,
         name="the oxigraph server",
     ):
         yield Server("oxigraph", base, "query")

@@ -32,6 +32,8 @@ COLUMNS = (
     "speaker",
     "confidence",
 )
+
+
 def event_row(
     article: Article, event: Event, entities: Sequence[Entity], statements: Sequence[Statement]
 ) -> tuple[str, ...]:

@@ -74,19 +74,40 @@ def rows_of(results: dict[str, dict[int, dict[str, Any]]]) -> list[Row]:
     for n in ours:
         mine, other = ours[n], theirs[n]
         rps, base = mine["requests_per_second"], other["requests_per_second"]
-        rows.append(Row(
-            SECTION, f"lookup, {n} clients: newskg", rps, "req/s", base, "oxigraph server",
-            goal=f">= {RATIO_GOAL}", met=bool(base) and rps / base >= RATIO_GOAL,
-            note=f"errors {mine['errors']}/{other['errors']}",
-        ))
+        rows.append(
+            Row(
+                SECTION,
+                f"lookup, {n} clients: newskg",
+                rps,
+                "req/s",
+                base,
+                "oxigraph server",
+                goal=f">= {RATIO_GOAL}",
+                met=bool(base) and rps / base >= RATIO_GOAL,
+                note=f"errors {mine['errors']}/{other['errors']}",
+            )
+        )
         floor = results["floor"][n]["requests_per_second"]
-        rows.append(Row(
-            SECTION, f"/-/version, {n} clients: newskg", floor, "req/s", base, "oxigraph server",
-            note="no query: the Flask/gunicorn ceiling of this machine",
-        ))
+        rows.append(
+            Row(
+                SECTION,
+                f"/-/version, {n} clients: newskg",
+                floor,
+                "req/s",
+                base,
+                "oxigraph server",
+                note="no query: the Flask/gunicorn ceiling of this machine",
+            )
+        )
         for stat in ("p50_ms", "p99_ms"):
-            rows.append(Row(
-                SECTION, f"lookup, {n} clients: newskg {stat[:3]}", mine[stat], "ms",
-                other[stat], "oxigraph server",
-            ))
+            rows.append(
+                Row(
+                    SECTION,
+                    f"lookup, {n} clients: newskg {stat[:3]}",
+                    mine[stat],
+                    "ms",
+                    other[stat],
+                    "oxigraph server",
+                )
+            )
     return rows

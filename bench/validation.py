@@ -97,23 +97,30 @@ def check_identical(validator: Validator, units: Iterable[tuple[str, Triples]]) 
     return graphs, results
 
 
-def table(units: Sequence[tuple[str, Triples]], times: dict[str, tuple[list[float], list[float]]]
-          ) -> list[str]:
+def table(
+    units: Sequence[tuple[str, Triples]], times: dict[str, tuple[list[float], list[float]]]
+) -> list[str]:
     """Medians (and, as the least disturbed figure, minima) of each kind of graph, in ms."""
-    rows = [f"{'graphs':<8}{'n':>4}{'triples':>9}{'before':>10}{'after':>9}{'speed-up':>10}"
-            f"{'best before':>13}{'best after':>12}{'speed-up':>10}"]
+    rows = [
+        f"{'graphs':<8}{'n':>4}{'triples':>9}{'before':>10}{'after':>9}{'speed-up':>10}"
+        f"{'best before':>13}{'best after':>12}{'speed-up':>10}"
+    ]
     for kind in ("seed", *LENGTHS, "merged"):
         names = [name for name, _triples in units if kind_of(name) == kind]
         if not names:
             continue
         size = statistics.median(len(triples) for name, triples in units if name in names)
-        before, after = (statistics.median(statistics.median(times[n][i]) for n in names)
-                         for i in (0, 1))
-        best_before, best_after = (statistics.median(min(times[n][i]) for n in names)
-                                   for i in (0, 1))
-        rows.append(f"{kind:<8}{len(names):>4}{size:>9.0f}{before:>10.1f}{after:>9.1f}"
-                    f"{before / after:>9.1f}x{best_before:>13.1f}{best_after:>12.1f}"
-                    f"{best_before / best_after:>9.1f}x")
+        before, after = (
+            statistics.median(statistics.median(times[n][i]) for n in names) for i in (0, 1)
+        )
+        best_before, best_after = (
+            statistics.median(min(times[n][i]) for n in names) for i in (0, 1)
+        )
+        rows.append(
+            f"{kind:<8}{len(names):>4}{size:>9.0f}{before:>10.1f}{after:>9.1f}"
+            f"{before / after:>9.1f}x{best_before:>13.1f}{best_after:>12.1f}"
+            f"{best_before / best_after:>9.1f}x"
+        )
     return rows
 
 

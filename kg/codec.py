@@ -77,9 +77,7 @@ def _entity_json(entity: Entity) -> dict[str, Any]:
         "cls": entity.cls,
         "mentions": [_mention_json(m) for m in entity.mentions],
         "aliases": list(entity.aliases),
-        "link": None
-        if link is None
-        else [link.qid, link.confidence, link.label, link.source],
+        "link": None if link is None else [link.qid, link.confidence, link.label, link.source],
         "country": entity.country,
     }
 

@@ -128,6 +128,13 @@ class Iris:
         return {
             name: f"{self.base}id/{name}/"
             for name in (
-                "entity", "event", "report", "statement", "membership", "role", "build", "software"
+                "entity",
+                "event",
+                "report",
+                "statement",
+                "membership",
+                "role",
+                "build",
+                "software",
             )
         }

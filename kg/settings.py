@@ -56,9 +56,7 @@ SETTINGS: tuple[Setting, ...] = (
         1_000_000,
         "Longer article texts are rejected (spaCy's own limit; news is far shorter).",
     ),
-    Setting(
-        "cache_dir", None, "Incremental-build cache [default: .<out>-builds/cache]."
-    ),
+    Setting("cache_dir", None, "Incremental-build cache [default: .<out>-builds/cache]."),
     Setting("wikidata_cache", None, "On-disk cache of the online linker (default: in cache_dir)."),
     Setting("host", "127.0.0.1", "Address the server listens on."),
     Setting("port", 8000, "Port the server listens on."),
@@ -141,8 +139,15 @@ class Settings:
             raise SettingsError(
                 f"unknown linker {self.linker!r}", fix="choose one of: offline, wikidata, none"
             )
-        for name in ("processes", "batch_size", "row_limit", "workers", "threads", "query_workers",
-                     "query_memory_mb"):
+        for name in (
+            "processes",
+            "batch_size",
+            "row_limit",
+            "workers",
+            "threads",
+            "query_workers",
+            "query_memory_mb",
+        ):
             if getattr(self, name) < 1:
                 raise SettingsError(f"setting {name} must be at least 1")
         if self.query_timeout <= 0:

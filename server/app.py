@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 
 from kg.settings import Settings
-from server import errors, http
+from server import context, errors, http
 from server.dataset import DatasetHolder
 from server.views import linked_data, site, sparql
 
@@ -24,11 +24,10 @@ def create_app(settings: Settings, directory: Path) -> Flask:
         SEND_FILE_MAX_AGE_DEFAULT=http.STATIC_MAX_AGE,
         JSON_SORT_KEYS=False,
     )
-    holder = DatasetHolder(Path(directory), settings)
-    app.extensions["newskg"] = holder
-    app.register_blueprint(site.blueprint(holder, settings))
-    app.register_blueprint(sparql.blueprint(holder, settings))
-    app.register_blueprint(linked_data.blueprint(holder, settings))
+    context.install(app, DatasetHolder(Path(directory), settings), settings)
+    app.register_blueprint(site.bp)
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(linked_data.bp)
     errors.install(app)
     http.install(app, settings)
     return app

@@ -129,49 +129,18 @@ def read_protocol(request: Request, settings: Settings) -> ProtocolRequest:
             fix="POST long queries (application/sparql-query)",
         )
     args = parse_urlencoded(request.query_string, "query string")
-    queries = args.getlist("query")
-    params = {k: args.getlist(k) for k in ("default-graph-uri", "named-graph-uri", "timeout")}
-    fmt = args.get("format")
     if "update" in args:
         raise _update_refused()
+    queries = args.getlist("query")
+    params = {k: args.getlist(k) for k in _LIST_PARAMETERS}
+    fmt = args.get("format")
     if request.method == "POST":
         _buffer_streamed_body(request, settings)
-        mimetype = request.mimetype
-        if mimetype in FORM_TYPES:
-            if mimetype == FORM_TYPES[0]:
-                if _charset(request) not in ("utf-8", "utf8"):
-                    raise UnsupportedMediaType(
-                        f"a form in {_charset(request)} is not accepted",
-                        fix="send the form in UTF-8 (charset=utf-8, or no charset)",
-                    )
-                form: MultiDict[str, str] = parse_urlencoded(
-                    request.get_data(cache=False), "form body"
-                )
-            else:
-                form = request.form
-            if "update" in form:
-                raise _update_refused()
-            queries += form.getlist("query")
-            for key in params:
-                params[key] += form.getlist(key)
-            fmt = form.get("format", fmt)
-        elif mimetype == QUERY_TYPE:
-            charset = _charset(request)
-            if charset not in ("utf-8", "utf8"):
-                raise UnsupportedMediaType(
-                    f"a query in {charset} is not accepted", fix="send it in UTF-8"
-                )
-            try:
-                queries.append(request.get_data(cache=False).decode("utf-8"))
-            except UnicodeDecodeError as exc:
-                raise BadRequest("the query is not valid UTF-8", why=str(exc)) from exc
-        elif mimetype == UPDATE_TYPE:
-            raise _update_refused()
-        else:
-            raise UnsupportedMediaType(
-                f"a POST with Content-Type {mimetype or '(none)'!r} is not a SPARQL request",
-                fix=f"send {QUERY_TYPE} or {FORM_TYPES[0]} with query=...",
-            )
+        body = _posted(request)
+        queries += body.getlist("query")
+        for key in params:
+            params[key] += body.getlist(key)
+        fmt = body.get("format", fmt)
     if len(queries) > 1:
         raise BadRequest("more than one query was sent", fix="send exactly one query parameter")
     defaults = tuple(params["default-graph-uri"])
@@ -185,3 +154,44 @@ def read_protocol(request: Request, settings: Settings) -> ProtocolRequest:
         timeout=_timeout(timeouts[0] if timeouts else None, settings),
         format=fmt,
     )
+
+
+_LIST_PARAMETERS = ("default-graph-uri", "named-graph-uri", "timeout")
+
+
+def _posted(request: Request) -> MultiDict[str, str]:
+    """The parameters a POST body carries: a form, or a query sent directly (as ``query``)."""
+    mimetype = request.mimetype
+    if mimetype in FORM_TYPES:
+        form = _form(request)
+        if "update" in form:
+            raise _update_refused()
+        return form
+    if mimetype == QUERY_TYPE:
+        charset = _charset(request)
+        if charset not in ("utf-8", "utf8"):
+            raise UnsupportedMediaType(
+                f"a query in {charset} is not accepted", fix="send it in UTF-8"
+            )
+        try:
+            return MultiDict([("query", request.get_data(cache=False).decode("utf-8"))])
+        except UnicodeDecodeError as exc:
+            raise BadRequest("the query is not valid UTF-8", why=str(exc)) from exc
+    if mimetype == UPDATE_TYPE:
+        raise _update_refused()
+    raise UnsupportedMediaType(
+        f"a POST with Content-Type {mimetype or '(none)'!r} is not a SPARQL request",
+        fix=f"send {QUERY_TYPE} or {FORM_TYPES[0]} with query=...",
+    )
+
+
+def _form(request: Request) -> MultiDict[str, str]:
+    """An URL-encoded form (UTF-8 only) or a multipart one."""
+    if request.mimetype != FORM_TYPES[0]:
+        return request.form
+    if _charset(request) not in ("utf-8", "utf8"):
+        raise UnsupportedMediaType(
+            f"a form in {_charset(request)} is not accepted",
+            fix="send the form in UTF-8 (charset=utf-8, or no charset)",
+        )
+    return parse_urlencoded(request.get_data(cache=False), "form body")

@@ -54,7 +54,7 @@ def synthetic_nquads(entities: int = 3000, graphs: int = 100, *, tag: str = "one
             f"{node} <{TYPE}> <{PERSON}> {graph} .",
         ]
     merged = f"<{SYNTHETIC_BASE}graph/merged>"
-    marker = f"<{SYNTHETIC_BASE}id/build-marker> <{LABEL}> \"{tag}\" {merged} ."
+    marker = f'<{SYNTHETIC_BASE}id/build-marker> <{LABEL}> "{tag}" {merged} .'
     return ("\n".join([*lines, marker]) + "\n").encode("utf-8")
 
 

@@ -127,7 +127,7 @@ def test_attribute_ruler_new_rules_are_indexed_again() -> None:
     nlp = BLANK
     ruler = IndexedAttributeRuler(nlp.vocab)
     ruler.add_patterns(ruler_rules)
-    words, tags, pos, deps = doc
+    words, tags, pos, _deps = doc
     first = ruler(Doc(nlp.vocab, words=words, tags=tags, pos=pos, deps=["ROOT", "dep"],
                       heads=[0, 0]))  # fmt: skip
     assert [t.pos_ for t in first] == ["X", "NOUN"]

@@ -121,7 +121,9 @@ def test_cache_prune_keeps_wanted_entries_and_foreign_files(tmp_path: Path) -> N
     assert cache.prune([keep]) == 2
     assert cache.get(keep) is not None
     assert not cache.path(drop).exists()
-    assert foreign.exists() and fresh_temp.exists() and not stale_temp.exists()
+    assert foreign.exists()
+    assert fresh_temp.exists()
+    assert not stale_temp.exists()
 
 
 def test_cache_prune_of_a_missing_folder_is_a_no_op(tmp_path: Path) -> None:

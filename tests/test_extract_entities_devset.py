@@ -24,7 +24,8 @@ def load_eval() -> ModuleType:
     spec = importlib.util.spec_from_file_location(
         "eval_entities", ROOT / "bench" / "eval_entities.py"
     )
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
@@ -41,7 +42,8 @@ def test_extract_entities_devset_is_well_formed() -> None:
     assert len({d["id"] for d in docs}) == len(docs)
     for doc in docs:
         text = doc["text"]
-        assert isinstance(text, str) and isinstance(doc["entities"], list)
+        assert isinstance(text, str)
+        assert isinstance(doc["entities"], list)
         previous_end = 0
         for entity in doc["entities"]:
             assert text[entity["begin"] : entity["end"]] == entity["text"]
@@ -59,8 +61,10 @@ def test_extract_entities_devset_scoring_counts_exact_spans_and_classes() -> Non
         evaluation.PredictedMention("d", 7, 9, "UN", "InternationalOrganisation", None),
     ]
     scores = evaluation.score(gold, predicted, linked=True)
-    assert scores.recall("span") == 1.0 and scores.precision("span") == 0.5
-    assert scores.recall("strict") == 0.0 and scores.recall("core") == 1.0
+    assert scores.recall("span") == 1.0
+    assert scores.precision("span") == 0.5
+    assert scores.recall("strict") == 0.0
+    assert scores.recall("core") == 1.0
     assert scores.links["right"] == 1
 
 
@@ -86,9 +90,12 @@ def test_extract_entities_bundled_gazetteer_gives_one_key_across_articles(
         nlp("Ukrainian soldiers guarded the Zaporizhzhia NPP."), gazetteer, lexicon
     )
     second, _ = find_entities(
-        nlp("Ukraine's army said the Zaporizhia nuclear power plant lost power."), gazetteer, lexicon
+        nlp("Ukraine's army said the Zaporizhia nuclear power plant lost power."),
+        gazetteer,
+        lexicon,
     )
     keys = [{(e.cls, e.key) for e in found} for found in (first, second)]
     assert ("ArmedForces", "armed forces of q212") in keys[0] & keys[1]
     plants = [{e.key for e in found if e.cls == "NuclearPowerPlant"} for found in (first, second)]
-    assert plants[0] == plants[1] and len(plants[0]) == 1
+    assert plants[0] == plants[1]
+    assert len(plants[0]) == 1

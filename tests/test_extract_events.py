@@ -247,7 +247,8 @@ def test_extract_events_passive_relative_clause(nlp: Any) -> None:
     text = "The Kakhovka dam, which was destroyed by Russian forces in June, held back a reservoir."
     seen, _, _ = extract(nlp, text, ("Kakhovka dam", "Facility"), ("Russian forces", "ArmedForces"))
     event = one(seen, "destroyed")
-    assert event.agents == ("Russian forces",) and event.targets == ("Kakhovka dam",)
+    assert event.agents == ("Russian forces",)
+    assert event.targets == ("Kakhovka dam",)
     assert event.date == (date(2023, 6, 1), date(2023, 6, 30))
 
 
@@ -257,7 +258,8 @@ def test_extract_events_participle(nlp: Any) -> None:
         nlp, text, ("Zaporizhzhia plant", "NuclearPowerPlant"), ("Russian forces", "ArmedForces")
     )
     event = one(seen, "occupied")
-    assert event.agents == ("Russian forces",) and event.targets == ("Zaporizhzhia plant",)
+    assert event.agents == ("Russian forces",)
+    assert event.targets == ("Zaporizhzhia plant",)
 
 
 def test_extract_events_active_relative_clause(nlp: Any) -> None:
@@ -266,7 +268,8 @@ def test_extract_events_active_relative_clause(nlp: Any) -> None:
         nlp, text, ("Wagner fighters", "ArmedForces"), ("Soledar", "Place"), ("Bakhmut", "Place")
     )
     event = one(seen, "captured")
-    assert event.agents == ("Wagner fighters",) and event.targets == ("Soledar",)
+    assert event.agents == ("Wagner fighters",)
+    assert event.targets == ("Soledar",)
 
 
 def test_extract_events_nominal_with_of_and_from(nlp: Any) -> None:
@@ -275,7 +278,8 @@ def test_extract_events_nominal_with_of_and_from(nlp: Any) -> None:
         nlp, text, ("Israeli forces", "ArmedForces"), ("Al-Shifa hospital", "Hospital")
     )
     event = one(seen, "withdrawal")
-    assert event.agents == ("Israeli forces",) and event.targets == ("Al-Shifa hospital",)
+    assert event.agents == ("Israeli forces",)
+    assert event.targets == ("Al-Shifa hospital",)
     assert event.date == on(date(2023, 11, 15))
 
 
@@ -283,14 +287,16 @@ def test_extract_events_nominal_possessive(nlp: Any) -> None:
     text = "The Azerbaijani army's capture of Shusha ended the war."
     seen, _, _ = extract(nlp, text, ("Azerbaijani army", "ArmedForces"), ("Shusha", "Place"))
     event = one(seen, "capture")
-    assert event.agents == ("Azerbaijani army",) and event.targets == ("Shusha",)
+    assert event.agents == ("Azerbaijani army",)
+    assert event.targets == ("Shusha",)
 
 
 def test_extract_events_light_verb(nlp: Any) -> None:
     text = "Houthi rebels launched an attack on Hodeidah port on Tuesday."
     seen, _, _ = extract(nlp, text, ("Houthi rebels", "ArmedForces"), ("Hodeidah port", "Facility"))
     event = one(seen, "attack")
-    assert event.agents == ("Houthi rebels",) and event.targets == ("Hodeidah port",)
+    assert event.agents == ("Houthi rebels",)
+    assert event.targets == ("Hodeidah port",)
     assert event.date == on(date(2023, 11, 14))
 
 
@@ -301,7 +307,8 @@ def test_extract_events_coordinated_verbs_share_subject_and_object(nlp: Any) -> 
     )
     for trigger in ("looted", "destroyed"):
         event = one(seen, trigger)
-        assert event.agents == ("Wagner fighters",) and event.targets == ("Kherson museum",)
+        assert event.agents == ("Wagner fighters",)
+        assert event.targets == ("Kherson museum",)
 
 
 def test_extract_events_coordinated_clauses(nlp: Any) -> None:
@@ -311,7 +318,8 @@ def test_extract_events_coordinated_clauses(nlp: Any) -> None:
     )
     assert one(seen, "took over").targets == ("Sudzha",)
     withdrawal = one(seen, "pulled out")
-    assert withdrawal.agents == ("Ukrainian forces",) and withdrawal.targets == ("Korenevo",)
+    assert withdrawal.agents == ("Ukrainian forces",)
+    assert withdrawal.targets == ("Korenevo",)
 
 
 def test_extract_events_phrase_attached_to_the_object(nlp: Any) -> None:
@@ -324,7 +332,8 @@ def test_extract_events_raising_verb_passes_its_subject(nlp: Any) -> None:
     text = "Wagner fighters are expected to withdraw from Bakhmut."
     seen, _, _ = extract(nlp, text, ("Wagner fighters", "ArmedForces"), ("Bakhmut", "Place"))
     event = one(seen, "withdraw")
-    assert event.agents == ("Wagner fighters",) and event.factuality == "hypothetical"
+    assert event.agents == ("Wagner fighters",)
+    assert event.factuality == "hypothetical"
 
 
 def test_extract_events_coordinated_targets(nlp: Any) -> None:
@@ -342,7 +351,8 @@ def test_extract_events_location_from_prepositional_phrase(nlp: Any) -> None:
     )
     event = one(seen, "attacked")
     assert event.agents == ("Turkish troops",)
-    assert set(event.locations) <= {"Qamishli", "Syria"} and "Qamishli" in event.locations
+    assert set(event.locations) <= {"Qamishli", "Syria"}
+    assert "Qamishli" in event.locations
 
 
 def test_extract_events_agent_must_be_actor_and_target_a_place(nlp: Any) -> None:
@@ -351,7 +361,8 @@ def test_extract_events_agent_must_be_actor_and_target_a_place(nlp: Any) -> None
         nlp, text, ("Armenia", "Country"), ("Azerbaijan", "Country"), ("Goris", "Place")
     )
     event = one(seen, "shelling")
-    assert event.agents == () and event.targets == ("Goris",)
+    assert event.agents == ()
+    assert event.targets == ("Goris",)
 
 
 def test_extract_events_coordinated_names_before_a_participle_head(nlp: Any) -> None:
@@ -360,7 +371,8 @@ def test_extract_events_coordinated_names_before_a_participle_head(nlp: Any) -> 
         nlp, text, ("Houthi", "Organisation"), ("Hodeidah", "Facility"), ("Salif ports", "Facility")
     )
     event = one(seen, "occupied")
-    assert event.agents == ("Houthi",) and event.targets == ("Hodeidah", "Salif ports")
+    assert event.agents == ("Houthi",)
+    assert event.targets == ("Hodeidah", "Salif ports")
 
 
 def test_extract_events_coordinated_names_before_an_object_head(nlp: Any) -> None:
@@ -403,7 +415,8 @@ def test_extract_events_target_phrase_gives_its_surroundings_as_location(nlp: An
     text = "Chadian troops withdrew from the airfield near Abeche."
     seen, _, _ = extract(nlp, text, ("Chadian troops", "ArmedForces"), ("Abeche", "Place"))
     event = one(seen, "withdrew")
-    assert event.agents == ("Chadian troops",) and event.locations == ("Abeche",)
+    assert event.agents == ("Chadian troops",)
+    assert event.locations == ("Abeche",)
 
 
 @pytest.mark.parametrize(
@@ -466,7 +479,8 @@ def test_extract_events_mission_named_by_its_organisation(nlp: Any) -> None:
         nlp, text, ("African Union", "InternationalOrganisation"), ("Baidoa airport", "Facility")
     )
     event = one(seen, "withdrew")
-    assert event.agents == ("African Union",) and event.targets == ("Baidoa airport",)
+    assert event.agents == ("African Union",)
+    assert event.targets == ("Baidoa airport",)
 
 
 def test_extract_events_ambiguous_anaphor_is_left_out(nlp: Any) -> None:
@@ -547,7 +561,8 @@ def test_extract_events_call_to_withdraw_is_hypothetical_but_cause_is_not(nlp: A
         nlp, text, ("Lebanon", "Country"), ("Israeli forces", "ArmedForces"), ("Ghajar", "Place")
     )
     withdrawal = one(seen, "pull out")
-    assert withdrawal.factuality == "hypothetical" and withdrawal.agents == ("Israeli forces",)
+    assert withdrawal.factuality == "hypothetical"
+    assert withdrawal.agents == ("Israeli forces",)
     assert one(seen, "explosion").factuality == "asserted"
 
 
@@ -558,8 +573,10 @@ def test_extract_events_accusation(nlp: Any) -> None:
         ("Enerhodar", "Place"), ("Nikopol", "Place"),
     )  # fmt: skip
     attack = one(seen, "attacks")
-    assert attack.factuality == "hypothetical" and attack.targets == ("Nikopol",)
-    assert attack.agents == ("Russian forces",) and attack.speaker == "Kyiv"
+    assert attack.factuality == "hypothetical"
+    assert attack.targets == ("Nikopol",)
+    assert attack.agents == ("Russian forces",)
+    assert attack.speaker == "Kyiv"
     assert [s.verb for s in statements] == ["accuse"]
 
 
@@ -570,7 +587,8 @@ def test_extract_events_reported_with_said(nlp: Any) -> None:
     text = "The Rapid Support Forces seized Khartoum airport, Sudan's army said on Sunday."
     seen, statements, events = extract(nlp, text, RSF, AIRPORT, ("Sudan's army", "ArmedForces"))
     event = one(seen, "seized")
-    assert event.factuality == "reported" and event.speaker == "Sudan's army"
+    assert event.factuality == "reported"
+    assert event.speaker == "Sudan's army"
     (statement,) = statements
     assert statement.verb == "say"
     assert statement.quote.anchor == "The Rapid Support Forces seized Khartoum airport"
@@ -588,7 +606,8 @@ def test_extract_events_according_to(nlp: Any) -> None:
     text = "The Rapid Support Forces withdrew from Khartoum airport, according to Al Jazeera."
     seen, statements, _ = extract(nlp, text, RSF, AIRPORT, ("Al Jazeera", "NewsOrganisation"))
     event = one(seen, "withdrew")
-    assert event.factuality == "reported" and event.speaker == "Al Jazeera"
+    assert event.factuality == "reported"
+    assert event.speaker == "Al Jazeera"
     assert statements[0].verb == "according to"
 
 
@@ -640,7 +659,8 @@ def test_extract_events_unnamed_speaker_still_reported(nlp: Any) -> None:
     seen, statements, _ = extract(nlp, text, RSF, AIRPORT)
     assert statements == ()
     event = one(seen, "seized")
-    assert event.factuality == "reported" and event.speaker is None
+    assert event.factuality == "reported"
+    assert event.speaker is None
 
 
 def test_extract_events_denial(nlp: Any) -> None:
@@ -649,7 +669,8 @@ def test_extract_events_denial(nlp: Any) -> None:
         nlp, text, ("Israeli army", "ArmedForces"), ("Al-Ahli hospital", "Hospital")
     )
     event = one(seen, "bombed")
-    assert event.factuality == "denied" and event.speaker == "Israeli army"
+    assert event.factuality == "denied"
+    assert event.speaker == "Israeli army"
     assert statements[0].verb == "deny"
 
 
@@ -657,7 +678,8 @@ def test_extract_events_pronoun_refers_to_reporter(nlp: Any) -> None:
     text = "The Malian army said on Monday that it had destroyed Kidal airfield."
     seen, _, _ = extract(nlp, text, ("Malian army", "ArmedForces"), ("Kidal airfield", "Facility"))
     event = one(seen, "destroyed")
-    assert event.agents == ("Malian army",) and event.speaker == "Malian army"
+    assert event.agents == ("Malian army",)
+    assert event.speaker == "Malian army"
 
 
 def test_extract_events_pronoun_speaker(nlp: Any) -> None:
@@ -769,6 +791,7 @@ def test_extract_events_nearest_modifier_of_a_representative_speaks(nlp: Any) ->
 
 # --- states as actors (metonymy) -----------------------------------------------------------------
 
+
 def extract_actors(
     nlp: Any, gazetteer: Gazetteer, text: str, *found: Entity
 ) -> tuple[tuple[Entity, ...], tuple[Statement, ...], tuple[Event, ...]]:
@@ -778,7 +801,8 @@ def extract_actors(
     check_offsets(text, statements, events)
     assert final[: len(found)][0].key == found[0].key
     for entity in final:
-        assert entity.mentions and all(text[m.begin : m.end] == m.anchor for m in entity.mentions)
+        assert entity.mentions
+        assert all(text[m.begin : m.end] == m.anchor for m in entity.mentions)
     return result
 
 
@@ -792,7 +816,8 @@ def test_extract_events_country_as_agent_is_its_government(nlp: Any, gazetteer: 
         "government of q912", "Government of Mali", "GovernmentBody", "Q912",
     )  # fmt: skip
     assert [m.anchor for m in government.mentions] == ["Mali"]
-    assert final[: len(found)] == found and event.targets == (1,)
+    assert final[: len(found)] == found
+    assert event.targets == (1,)
 
 
 def test_extract_events_country_as_speaker_is_its_government(
@@ -802,7 +827,8 @@ def test_extract_events_country_as_speaker_is_its_government(
     found = entities(text, ("Georgia", "Country"), ("Tskhinvali", "Place"))
     final, statements, _ = extract_actors(nlp, gazetteer, text, *found)
     (statement,) = statements
-    assert statement.verb == "deny" and statement.speaker is not None
+    assert statement.verb == "deny"
+    assert statement.speaker is not None
     assert final[statement.speaker].key == "government of q230"
 
 
@@ -852,7 +878,7 @@ def test_extract_events_unnamed_representative_of_a_country(nlp: Any, gazetteer:
 def test_extract_events_country_as_place_stays_a_place(nlp: Any, gazetteer: Gazetteer) -> None:
     text = "Sudanese troops withdrew from Sudan's border with Libya, Libya said."
     found = entities(text, ("Sudanese troops", "ArmedForces"), ("Libya", "Country"))
-    final, statements, events = extract_actors(nlp, gazetteer, text, *found)
+    final, statements, _events = extract_actors(nlp, gazetteer, text, *found)
     governments = [e for e in final if e.cls == "GovernmentBody"]
     assert [[m.begin for m in e.mentions] for e in governments] == [[text.rindex("Libya")]]
     assert statements[0].speaker == len(found)
@@ -869,14 +895,16 @@ def test_extract_events_capital_as_actor_is_its_countrys_government(
     final, statements, events = extract_actors(nlp, gazetteer, text, *found)
     assert [final[a].key for a in one_event(events, "seized").agents] == ["government of q148"]
     (statement,) = statements
-    assert statement.speaker is not None and final[statement.speaker].key == "government of q230"
+    assert statement.speaker is not None
+    assert final[statement.speaker].key == "government of q230"
 
 
 def test_extract_events_other_city_as_actor_is_nobody(nlp: Any, gazetteer: Gazetteer) -> None:
     text = "Kharkiv said the strike hit a school."
     found = entities(text, ("Kharkiv", "Place"))
     final, statements, _ = extract_actors(nlp, gazetteer, text, *found)
-    assert statements == () and final == found
+    assert statements == ()
+    assert final == found
 
 
 def test_extract_events_national_aircraft_are_the_armed_forces(
@@ -905,7 +933,8 @@ def test_extract_events_national_aircraft_join_the_articles_armed_forces(
     found = entities(text, ("Russian troops", "ArmedForces"), ("Derna port", "Facility"))
     found = (replace(found[0], key="armed forces of q159"), found[1])
     final, _, events = extract_actors(nlp, gazetteer, text, *found)
-    assert one_event(events, "attacked").agents == (0,) and len(final) == 2
+    assert one_event(events, "attacked").agents == (0,)
+    assert len(final) == 2
     assert [m.anchor for m in final[0].mentions] == ["Russian troops", "Russian helicopters"]
 
 
@@ -915,7 +944,9 @@ def test_extract_events_weapon_named_after_its_maker_is_no_actor(
     text = "American missiles struck Saky airfield, and Russian-made jets bombed Gao airport."
     found = entities(text, ("Saky airfield", "Facility"), ("Gao airport", "Facility"))
     final, _, events = extract_actors(nlp, gazetteer, text, *found)
-    assert len(events) == 2 and all(e.agents == () for e in events) and final == found
+    assert len(events) == 2
+    assert all(e.agents == () for e in events)
+    assert final == found
 
 
 def test_extract_events_without_actors_countries_never_act(nlp: Any) -> None:
@@ -929,7 +960,8 @@ def test_extract_events_unused_governments_are_not_added() -> None:
     added = Entity("government of q912", "Government of Mali", "GovernmentBody", (), country="Q912")
     actors = StateActors((country, added, added), {0: 1}, 1)
     final, renumbered = with_actor_mentions(actors, [(2, Mention(0, 4, "Mali"))])
-    assert [e.name for e in final] == ["Mali", "Government of Mali"] and renumbered == {2: 1}
+    assert [e.name for e in final] == ["Mali", "Government of Mali"]
+    assert renumbered == {2: 1}
     assert with_actor_mentions(actors, []) == ((country,), {})
 
 

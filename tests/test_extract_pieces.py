@@ -46,11 +46,13 @@ def test_extract_long_article_is_parsed_in_pieces_with_exact_offsets(
     monkeypatch.setattr("kg.extract.Doc", CountingDoc)
     pieces = dataclasses.replace(extractor, max_piece=500)  # many pieces without a megabyte
     (extraction,) = pieces([article], batch_size=8)
-    assert joined and joined[0] >= len(text) // 500
+    assert joined
+    assert joined[0] >= len(text) // 500
     assert extraction.sentences[-1][1] <= len(text)
     assert len(extraction.sentences) >= 40
     mentions = [m for e in extraction.entities for m in e.mentions]
-    assert mentions and all(text[m.begin : m.end] == m.anchor for m in mentions)
+    assert mentions
+    assert all(text[m.begin : m.end] == m.anchor for m in mentions)
     assert max(m.end for m in mentions) > 500 * 4  # entities found in later pieces too
     seizures = [e for e in extraction.events if e.type == "Seizure"]
     assert len(seizures) == 40

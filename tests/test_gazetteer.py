@@ -45,7 +45,8 @@ def test_gazetteer_entries_are_valid(gazetteer: Gazetteer) -> None:
     for entry in gazetteer.entries:
         assert entry.cls in classes
         assert 0.0 <= entry.prominence <= 1.0
-        assert entry.label and "\t" not in entry.label
+        assert entry.label
+        assert "\t" not in entry.label
         assert entry.source
 
 
@@ -97,9 +98,11 @@ def test_gazetteer_demonyms(gazetteer: Gazetteer) -> None:
 
 def test_gazetteer_groups(gazetteer: Gazetteer) -> None:
     forces = gazetteer.group("Q159", "ArmedForces")
-    assert forces is not None and (forces.qid, forces.cls) == ("Q193159", "ArmedForces")
+    assert forces is not None
+    assert (forces.qid, forces.cls) == ("Q193159", "ArmedForces")
     cabinet = gazetteer.group("Q212", "GovernmentBody")
-    assert cabinet is not None and cabinet.qid == "Q613729"
+    assert cabinet is not None
+    assert cabinet.qid == "Q613729"
     assert gazetteer.group("Q30", "ArmedForces") is None
     with pytest.raises(GazetteerError):
         gazetteer.group("Q159", "Navy")

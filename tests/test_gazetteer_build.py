@@ -71,7 +71,8 @@ def test_gazetteer_build_manifest_and_readme_report_counts(
     assert manifest["left_out"]["supraverden: QID shared by different names"] == 2
     assert all(len(s["commit"]) == 40 for s in manifest["sources"])
     readme = (out / "README.md").read_text(encoding="utf-8")
-    assert "ODbL" in readme and "SupraVerden by confirmordeny" in readme
+    assert "ODbL" in readme
+    assert "SupraVerden by confirmordeny" in readme
     assert "kg gazetteer build" in readme
 
 
@@ -118,7 +119,8 @@ def test_gazetteer_build_renames_a_region_named_after_its_town(
 ) -> None:
     gazetteer = read_gazetteer(built[0])
     oblast = gazetteer.by_qid("Q192959")
-    assert oblast is not None and oblast.label == "Minsk Oblast"
+    assert oblast is not None
+    assert oblast.label == "Minsk Oblast"
     moscow = [e.qid for e in gazetteer.lookup("Moscow") if e.country == "Q159"]
     assert moscow == ["Q649"]
 
@@ -139,10 +141,12 @@ def test_gazetteer_build_classes_and_names_from_each_source(
     }
     for qid, cls in expected.items():
         entry = gazetteer.by_qid(qid)
-        assert entry is not None and entry.cls == cls, qid
+        assert entry is not None, qid
+        assert entry.cls == cls, qid
     assert gazetteer.by_qid("Q111012383") is None  # an event: we link entities only
     iaea = gazetteer.by_qid("Q41984")
-    assert iaea is not None and "IAEA" in iaea.aliases
+    assert iaea is not None
+    assert "IAEA" in iaea.aliases
     assert gazetteer.lookup("The Day") == ()  # a one-word title Wikipedia disambiguated
 
 
@@ -153,7 +157,8 @@ def test_gazetteer_build_unit_names_become_aliases_of_nearby_plants(
     assert [e.qid for e in gazetteer.lookup("Zaporozhye")] == ["Q909477"]
     chernobyl = gazetteer.by_qid("Q215419")
     assert chernobyl is not None
-    assert "geonucleardata" in chernobyl.source and "Chernobyl" in chernobyl.aliases
+    assert "geonucleardata" in chernobyl.source
+    assert "Chernobyl" in chernobyl.aliases
 
 
 def test_gazetteer_build_demonyms_and_groups(built: tuple[Path, BuildSummary]) -> None:
@@ -162,7 +167,8 @@ def test_gazetteer_build_demonyms_and_groups(built: tuple[Path, BuildSummary]) -
     assert gazetteer.country_of_demonym("Chinese") == "Q148"  # China lists it first, by far
     assert gazetteer.country_of_demonym("Congolese") is None  # two Congos: unclear
     group = gazetteer.group("Q212", "ArmedForces")
-    assert group is not None and group.qid == "Q936105"
+    assert group is not None
+    assert group.qid == "Q936105"
 
 
 def test_gazetteer_build_checks_the_class_evidence(tmp_path: Path) -> None:
@@ -176,7 +182,9 @@ def test_gazetteer_build_class_evidence_is_complete() -> None:
     for mapping in CLASS_MAPPINGS:
         assert mapping.evidence, mapping.wikidata_class
         for evidence in mapping.evidence:
-            assert evidence.qid.startswith("Q") and evidence.label and evidence.line > 0
+            assert evidence.qid.startswith("Q")
+            assert evidence.label
+            assert evidence.line > 0
 
 
 def test_gazetteer_build_says_what_is_missing(tmp_path: Path) -> None:

@@ -45,7 +45,8 @@ def test_ingest_seed_with_header_gives_headline_and_date() -> None:
 def test_ingest_seed_without_header_has_no_date_or_headline() -> None:
     result = read_articles([SEEDS / "000_baae6c38b6942fe8.txt"])
     (article,) = result.articles
-    assert article.headline is None and article.published is None
+    assert article.headline is None
+    assert article.published is None
     assert article.text.startswith("Several hundred Russian soldiers")
 
 
@@ -64,7 +65,8 @@ def test_ingest_normalises_only_line_endings(tmp_path: Path) -> None:
 def test_ingest_number_without_headline_is_text_not_header(tmp_path: Path) -> None:
     path = write(tmp_path / "a.txt", "1648718679\nBody text.")
     (article,) = read_articles([path]).articles
-    assert article.published is None and article.text.startswith("1648718679")
+    assert article.published is None
+    assert article.text.startswith("1648718679")
 
 
 def test_ingest_jsonl_corpus_with_optional_fields(tmp_path: Path) -> None:
@@ -79,7 +81,8 @@ def test_ingest_jsonl_corpus_with_optional_fields(tmp_path: Path) -> None:
     a1, a2, a3 = result.articles
     assert (a1.url, a1.headline, a1.published) == ("https://example.org/a1", "A", None)
     assert a2.published == datetime(2022, 3, 31, 9, 24, 39, tzinfo=UTC)
-    assert a3.id == "3" and a3.published == datetime(2022, 3, 31, tzinfo=UTC)
+    assert a3.id == "3"
+    assert a3.published == datetime(2022, 3, 31, tzinfo=UTC)
     assert a2.source == f"{path}:2"
 
 
@@ -110,7 +113,8 @@ def test_ingest_bad_file_is_named_and_skipped(
     result = read_articles([bad, good])
     assert [a.id for a in result.articles] == ["good"]
     problem = only_problem(result.problems)
-    assert problem.source == str(bad) and reason in problem.reason
+    assert problem.source == str(bad)
+    assert reason in problem.reason
     assert str(bad) in str(problem)
 
 
@@ -134,7 +138,8 @@ def test_ingest_unreadable_file_is_named(tmp_path: Path, monkeypatch: pytest.Mon
     result = read_articles([tmp_path])
     assert [a.id for a in result.articles] == ["good"]
     problem = only_problem(result.problems)
-    assert problem.source == str(locked) and "cannot read file: Permission denied" in problem.reason
+    assert problem.source == str(locked)
+    assert "cannot read file: Permission denied" in problem.reason
 
 
 def test_ingest_missing_path_is_named(tmp_path: Path) -> None:
@@ -145,7 +150,8 @@ def test_ingest_missing_path_is_named(tmp_path: Path) -> None:
 def test_ingest_folder_without_articles_is_a_problem(tmp_path: Path) -> None:
     write(tmp_path / "notes.md", "not an article")
     problem = only_problem(read_articles([tmp_path]).problems)
-    assert problem.source == str(tmp_path) and "no articles" in problem.reason
+    assert problem.source == str(tmp_path)
+    assert "no articles" in problem.reason
 
 
 def test_ingest_malformed_json_line_names_the_line(tmp_path: Path) -> None:
@@ -174,7 +180,8 @@ def test_ingest_malformed_json_line_names_the_line(tmp_path: Path) -> None:
 def test_ingest_invalid_json_object_is_named(tmp_path: Path, obj: object, reason: str) -> None:
     path = write(tmp_path / "c.jsonl", json.dumps(obj) + "\n")
     problem = only_problem(read_articles([path]).problems)
-    assert problem.line == 1 and reason in problem.reason
+    assert problem.line == 1
+    assert reason in problem.reason
 
 
 def test_ingest_duplicate_id_keeps_first_and_names_second(tmp_path: Path) -> None:
@@ -184,7 +191,8 @@ def test_ingest_duplicate_id_keeps_first_and_names_second(tmp_path: Path) -> Non
     (article,) = result.articles
     assert article.text == "First."
     problem = only_problem(result.problems)
-    assert problem.source == str(second) and "duplicate article id 'same'" in problem.reason
+    assert problem.source == str(second)
+    assert "duplicate article id 'same'" in problem.reason
     assert str(first) in problem.reason
 
 
@@ -215,4 +223,5 @@ def test_ingest_article_over_the_character_limit_is_named(tmp_path: Path) -> Non
     result = read_articles([long, short], max_chars=100)
     assert [a.id for a in result.articles] == ["short"]
     problem = only_problem(result.problems)
-    assert problem.source == str(long) and "over the 100-character limit" in problem.reason
+    assert problem.source == str(long)
+    assert "over the 100-character limit" in problem.reason

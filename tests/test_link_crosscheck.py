@@ -113,7 +113,8 @@ def test_link_crosscheck_combine_reports_each_row_once() -> None:
     rows = [row("Q1", "A"), row("Q1", "B"), row("Q2", "C")]
     shared = drop_shared_qids(rows)
     checked = combine(rows, shared, shared)
-    assert kept_names(checked.kept) == ["C"] and len(checked.dropped) == 2
+    assert kept_names(checked.kept) == ["C"]
+    assert len(checked.dropped) == 2
 
 
 def test_link_crosscheck_region_named_after_its_town_is_renamed() -> None:
@@ -218,5 +219,6 @@ def test_link_crosscheck_distance() -> None:
     kyiv = row("Q1", "Kyiv", lat=50.45, lon=30.52)
     lviv = row("Q2", "Lviv", lat=49.84, lon=24.03)
     distance = distance_km(kyiv, lviv)
-    assert distance is not None and 460 < distance < 480
+    assert distance is not None
+    assert 460 < distance < 480
     assert distance_km(kyiv, row("Q3", "X", lat=None)) is None

@@ -78,8 +78,10 @@ def test_link_entities_links_confident_entities_and_keeps_order(linker: OfflineL
         "Ukraine": "Q212",
     }
     zelensky = linked.entities[1].link
-    assert zelensky is not None and zelensky.label == "Volodymyr Zelenskyy"
-    assert 0.0 <= zelensky.confidence <= 1.0 and zelensky.source.startswith("newskg-gazetteer")
+    assert zelensky is not None
+    assert zelensky.label == "Volodymyr Zelenskyy"
+    assert 0.0 <= zelensky.confidence <= 1.0
+    assert zelensky.source.startswith("newskg-gazetteer")
     assert linked.entities[2].mentions == x.entities[2].mentions  # unlinked: still an entity
 
 
@@ -145,7 +147,8 @@ def test_link_entities_national_groups(linker: OfflineLinker) -> None:
         None,
     ]
     group = linked.entities[0].link
-    assert group is not None and group.label == "Russian Armed Forces"
+    assert group is not None
+    assert group.label == "Russian Armed Forces"
 
 
 def test_link_entities_no_linker_links_nothing() -> None:
@@ -179,7 +182,8 @@ def test_link_entities_make_linker_follows_settings(
     assert isinstance(make_linker(Settings(linker="none"), bundled_gazetteer), NoLinker)
     assert isinstance(make_linker(Settings(linker="offline"), bundled_gazetteer), OfflineLinker)
     online = make_linker(Settings(linker="wikidata", wikidata_cache=tmp_path), bundled_gazetteer)
-    assert isinstance(online, WikidataLinker) and online.client.cache_dir == tmp_path
+    assert isinstance(online, WikidataLinker)
+    assert online.client.cache_dir == tmp_path
 
 
 def test_link_entities_bundled_gazetteer_links_core_entities(

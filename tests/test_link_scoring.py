@@ -75,7 +75,8 @@ def test_link_scoring_score_is_within_bounds(
     match: MatchKind, prominence: float, focus: float, head: bool
 ) -> None:
     value = score(cand(match=match, prominence=prominence, head=head), "Place", {"Q212": focus})
-    assert value is not None and 0.0 <= value <= 1.0
+    assert value is not None
+    assert 0.0 <= value <= 1.0
 
 
 MATCH_KINDS: list[MatchKind] = ["label", "alias", "variant_label", "variant_alias"]
@@ -83,7 +84,8 @@ MATCH_KINDS: list[MatchKind] = ["label", "alias", "variant_label", "variant_alia
 
 def test_link_scoring_exact_label_beats_alias_beats_variant() -> None:
     values = [score(cand(match=m), "Place", {}) or 0.0 for m in MATCH_KINDS]
-    assert values == sorted(values, reverse=True) and len(set(values)) == 4
+    assert values == sorted(values, reverse=True)
+    assert len(set(values)) == 4
 
 
 def test_link_scoring_abstains_when_two_candidates_are_close() -> None:
@@ -96,7 +98,8 @@ def test_link_scoring_context_breaks_a_tie() -> None:
     ukrainian = cand("Q1", prominence=0.6, country="Q212")
     american = cand("Q2", prominence=0.6, country="Q30")
     decision = choose([ukrainian, american], "Place", {"Q212": 1.0, "Q30": 0.1})
-    assert decision is not None and decision.candidate.qid == "Q1"
+    assert decision is not None
+    assert decision.candidate.qid == "Q1"
     assert choose([ukrainian, american], "Place", {}) is None
 
 
@@ -104,14 +107,16 @@ def test_link_scoring_prominence_breaks_a_tie_without_context() -> None:
     capital = cand("Q90", prominence=0.9, country="Q142", name="Paris")
     village = cand("Q2", prominence=0.0, country="Q30", name="Paris")
     decision = choose([capital, village], "Place", {})
-    assert decision is not None and decision.candidate.qid == "Q90"
+    assert decision is not None
+    assert decision.candidate.qid == "Q90"
 
 
 def test_link_scoring_an_unknown_small_place_needs_context() -> None:
     hamlet = cand("Q7", prominence=0.0, country="Q212", name="Energodar")
     assert choose([hamlet], "Place", {}) is None
     decision = choose([hamlet], "Place", {"Q212": 1.0})
-    assert decision is not None and decision.confidence >= LINK_THRESHOLD
+    assert decision is not None
+    assert decision.confidence >= LINK_THRESHOLD
 
 
 def test_link_scoring_weak_context_does_not_lift_an_unknown_namesake() -> None:
@@ -147,7 +152,9 @@ def test_link_scoring_facility_head_counts_as_specific() -> None:
     headed = score(
         cand(cls="NuclearPowerPlant", name="Chernobyl", head=True), "NuclearPowerPlant", {}
     )
-    assert plain is not None and headed is not None and headed > plain
+    assert plain is not None
+    assert headed is not None
+    assert headed > plain
 
 
 def test_link_scoring_match_of() -> None:

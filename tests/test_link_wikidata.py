@@ -40,7 +40,8 @@ def recorded() -> dict[tuple[tuple[str, str], ...], bytes]:
 
 def params_of(url: str) -> tuple[tuple[str, str], ...]:
     query = dict(parse_qsl(urlsplit(url).query))
-    assert query.pop("format") == "json" and query.pop("maxlag") == "5"
+    assert query.pop("format") == "json"
+    assert query.pop("maxlag") == "5"
     return tuple(sorted(query.items()))
 
 
@@ -99,12 +100,15 @@ def test_link_wikidata_candidates_are_typed_by_p31(
 ) -> None:
     linker = WikidataLinker(client(tmp_path, Replay(), FakeClock()), bundled_gazetteer)
     found = {c.qid: c for c in linker.candidates("Zaporizhzhia")}
-    assert found["Q157835"].cls == "Place" and found["Q157835"].match == "label"
-    assert found["Q909477"].cls == "NuclearPowerPlant" and found["Q909477"].match == "alias"
+    assert found["Q157835"].cls == "Place"
+    assert found["Q157835"].match == "label"
+    assert found["Q909477"].cls == "NuclearPowerPlant"
+    assert found["Q909477"].match == "alias"
     assert "Q171334" not in found  # "Zaporizhzhia Oblast" does not answer to "Zaporizhzhia"
     kyiv = {c.qid: c for c in linker.candidates("Kyiv")}
     assert set(kyiv) == {"Q1899"}  # the battle has a date: an event, never a place
-    assert kyiv["Q1899"].country == "Q212" and kyiv["Q1899"].prominence > 0.5
+    assert kyiv["Q1899"].country == "Q212"
+    assert kyiv["Q1899"].prominence > 0.5
 
 
 def test_link_wikidata_links_with_the_shared_rules(
@@ -135,7 +139,8 @@ def test_link_wikidata_links_with_the_shared_rules(
         None,
     ]
     zelensky = linked[3]
-    assert zelensky is not None and zelensky.label == "Volodymyr Zelenskyy"
+    assert zelensky is not None
+    assert zelensky.label == "Volodymyr Zelenskyy"
     assert zelensky.source == "wikidata-api"
 
 
@@ -145,7 +150,8 @@ def test_link_wikidata_sends_a_descriptive_user_agent(tmp_path: Path) -> None:
     url, headers, timeout = replay.calls[0]
     assert url.startswith(API_URL + "?")
     assert headers["User-Agent"] == USER_AGENT
-    assert USER_AGENT.startswith("newskg/") and "https://" in USER_AGENT
+    assert USER_AGENT.startswith("newskg/")
+    assert "https://" in USER_AGENT
     assert timeout > 0
 
 
@@ -153,7 +159,8 @@ def test_link_wikidata_cache_answers_repeated_questions(tmp_path: Path) -> None:
     replay = Replay()
     first = client(tmp_path, replay, FakeClock()).get(SEARCH_KYIV)
     again = client(tmp_path, replay, FakeClock()).get(SEARCH_KYIV)
-    assert first == again and len(replay.calls) == 1
+    assert first == again
+    assert len(replay.calls) == 1
     assert len(list((tmp_path / "cache").rglob("*.json"))) == 1
 
 
@@ -188,7 +195,8 @@ def test_link_wikidata_retries_when_servers_lag(tmp_path: Path) -> None:
     lagging = json.dumps({"error": {"code": "maxlag", "info": "Waiting for a server"}}).encode()
     replay = Replay(script=[Response(200, {"Retry-After": "5"}, lagging)])
     client(tmp_path, replay, clock).get(SEARCH_KYIV)
-    assert clock.sleeps == [5.0] and len(replay.calls) == 2
+    assert clock.sleeps == [5.0]
+    assert len(replay.calls) == 2
 
 
 def test_link_wikidata_gives_up_after_max_attempts(tmp_path: Path) -> None:

@@ -38,7 +38,8 @@ def test_merge_entity_has_one_class_and_one_label() -> None:
     for description in layer.entities:
         labels = [o for s, p, o in description.triples if p == RDFS.label]
         kinds = [o for s, p, o in description.triples if p == RDF.type]
-        assert len(labels) == 1 and len(kinds) == 1, description
+        assert len(labels) == 1, description
+        assert len(kinds) == 1, description
     troops = IRIS.entity(two_articles()[0].entities[0])
     # 1 vote ArmedForces + 1 vote Organisation: ArmedForces is the most specific supported class
     assert (troops, RDF.type, NK.ArmedForces) in found
@@ -53,8 +54,11 @@ def test_merge_linked_entity_takes_the_gazetteer_label_and_sameas() -> None:
     plant = IRIS.entity(two_articles()[0].entities[1])
     assert (plant, RDFS.label, Literal("Zaporizhzhia Nuclear Power Plant", language="en")) in found
     assert (plant, OWL.sameAs, WD.Q200639) in found
-    assert (plant, NK.linkConfidence, Literal("0.930", datatype=NamedNode(
-        "http://www.w3.org/2001/XMLSchema#decimal"))) in found
+    assert (
+        plant,
+        NK.linkConfidence,
+        Literal("0.930", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#decimal")),
+    ) in found
     alt = {o.value for s, p, o in found if s == plant and p == SKOS.altLabel}  # type: ignore[attr-defined]
     assert alt == {"ZNPP", "Zaporizhzhia nuclear power plant"}
 
@@ -116,6 +120,8 @@ def test_merge_layer_conforms_to_the_shapes(validator: Validator) -> None:
     assert len(units) == len(layer.entities) + len(layer.events)
     for _, triples in units:
         report = validator.validate(triples)
-        assert report.conforms and not report.results, report.summary()
+        assert report.conforms, report.summary()
+        assert not report.results, report.summary()
     together = validator.validate([t for _, triples in units for t in triples])
-    assert together.conforms and not together.results
+    assert together.conforms
+    assert not together.results

@@ -48,7 +48,8 @@ def report(
 def test_merge_events_same_action_from_two_articles() -> None:
     (event,) = merge_reports([report("r1", article="a1"), report("r2", article="a2")])
     assert [r.iri for r in event.reports] == ["r1", "r2"]
-    assert event.targets == {PLANT} and event.agents == {ARMY}
+    assert event.targets == {PLANT}
+    assert event.agents == {ARMY}
     assert event.earliest == event.latest == DAY
     assert event.reason == (
         f"2 reports: same type Seizure, same target {PLANT}, same agent {ARMY}, "
@@ -154,7 +155,8 @@ def test_merge_events_every_event_report_is_in_exactly_one_event(items: list[Rep
     events = merge_reports(items)
     placed = [r for e in events for r in e.reports]
     expected = {r for r in items if r.factuality in ("asserted", "reported")}
-    assert len(placed) == len(set(placed)) and set(placed) == expected
+    assert len(placed) == len(set(placed))
+    assert set(placed) == expected
     for event in events:
         assert 0.0 <= event.confidence <= MAX_CONFIDENCE
         assert all(r.type == event.type and r.targets == event.targets for r in event.reports)

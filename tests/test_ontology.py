@@ -67,8 +67,18 @@ REQUIRED_CLASSES = {
     "Statement": {SCHEMA.Claim},
     **{
         name: {NK.MilitaryAction}
-        for name in ("Seizure", "Occupation", "Withdrawal", "Shelling", "Airstrike", "Attack",
-                     "Looting", "Evacuation", "Explosion", "Deployment")
+        for name in (
+            "Seizure",
+            "Occupation",
+            "Withdrawal",
+            "Shelling",
+            "Airstrike",
+            "Attack",
+            "Looting",
+            "Evacuation",
+            "Explosion",
+            "Deployment",
+        )
     },
 }
 
@@ -108,8 +118,14 @@ def test_ontology_parses_with_pyoxigraph_too() -> None:
 def test_ontology_has_its_metadata() -> None:
     graph = ontology()
     assert list(graph.subjects(RDF.type, OWL.Ontology)) == [ONTOLOGY_IRI]
-    for predicate in (OWL.versionIRI, OWL.versionInfo, DCTERMS.title, DCTERMS.description,
-                      DCTERMS.license, DCTERMS.creator):
+    for predicate in (
+        OWL.versionIRI,
+        OWL.versionInfo,
+        DCTERMS.title,
+        DCTERMS.description,
+        DCTERMS.license,
+        DCTERMS.creator,
+    ):
         assert graph.value(ONTOLOGY_IRI, predicate) is not None, predicate
 
 
@@ -122,12 +138,27 @@ def test_ontology_is_consistent_under_owl_rl() -> None:
 @pytest.mark.parametrize(
     "extra",
     [
-        pytest.param([(URIRef("urn:x"), RDF.type, NK.Person),
-                      (URIRef("urn:x"), RDF.type, NK.NuclearPowerPlant)], id="person-and-place"),
-        pytest.param([(URIRef("urn:report"), NK.target, URIRef("urn:army")),
-                      (URIRef("urn:army"), RDF.type, NK.ArmedForces)], id="organisation-as-target"),
-        pytest.param([(URIRef("urn:report"), NK.factuality, NK.asserted),
-                      (URIRef("urn:report"), NK.factuality, NK.denied)], id="two-factualities"),
+        pytest.param(
+            [
+                (URIRef("urn:x"), RDF.type, NK.Person),
+                (URIRef("urn:x"), RDF.type, NK.NuclearPowerPlant),
+            ],
+            id="person-and-place",
+        ),
+        pytest.param(
+            [
+                (URIRef("urn:report"), NK.target, URIRef("urn:army")),
+                (URIRef("urn:army"), RDF.type, NK.ArmedForces),
+            ],
+            id="organisation-as-target",
+        ),
+        pytest.param(
+            [
+                (URIRef("urn:report"), NK.factuality, NK.asserted),
+                (URIRef("urn:report"), NK.factuality, NK.denied),
+            ],
+            id="two-factualities",
+        ),
     ],
 )
 def test_ontology_axioms_detect_inconsistent_data(
@@ -141,7 +172,8 @@ def test_ontology_axioms_detect_inconsistent_data(
 def test_ontology_term_is_documented(term: URIRef) -> None:
     graph = ontology()
     labels = [
-        label for label in graph.objects(term, RDFS.label)
+        label
+        for label in graph.objects(term, RDFS.label)
         if isinstance(label, rdflib.Literal) and label.language == "en"
     ]
     assert len(labels) == 1, "exactly one English rdfs:label"
@@ -215,7 +247,8 @@ def test_ontology_cameo_concepts_carry_their_code() -> None:
     for concept in concepts:
         code = str(graph.value(concept, SKOS.notation))
         assert concept == NK["CAMEO_" + code]
-        assert code.isdigit() and 2 <= len(code) <= 4
+        assert code.isdigit()
+        assert 2 <= len(code) <= 4
 
 
 def test_ontology_acled_sub_event_types_sit_under_an_event_type() -> None:
@@ -253,8 +286,11 @@ def test_ontology_doc_escapes_text(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(None, "does not exist"), ("this is not turtle", "cannot be parsed"),
-     ("<urn:a> <urn:b> <urn:c> .", "declares no owl:Ontology")],
+    [
+        (None, "does not exist"),
+        ("this is not turtle", "cannot be parsed"),
+        ("<urn:a> <urn:b> <urn:c> .", "declares no owl:Ontology"),
+    ],
 )
 def test_ontology_doc_rejects_a_bad_file(tmp_path: Path, content: str | None, message: str) -> None:
     path = tmp_path / "ontology.ttl"
@@ -271,6 +307,7 @@ def test_ontology_namespace_terms_are_made_once_and_pickle() -> None:
     assert ns.Event is ns.Event is ns["Event"]  # map and merge ask for terms per triple
     assert ns.Event.value == "https://example.org/ns#Event"
     again = pickle.loads(pickle.dumps(ns))  # worker processes get namespaces pickled
-    assert again.Event == ns.Event and again.base == ns.base
+    assert again.Event == ns.Event
+    assert again.base == ns.base
     with pytest.raises(AttributeError):
         ns._private  # noqa: B018 - not a term: attribute lookups by pickle and copy stay plain

@@ -46,13 +46,16 @@ def test_pipeline_build_publishes_a_conforming_dataset(
 ) -> None:
     config = settings(tmp_path)
     report = build_with(extractor, [write_articles(tmp_path / "in", ["a1", "a2"])], config)
-    assert report.released and report.exit_code == 0, report.problems
-    assert report.articles == ["a1", "a2"] and report.quarantined == []
+    assert report.released, report.problems
+    assert report.exit_code == 0, report.problems
+    assert report.articles == ["a1", "a2"]
+    assert report.quarantined == []
     out = config.out
     verdict = validate_build(
         out, shapes_path=config.shapes_path, ontology_path=config.ontology_path
     )
-    assert verdict.conforms and not verdict.results, verdict.summary()
+    assert verdict.conforms, verdict.summary()
+    assert not verdict.results, verdict.summary()
     assert graphs_in(out) == {
         BASE + "graph/article/a1",
         BASE + "graph/article/a2",
@@ -64,11 +67,9 @@ def test_pipeline_build_publishes_a_conforming_dataset(
     store = open_store(out)
     assert len(store) == len((out / NQUADS).read_bytes().splitlines())
     counts = stats(out)
-    assert (
-        counts.articles == 2
-        and counts.linked == 2
-        and counts.events == {"nk:Seizure": 1, "nk:Shelling": 1}
-    )
+    assert counts.articles == 2
+    assert counts.linked == 2
+    assert counts.events == {"nk:Seizure": 1, "nk:Shelling": 1}
     assert "Quarantined articles: 0" in counts.to_text()
 
 
@@ -96,7 +97,8 @@ def test_pipeline_quarantines_broken_articles_and_publishes_the_rest(
     assert report.articles == ["a1", "a2"]
     reasons = dict(item.split(": ", 1) for item in report.quarantined)
     assert sorted(reasons) == ["broken", "crash", "unfaithful"]
-    assert "does not conform" in reasons["broken"] and "confidence" in reasons["broken"]
+    assert "does not conform" in reasons["broken"]
+    assert "confidence" in reasons["broken"]
     assert "extraction failed: RuntimeError" in reasons["crash"]
     assert "mapping failed: InvalidExtraction" in reasons["unfaithful"]
     quarantine = config.out / QUARANTINE
@@ -128,7 +130,8 @@ def test_pipeline_nothing_is_released_when_every_article_is_quarantined(
     build_with(extractor, [write_articles(tmp_path / "in", ["a1"])], config)
     before = config.out.resolve()
     report = build_with(extractor, [write_articles(tmp_path / "in2", ["broken", "crash"])], config)
-    assert not report.released and report.exit_code == 1
+    assert not report.released
+    assert report.exit_code == 1
     assert len(report.quarantined) == 2
     assert config.out.resolve() == before
     assert not list(config.builds_dir.glob(STAGING_PREFIX + "*"))
@@ -158,13 +161,15 @@ def test_pipeline_incremental_rebuild_touches_only_the_changed_article(
 
     extractor.calls.clear()
     report = build_with(extractor, [write_articles(folder, ["a1", "a2", "a3"])], config)
-    assert extractor.calls == [] and report.processed == []
+    assert extractor.calls == []
+    assert report.processed == []
     assert report.cached == ["a1", "a2", "a3"]
 
     report = build_with(
         extractor, [write_articles(folder, ["a1", "a2", "a3"], extra={"a2": " More."})], config
     )
-    assert extractor.extracted == ["a2"] and report.processed == ["a2"]
+    assert extractor.extracted == ["a2"]
+    assert report.processed == ["a2"]
     assert report.cached == ["a1", "a3"]
 
     extractor.calls.clear()
@@ -192,12 +197,14 @@ def test_pipeline_corrupt_cache_entry_is_detected_and_rebuilt(
     cache = Cache(config.resolved_cache_dir)
     entries = sorted(config.resolved_cache_dir.glob("*/*.entry"))
     articles = [e for e in entries if "article" in (cache.get(e.stem) or {})]
-    assert len(articles) == 2 and len(entries) == 3  # and the merged graph's verdicts
+    assert len(articles) == 2
+    assert len(entries) == 3
     damaged = articles[0]
     damaged.write_bytes(damaged.read_bytes()[:-7] + b"garbage")
     extractor.calls.clear()
     report = build_with(extractor, [folder], config)
-    assert len(report.processed) == 1 and report.cache_rebuilt == report.processed
+    assert len(report.processed) == 1
+    assert report.cache_rebuilt == report.processed
     assert snapshot(config.out) == first
 
 
@@ -217,7 +224,8 @@ def test_pipeline_rebuild_validates_only_changed_merged_nodes(
 
     monkeypatch.setattr(kg.shacl.validate.Validator, "validate_each", counting)
     build_with(extractor, [folder], config)
-    assert validated == [] and snapshot(config.out) == first
+    assert validated == []
+    assert snapshot(config.out) == first
     build_with(extractor, [write_articles(folder, ["a1", "a2", "a3"])], config)
     assert len(validated) == 2  # the new article, then the merged nodes that changed
 
@@ -269,7 +277,8 @@ def test_pipeline_worker_processes_give_the_same_dataset(
     parallel = settings(tmp_path, cache_dir=tmp_path / "cache-2", processes=2)
     again = build_with(extractor, [articles], parallel)
     assert snapshot(parallel.out) == first
-    assert again.processed == report.processed and again.quarantined == report.quarantined
+    assert again.processed == report.processed
+    assert again.quarantined == report.quarantined
     assert len(open_store(parallel.out)) == report.counts["quads"]  # loaded in a thread
     assert [q.split(":")[0] for q in report.quarantined] == ["broken", "crash", "unfaithful"]
 

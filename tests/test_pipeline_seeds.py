@@ -28,9 +28,20 @@ pytestmark = pytest.mark.slow
 def kg_build(out: Path, cache: Path) -> None:
     env = {**os.environ, "KG_CACHE_DIR": str(cache), "PYTHONHASHSEED": str(len(str(cache)))}
     done = subprocess.run(
-        [sys.executable, "-c", "from kg.cli import main; main()", "build", str(ROOT / "seeds"),
-         "--out", str(out)],
-        check=False, cwd=ROOT, env=env, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-c",
+            "from kg.cli import main; main()",
+            "build",
+            str(ROOT / "seeds"),
+            "--out",
+            str(out),
+        ],
+        check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stdout + done.stderr
 
@@ -49,7 +60,8 @@ def test_pipeline_seeds_build_conforms_with_zero_violations(builds: tuple[Path, 
     report = validate_build(
         out, shapes_path=settings.shapes_path, ontology_path=settings.ontology_path
     )
-    assert report.conforms and not report.results, report.summary()
+    assert report.conforms, report.summary()
+    assert not report.results, report.summary()
     assert not (out / "quarantine").exists()
 
 
@@ -64,8 +76,7 @@ def test_pipeline_seeds_dumps_parse_alike_in_rdflib_and_pyoxigraph(
 ) -> None:
     out, _ = builds
     ox_quads = list(ox.parse(path=str(out / NQUADS), format=ox.RdfFormat.N_QUADS))
-    ox_triples = {q.triple for q in ox.parse(path=str(out / TURTLE),
-                                             format=ox.RdfFormat.TURTLE)}
+    ox_triples = {q.triple for q in ox.parse(path=str(out / TURTLE), format=ox.RdfFormat.TURTLE)}
     assert len(ox_triples) == len({q.triple for q in ox_quads})
     dataset = rdflib.Dataset()
     dataset.parse(out / NQUADS, format="nquads")

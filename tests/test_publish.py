@@ -53,22 +53,23 @@ def test_publish_triple_lines_drop_the_graph_and_duplicates() -> None:
     assert triples == sorted(set(triples))
     parsed = [q.triple for q in ox.parse(b"\n".join(triples), format=ox.RdfFormat.N_TRIPLES)]
     expected = {q.triple for q in ox.parse(b"\n".join(lines), format=ox.RdfFormat.N_QUADS)}
-    assert set(parsed) == expected and len(parsed) == len(expected)
+    assert set(parsed) == expected
+    assert len(parsed) == len(expected)
 
 
 def test_publish_turtle_prefixes_are_sorted() -> None:
-    data = turtle([ox.Triple(IRIS.dataset, ox.NamedNode(PREFIXES["rdf"] + "type"), IRIS.dataset)],
-                  PREFIX_MAP)
+    data = turtle(
+        [ox.Triple(IRIS.dataset, ox.NamedNode(PREFIXES["rdf"] + "type"), IRIS.dataset)], PREFIX_MAP
+    )
     header = [line for line in data.splitlines() if line.startswith(b"@prefix")]
-    assert header == sorted(header) and len(header) == len(PREFIX_MAP)
+    assert header == sorted(header)
+    assert len(header) == len(PREFIX_MAP)
 
 
 def test_publish_dumps_round_trip_in_rdflib_and_pyoxigraph(tmp_path: Path) -> None:
     write_dump_blocks(Layout(tmp_path), blocks(), PREFIX_MAP, uri_space=IRIS.base + "id/")
     quads = list(ox.parse(path=str(tmp_path / NQUADS), format=ox.RdfFormat.N_QUADS))
-    triples = [
-        q.triple for q in ox.parse(path=str(tmp_path / TURTLE), format=ox.RdfFormat.TURTLE)
-    ]
+    triples = [q.triple for q in ox.parse(path=str(tmp_path / TURTLE), format=ox.RdfFormat.TURTLE)]
     assert len(set(triples)) == len(triples) == len({q.triple for q in quads})
     dataset = rdflib.Dataset()
     dataset.parse(tmp_path / NQUADS, format="nquads")
@@ -108,12 +109,16 @@ def test_publish_turtle_is_byte_identical_across_processes() -> None:
     )
     outputs = {
         subprocess.run(
-            [sys.executable, "-c", script], check=True, capture_output=True,
-            cwd=Path(__file__).parent, env={"PYTHONHASHSEED": seed, "PATH": ""},
+            [sys.executable, "-c", script],
+            check=True,
+            capture_output=True,
+            cwd=Path(__file__).parent,
+            env={"PYTHONHASHSEED": seed, "PATH": ""},
         ).stdout
         for seed in ("1", "2", "3")
     }
-    assert len(outputs) == 1 and outputs.pop().startswith(b"@prefix build:")
+    assert len(outputs) == 1
+    assert outputs.pop().startswith(b"@prefix build:")
 
 
 def test_publish_checksums_read_like_sha256sum(tmp_path: Path) -> None:
@@ -137,10 +142,14 @@ def test_publish_skolemises_blank_nodes_stably() -> None:
     assert any("/.well-known/genid/" in q.subject.value for q in first)  # type: ignore[union-attr]
     # the same graph, parsed with other blank node labels, gets the same IRIs
     relabelled = [
-        ox.Quad(ox.BlankNode("zz" + q.subject.value) if isinstance(q.subject, ox.BlankNode)
-                else q.subject, q.predicate,
-                ox.BlankNode("zz" + q.object.value) if isinstance(q.object, ox.BlankNode)
-                else q.object, graph)
+        ox.Quad(
+            ox.BlankNode("zz" + q.subject.value)
+            if isinstance(q.subject, ox.BlankNode)
+            else q.subject,
+            q.predicate,
+            ox.BlankNode("zz" + q.object.value) if isinstance(q.object, ox.BlankNode) else q.object,
+            graph,
+        )
         for q in ox.parse(path=str(shapes))
     ]
     assert skolemise(relabelled, IRIS.base + ".well-known/genid/") == first

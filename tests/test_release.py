@@ -44,7 +44,8 @@ def test_release_points_out_at_the_new_build(tmp_path: Path) -> None:
     out, builds = tmp_path / "dist", tmp_path / ".dist-builds"
     first = make_build(out, builds, "one")
     second = make_build(out, builds, "two")
-    assert out.is_symlink() and out.resolve() == second != first
+    assert out.is_symlink()
+    assert out.resolve() == second != first
     assert second.name.startswith(BUILD_PREFIX)
     assert (out / "kg.nq").read_text() == "two"
     assert (first / "kg.nq").read_text() == "one"  # a server still reading it is not disturbed
@@ -56,10 +57,16 @@ def test_release_failed_build_changes_nothing(tmp_path: Path, error: BaseExcepti
     out, builds = tmp_path / "dist", tmp_path / ".dist-builds"
     before = make_build(out, builds, "one")
     link = os.readlink(out)
-    with pytest.raises(type(error)), staged_build(out, builds) as staging:
-        (staging / "kg.nq").write_text("half written")
-        raise error
-    assert os.readlink(out) == link and out.resolve() == before
+
+    def half_written_then(error: BaseException) -> None:
+        with staged_build(out, builds) as staging:
+            (staging / "kg.nq").write_text("half written")
+            raise error
+
+    with pytest.raises(type(error)):
+        half_written_then(error)
+    assert os.readlink(out) == link
+    assert out.resolve() == before
     assert (out / "kg.nq").read_text() == "one"
     assert not list(builds.glob(STAGING_PREFIX + "*"))
 
@@ -79,7 +86,8 @@ def test_release_removes_staging_folders_of_dead_builds_only(tmp_path: Path) -> 
         folder.mkdir(parents=True)
         (folder / "kg.nq").write_text("partial")
     assert remove_dead_staging(builds) == [dead]
-    assert alive.exists() and not dead.exists()
+    assert alive.exists()
+    assert not dead.exists()
 
 
 def test_release_removes_half_made_links_of_dead_releases_only(tmp_path: Path) -> None:
@@ -92,11 +100,13 @@ def test_release_removes_half_made_links_of_dead_releases_only(tmp_path: Path) -
     for link in (dead, alive):
         os.symlink(os.path.relpath(current_build(out) or out, tmp_path), link)
     assert remove_dead_links(out) == [dead]
-    assert alive.is_symlink() and not dead.is_symlink()
+    assert alive.is_symlink()
+    assert not dead.is_symlink()
     alive.unlink()
     dead.symlink_to("nowhere")
     make_build(out, builds, "two")
-    assert not dead.is_symlink() and (out / "kg.nq").read_text() == "two"
+    assert not dead.is_symlink()
+    assert (out / "kg.nq").read_text() == "two"
 
 
 def test_release_killed_build_leaves_output_and_is_cleaned_up_next_time(tmp_path: Path) -> None:
@@ -115,7 +125,8 @@ def test_release_killed_build_leaves_output_and_is_cleaned_up_next_time(tmp_path
     result = subprocess.run([sys.executable, "-c", script], cwd=TESTS, check=False)
     assert result.returncode == 9
     assert len(list(builds.glob(STAGING_PREFIX + "*"))) == 1
-    assert out.resolve() == before and (out / "kg.nq").read_text() == "one"
+    assert out.resolve() == before
+    assert (out / "kg.nq").read_text() == "one"
     make_build(out, builds, "two")
     assert not list(builds.glob(STAGING_PREFIX + "*"))
 

@@ -57,8 +57,10 @@ def test_resource_lists_the_events_an_entity_takes_part_in(store: Store) -> None
 def test_resource_limits_links_and_says_so(store: Store) -> None:
     d = describe(store, ID + "article/a1", limit=2)
     assert d is not None
-    assert len(d.outgoing) == 2 and d.outgoing_truncated
-    assert len(d.incoming) == 2 and d.incoming_truncated
+    assert len(d.outgoing) == 2
+    assert d.outgoing_truncated
+    assert len(d.incoming) == 2
+    assert d.incoming_truncated
     assert len(d.triples()) == 4
 
 

@@ -99,7 +99,8 @@ def test_robust_build_hostile_articles_publish_faithful_mentions(
         files.append(path)
     report, out = run(folder, [inputs], fake, linker="none")
     assert_problems_name_files(report, files)
-    assert report.released and not report.quarantined, (report.problems, report.quarantined)
+    assert report.released, (report.problems, report.quarantined)
+    assert not report.quarantined, (report.problems, report.quarantined)
     assert sorted(report.articles) == sorted(f"a{n}" for n in range(len(items)))
     assert assert_faithful(out) >= 6 * len(items)  # NEWS alone gives six mentions per article
 
@@ -114,7 +115,8 @@ def test_robust_build_every_hostile_piece_around_and_inside_mentions(
         text = news_article(f"{piece} {piece}x{piece}", piece * 3, crlf=number % 2 == 0)
         (inputs / f"p{number}.txt").write_bytes(("x" + text).encode("utf-8"))
     report, out = run(tmp_path, [inputs], fake, linker="none")
-    assert report.released and not report.quarantined, report.quarantined
+    assert report.released, report.quarantined
+    assert not report.quarantined, report.quarantined
     assert len(report.articles) == len(HOSTILE_PIECES)
     mentions = published_mentions(out)
     assert assert_faithful(out) >= 7 * len(HOSTILE_PIECES)
@@ -129,7 +131,9 @@ def test_robust_build_every_hostile_piece_around_and_inside_mentions(
     junk=st.lists(st.binary(max_size=300), max_size=2),
 )
 def test_robust_build_with_spacy_never_crashes_and_mentions_are_faithful(
-    tmp_path: Path, bundled_extractor: Extractor, items: list[tuple[str, str, bool]],
+    tmp_path: Path,
+    bundled_extractor: Extractor,
+    items: list[tuple[str, str, bool]],
     junk: list[bytes],
 ) -> None:
     folder = fresh(tmp_path)
@@ -149,7 +153,8 @@ def test_robust_build_with_spacy_never_crashes_and_mentions_are_faithful(
     assert_problems_name_files(report, files)
     for item in report.quarantined:  # an article is quarantined, never the build
         assert item.split(":", 1)[0] in report.processed, item
-    assert report.released and report.articles, (report.problems, report.quarantined)
+    assert report.released, (report.problems, report.quarantined)
+    assert report.articles, (report.problems, report.quarantined)
     assert (out / REPORT).is_file()
     assert assert_faithful(out) >= len(report.articles)  # NEWS names people and places
 
@@ -161,12 +166,13 @@ def test_robust_build_5_mb_article_never_crashes_the_build(
     inputs = tmp_path / "in"
     inputs.mkdir()
     unit = NEWS + " \U0001f600\u202eشيء\u202c\r\n"
-    big = (unit * (DEFAULT_MAX_BYTES // len(unit.encode("utf-8"))))
+    big = unit * (DEFAULT_MAX_BYTES // len(unit.encode("utf-8")))
     (inputs / "huge.txt").write_bytes(big.encode("utf-8"))
     assert len(big.encode("utf-8")) <= DEFAULT_MAX_BYTES
     (inputs / "small.txt").write_text("x\n" + NEWS, encoding="utf-8")
     report, out = run(tmp_path, [inputs], bundled_extractor)
-    assert report.released and "small" in report.articles
+    assert report.released
+    assert "small" in report.articles
     huge = str(inputs / "huge.txt")
     assert (
         "huge" in report.articles
@@ -190,11 +196,13 @@ def test_robust_build_article_over_the_character_limit_is_a_named_problem(
     report, _ = run(tmp_path, [inputs], fake, linker="none")
     assert report.articles == ["short"], report.quarantined
     (problem,) = report.problems
-    assert problem.startswith(str(long)) and "character limit" in problem
+    assert problem.startswith(str(long))
+    assert "character limit" in problem
 
 
-def test_robust_build_quarantined_article_names_its_file(tmp_path: Path, fake: FakeExtractor,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_robust_build_quarantined_article_names_its_file(
+    tmp_path: Path, fake: FakeExtractor, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def failing(*args: object, **kwargs: object) -> list[object]:
         raise RuntimeError("mapping blew up")
 
@@ -213,7 +221,8 @@ def test_robust_build_survives_an_unpaired_surrogate(tmp_path: Path, fake: FakeE
     inputs.mkdir()
     (inputs / "corpus.jsonl").write_text(
         '{"id": "bad", "text": "Kyiv \\ud800 was shelled."}\n'
-        + json.dumps({"id": "good", "text": NEWS}) + "\n"
+        + json.dumps({"id": "good", "text": NEWS})
+        + "\n"
     )
     report, _ = run(tmp_path, [inputs], fake, linker="none")
     assert report.articles == ["good"]

@@ -99,11 +99,13 @@ def world(tmp_path: Path) -> Iterator[World]:
 def test_robust_crash_kill_9_of_a_first_build_leaves_no_output(world: World) -> None:
     kill = kill_when(world.start(), world.builds, "store", PHASES["store being written"])
     assert not kill.finished_first, kill
-    assert not world.out.exists() and not world.out.is_symlink()
+    assert not world.out.exists()
+    assert not world.out.is_symlink()
     assert world.served()[0] == 503
     code, stderr = world.build()
     assert code == 0, stderr
-    assert world.served()[0] == 200 and not staging_of(world.builds)
+    assert world.served()[0] == 200
+    assert not staging_of(world.builds)
 
 
 def test_robust_crash_kill_9_at_random_moments_and_every_phase(world: World) -> None:
@@ -119,8 +121,9 @@ def test_robust_crash_kill_9_at_random_moments_and_every_phase(world: World) -> 
         delay = round(rng.uniform(1.0, 11.0), 2)  # spaCy loads, articles, dumps, store
         clock = {"start": -1.0}
 
-        def after(staging: list[Path], delay: float = delay, clock: dict[str, float] = clock
-                  ) -> bool:
+        def after(
+            staging: list[Path], delay: float = delay, clock: dict[str, float] = clock
+        ) -> bool:
             now = time.monotonic()
             if clock["start"] < 0:
                 clock["start"] = now
@@ -135,7 +138,8 @@ def test_robust_crash_kill_9_at_random_moments_and_every_phase(world: World) -> 
         released = now[0] != before[0] and (world.out / REPORT).is_file()
         if kill.finished_first or released:  # released (then maybe killed while cleaning up):
             now_served = world.served()  # a complete build of the new inputs is the new baseline
-            assert now_served[0] == 200 and now_served[1] != original[1], kill
+            assert now_served[0] == 200, kill
+            assert now_served[1] != original[1], kill
             if served != original:  # released before from the same inputs: the same dataset
                 assert now_served == served, kill
             before, served = world.state(), now_served
@@ -150,9 +154,11 @@ def test_robust_crash_kill_9_at_random_moments_and_every_phase(world: World) -> 
     assert code == 0, stderr
     assert not staging_of(world.builds), "staging folders of killed builds were left behind"
     report = json.loads((world.out / REPORT).read_text())
-    assert report["released"] and any(a.endswith("-new") for a in report["articles"])
+    assert report["released"]
+    assert any(a.endswith("-new") for a in report["articles"])
     status, dataset, _ = world.served()
-    assert status == 200 and dataset != original[1]
+    assert status == 200
+    assert dataset != original[1]
 
 
 def damage(path: Path, how: str) -> None:
@@ -161,8 +167,11 @@ def damage(path: Path, how: str) -> None:
         path.write_bytes(data[: len(data) // 2])
     elif how == "garble":
         middle = len(data) // 2
-        path.write_bytes(data[:middle] + bytes(b ^ 0x5A for b in data[middle : middle + 64])
-                         + data[middle + 64 :])
+        path.write_bytes(
+            data[:middle]
+            + bytes(b ^ 0x5A for b in data[middle : middle + 64])
+            + data[middle + 64 :]
+        )
     else:
         path.write_bytes(b"")
 

@@ -52,7 +52,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, Path
     (inputs / "plain.txt").write_text(f"x\n{NEWS}\n", encoding="utf-8")
     config = Settings(out=folder / "dist", base_iri=BASE, linker="none")
     report = build([inputs], config, toolkit=load_toolkit(config, extract=FakeExtractor()))
-    assert report.released and ARTICLE_ID in report.articles, report.quarantined
+    assert report.released, report.quarantined
+    assert ARTICLE_ID in report.articles, report.quarantined
     app = create_app(Settings(base_iri=BASE, query_workers=1, query_timeout=10.0), config.out)
     app.config["TESTING"] = True
     yield app, config.out
@@ -92,11 +93,13 @@ def test_robust_html_markup_is_published_as_text(site: tuple[Flask, Path]) -> No
         assert any(payload in text for text in texts), payload
 
 
-def test_robust_html_every_page_escapes_markup(client: FlaskClient, site: tuple[Flask, Path]
-                                               ) -> None:
+def test_robust_html_every_page_escapes_markup(
+    client: FlaskClient, site: tuple[Flask, Path]
+) -> None:
     subjects = hostile_subjects(site[1])
     assert len(subjects) >= 2, subjects  # the article and the entity named with markup
-    assert any("/id/article/" in s for s in subjects) and any("/id/entity/" in s for s in subjects)
+    assert any("/id/article/" in s for s in subjects)
+    assert any("/id/entity/" in s for s in subjects)
     for iri in subjects:
         response = client.get("/" + iri[len(BASE) :], headers=HTML)
         assert response.status_code == 200, (iri, response.status_code)
@@ -124,7 +127,8 @@ def test_robust_html_sparql_results_page_escapes_markup(client: FlaskClient) -> 
         "SELECT ?a ?t ?label WHERE { ?a nif:isString ?t OPTIONAL { ?m nif:anchorOf ?label } }"
     )
     response = client.get("/sparql?query=" + quote(query), headers=HTML)
-    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
     body = response.get_data(as_text=True)
     assert_escaped(body, "/sparql results")
     assert "&lt;script&gt;alert(&#34;newskg&#34;)" in body or "&lt;script&gt;alert(" in body
@@ -147,4 +151,5 @@ def test_robust_html_error_pages_escape_what_they_echo(client: FlaskClient, path
     assert response.mimetype == "text/html"
     assert_escaped(response.get_data(as_text=True), path)
     as_json = client.get(path, headers={"Accept": "application/json"})
-    assert as_json.mimetype == "application/json" and as_json.get_json()["message"]
+    assert as_json.mimetype == "application/json"
+    assert as_json.get_json()["message"]

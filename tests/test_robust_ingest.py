@@ -72,11 +72,13 @@ def test_robust_ingest_hostile_unicode_text_is_kept_code_point_for_code_point(
     ingested = read_articles([path])
     assert_named(ingested, [path])
     if "\x00" in body:
-        assert ingested.problems and "binary" in ingested.problems[0].reason
+        assert ingested.problems
+        assert "binary" in ingested.problems[0].reason
         return
     (article,) = ingested.articles
     assert article.text == normalise_newlines(body)
-    assert article.headline is None and article.published is None
+    assert article.headline is None
+    assert article.published is None
 
 
 @settings(PROPERTY, max_examples=10)
@@ -96,15 +98,22 @@ json_scalars = st.one_of(
 )
 json_values = st.recursive(
     json_scalars,
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.sampled_from(["id", "text", "url", "headline", "published", "x"]),
-                      children, max_size=6),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["id", "text", "url", "headline", "published", "x"]),
+            children,
+            max_size=6,
+        )
+    ),
     max_leaves=12,
 )
 article_objects = st.fixed_dictionaries(
     {"id": st.one_of(hostile_text, st.integers()), "text": hostile_text},
     optional={
-        "url": json_values, "headline": json_values, "published": json_values,
+        "url": json_values,
+        "headline": json_values,
+        "published": json_values,
         "extra": json_values,
     },
 )
@@ -141,9 +150,13 @@ def test_robust_ingest_json_lines_each_line_is_an_article_or_a_named_problem(
 
 
 @PROPERTY
-@given(document=st.one_of(json_values, st.lists(article_objects, max_size=5),
-                          st.fixed_dictionaries({"articles": st.lists(article_objects,
-                                                                       max_size=5)})))
+@given(
+    document=st.one_of(
+        json_values,
+        st.lists(article_objects, max_size=5),
+        st.fixed_dictionaries({"articles": st.lists(article_objects, max_size=5)}),
+    )
+)
 def test_robust_ingest_json_documents_never_raise(tmp_path: Path, document: object) -> None:
     path = fresh(tmp_path) / "corpus.json"
     path.write_text(json.dumps(document), encoding="utf-8")
@@ -153,9 +166,16 @@ def test_robust_ingest_json_documents_never_raise(tmp_path: Path, document: obje
 
 
 @PROPERTY
-@given(names=st.lists(hostile_text.filter(lambda s: s and "/" not in s and "\x00" not in s
-                                          and len(s.encode("utf-8")) < 200),
-                      min_size=1, max_size=4, unique=True))
+@given(
+    names=st.lists(
+        hostile_text.filter(
+            lambda s: s and "/" not in s and "\x00" not in s and len(s.encode("utf-8")) < 200
+        ),
+        min_size=1,
+        max_size=4,
+        unique=True,
+    )
+)
 def test_robust_ingest_hostile_file_names_are_named_back(tmp_path: Path, names: list[str]) -> None:
     folder = fresh(tmp_path)
     written = []
@@ -174,8 +194,9 @@ def test_robust_ingest_5_mb_article_is_read_whole_at_the_byte_limit(tmp_path: Pa
     unit = "Kyiv é \U0001f600 \u202eشيء\u202c\r\n"
     data = (unit * (DEFAULT_MAX_BYTES // len(unit.encode("utf-8")) + 1)).encode("utf-8")
     exact = tmp_path / "exact.txt"
-    exact.write_bytes(data[: data.rfind(b"\r\n", 0, DEFAULT_MAX_BYTES) + 2].ljust(
-        DEFAULT_MAX_BYTES, b" "))
+    exact.write_bytes(
+        data[: data.rfind(b"\r\n", 0, DEFAULT_MAX_BYTES) + 2].ljust(DEFAULT_MAX_BYTES, b" ")
+    )
     over = tmp_path / "over.txt"
     over.write_bytes(exact.read_bytes() + b"x")
     # the byte limit on its own: the character limit (spaCy's) is tested with the build
@@ -184,7 +205,8 @@ def test_robust_ingest_5_mb_article_is_read_whole_at_the_byte_limit(tmp_path: Pa
     assert len(exact.read_bytes()) == DEFAULT_MAX_BYTES
     assert article.text == normalise_newlines(exact.read_text(encoding="utf-8"))
     (problem,) = ingested.problems
-    assert problem.source == str(over) and "limit" in problem.reason
+    assert problem.source == str(over)
+    assert "limit" in problem.reason
 
 
 @pytest.mark.parametrize("piece", HOSTILE_PIECES)
@@ -218,7 +240,8 @@ def test_robust_ingest_unpaired_surrogates_are_a_named_problem(tmp_path: Path, f
         raise AssertionError(f"ingest raised {exc!r}") from exc
     assert [a.id for a in ingested.articles] == ["ok"]
     (problem,) = ingested.problems
-    assert problem.source == str(path) and problem.line == 1
+    assert problem.source == str(path)
+    assert problem.line == 1
     for article in ingested.articles:
         for value in (article.id, article.text, article.headline or "", article.url or ""):
             value.encode("utf-8")

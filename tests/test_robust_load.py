@@ -17,13 +17,19 @@ pytestmark = pytest.mark.slow
 def test_robust_load_mixed_clients_get_no_unexpected_5xx(tmp_path: Path) -> None:
     results = tmp_path / "load.json"
     summary = run_load(
-        clients=50, expensive_clients=4, seconds=5.0, max_requests=20_000, entities=2000,
-        query_timeout=2.0, results=results,
+        clients=50,
+        expensive_clients=4,
+        seconds=5.0,
+        max_requests=20_000,
+        entities=2000,
+        query_timeout=2.0,
+        results=results,
     )
     print(summary.text())
     assert summary.unexpected == 0, summary.by_name
     assert summary.no_answer == 0, summary.by_name
-    assert summary.cheap["count"] >= 20 and summary.expensive["count"] >= 4
+    assert summary.cheap["count"] >= 20
+    assert summary.expensive["count"] >= 4
     statuses = {int(s) for part in summary.by_name.values() for s in part["statuses"]}
     assert statuses <= {200, *ALLOWED_5XX}, summary.by_name
     assert summary.cheap["statuses"].get("200", 0) > summary.cheap["count"] / 2, summary.cheap

@@ -42,8 +42,9 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def app(dist: Path) -> Iterator[Flask]:
-    settings_ = Settings(base_iri=BASE, query_workers=1, query_timeout=5.0,
-                         max_body_bytes=MAX_BODY, row_limit=100)
+    settings_ = Settings(
+        base_iri=BASE, query_workers=1, query_timeout=5.0, max_body_bytes=MAX_BODY, row_limit=100
+    )
     application = create_app(settings_, dist)
     application.config["TESTING"] = True
     application.test_client().get("/sparql?query=ASK%7B%7D")  # open the store before snapshots
@@ -124,7 +125,8 @@ def test_robust_protocol_updates_and_service_are_refused_every_way(
             continue
         assert response.status_code == 403, (query, response.status_code, response.data[:200])
         body = error_of(response)
-        assert body["error"] == "QueryRefused" and body["fix"]
+        assert body["error"] == "QueryRefused"
+        assert body["fix"]
     inserted = "ASK { GRAPH ?g { <http://x.test/s> ?p ?o } }"
     assert client.get("/sparql?query=" + quote(inserted)).get_json()["boolean"] is False
 
@@ -139,12 +141,18 @@ def test_robust_protocol_service_inside_strings_and_comments_is_not_refused(
 @pytest.mark.usefixtures("untouched")
 @pytest.mark.parametrize(
     "raw",
-    ["ASK%zz%7B%7D", "ASK%C3%28%7B%7D", "%C3%28", "ASK%7B%7D%", "ASK%7B%7D%2", "%FF%FE%00%00",
-     "%00ASK%7B%7D", "SELECT%20*%20%7B%3Fs%20%3Fp%20%3Fo%20%7D%20LIMIT%20%2D1"],
+    [
+        "ASK%zz%7B%7D",
+        "ASK%C3%28%7B%7D",
+        "%C3%28",
+        "ASK%7B%7D%",
+        "ASK%7B%7D%2",
+        "%FF%FE%00%00",
+        "%00ASK%7B%7D",
+        "SELECT%20*%20%7B%3Fs%20%3Fp%20%3Fo%20%7D%20LIMIT%20%2D1",
+    ],
 )
-def test_robust_protocol_malformed_percent_encoding_is_a_400(
-    client: FlaskClient, raw: str
-) -> None:
+def test_robust_protocol_malformed_percent_encoding_is_a_400(client: FlaskClient, raw: str) -> None:
     response = client.get("/sparql?query=" + raw)
     assert response.status_code == 400, (raw, response.status_code, response.data[:200])
     error_of(response)
@@ -165,13 +173,16 @@ def test_robust_protocol_non_utf8_percent_escapes_are_refused(
 
 @pytest.mark.usefixtures("untouched")
 def test_robust_protocol_wrong_charsets_are_refused_with_a_reason(client: FlaskClient) -> None:
-    latin = "ASK { ?s ?p \"caf\xe9\" }".encode("latin-1")
+    latin = 'ASK { ?s ?p "caf\xe9" }'.encode("latin-1")
     declared = client.post("/sparql", data=latin, content_type=f"{QUERY}; charset=latin-1")
-    assert declared.status_code == 415 and "latin-1" in error_of(declared)["message"]
+    assert declared.status_code == 415
+    assert "latin-1" in error_of(declared)["message"]
     lying = client.post("/sparql", data=latin, content_type=f"{QUERY}; charset=utf-8")
-    assert lying.status_code == 400 and "UTF-8" in error_of(lying)["message"]
+    assert lying.status_code == 400
+    assert "UTF-8" in error_of(lying)["message"]
     undeclared = client.post("/sparql", data=latin, content_type=QUERY)
-    assert undeclared.status_code == 400 and "UTF-8" in error_of(undeclared)["message"]
+    assert undeclared.status_code == 400
+    assert "UTF-8" in error_of(undeclared)["message"]
     utf16 = client.post("/sparql", data="ASK {}".encode("utf-16"), content_type=QUERY)
     assert utf16.status_code == 400
     bom = client.post("/sparql", data="\ufeffASK {}".encode(), content_type=QUERY)
@@ -188,8 +199,9 @@ def test_robust_protocol_form_in_another_charset_is_a_415(client: FlaskClient) -
 def test_robust_protocol_oversized_bodies_are_a_413(client: FlaskClient) -> None:
     big = "ASK {} #" + "x" * MAX_BODY
     multipart = (
-        b"--b\r\nContent-Disposition: form-data; name=\"query\"\r\n\r\n"
-        + big.encode() + b"\r\n--b--\r\n"
+        b'--b\r\nContent-Disposition: form-data; name="query"\r\n\r\n'
+        + big.encode()
+        + b"\r\n--b--\r\n"
     )
     for response in (
         client.post("/sparql", data=big.encode(), content_type=QUERY),
@@ -226,7 +238,8 @@ def test_robust_protocol_streamed_oversized_body_is_a_413(client: FlaskClient, k
 
 def test_robust_protocol_streamed_small_body_is_answered(client: FlaskClient) -> None:
     response = streamed(client, b"SELECT * { ?s ?p ?o } LIMIT 2", QUERY)
-    assert response.status_code == 200 and response.get_json()["newskg"]["rows"] == 2
+    assert response.status_code == 200
+    assert response.get_json()["newskg"]["rows"] == 2
 
 
 TRAVERSALS = [
@@ -278,7 +291,9 @@ def test_robust_protocol_path_traversal_is_a_404_and_reads_nothing(
         with client.get(path, headers={"Accept": accept}) as response:
             body = response.get_data()
         assert response.status_code in (400, 404), (path, response.status_code)
-        assert b"root:" not in body and b"[project]" not in body and b"import " not in body
+        assert b"root:" not in body
+        assert b"[project]" not in body
+        assert b"import " not in body
         if accept == "application/json":
             assert error_of(response)["error"] in ("NotFound", "KgError", "BadRequest")
 
@@ -289,8 +304,9 @@ def test_robust_protocol_path_traversal_is_a_404_and_reads_nothing(
 def test_robust_protocol_writing_methods_are_a_405(
     client: FlaskClient, method: str, path: str
 ) -> None:
-    with client.open(path, method=method, data=b"<a> <b> <c> .",
-                     content_type="application/n-triples") as response:
+    with client.open(
+        path, method=method, data=b"<a> <b> <c> .", content_type="application/n-triples"
+    ) as response:
         pass
     assert response.status_code == 405, (method, path, response.status_code)
     assert response.headers["Allow"]
@@ -306,7 +322,7 @@ def test_robust_protocol_writing_methods_are_a_405(
         {"Accept": ",".join(["a/b;q=0.1"] * 2000)},
         {"Accept": "\x00\x01"},
         {"Accept-Encoding": "gzip;q=x, *;q=-1"},
-        {"If-None-Match": "garbage\"\"W/"},
+        {"If-None-Match": 'garbage""W/'},
         {"If-Modified-Since": "yesterday at noon"},
         {"Range": "bytes=9999999-1"},
         {"Range": "bytes=--1,abc"},
@@ -324,10 +340,29 @@ def test_robust_protocol_odd_headers_never_give_a_5xx(
 
 @FUZZ
 @given(
-    path=st.lists(st.one_of(st.binary(max_size=8).map(lambda b: quote(b, safe="")),
-                            st.sampled_from(["..", ".", "%2e%2e", "%2f", "id", "dumps", "static",
-                                             "entity", "kg.nq", "%", "%zz", "%C0"])),
-                  min_size=1, max_size=6).map("/".join),
+    path=st.lists(
+        st.one_of(
+            st.binary(max_size=8).map(lambda b: quote(b, safe="")),
+            st.sampled_from(
+                [
+                    "..",
+                    ".",
+                    "%2e%2e",
+                    "%2f",
+                    "id",
+                    "dumps",
+                    "static",
+                    "entity",
+                    "kg.nq",
+                    "%",
+                    "%zz",
+                    "%C0",
+                ]
+            ),
+        ),
+        min_size=1,
+        max_size=6,
+    ).map("/".join),
     accept=st.sampled_from(["text/html", "application/json", "text/turtle", "*/*", ""]),
 )
 def test_robust_protocol_random_paths_never_give_a_5xx(
@@ -342,9 +377,19 @@ def test_robust_protocol_random_paths_never_give_a_5xx(
 @FUZZ
 @given(
     body=st.one_of(st.binary(max_size=300), st.text(max_size=200).map(str.encode)),
-    content_type=st.sampled_from([QUERY, f"{QUERY}; charset=utf-16", FORM,
-                                  "multipart/form-data; boundary=x", "multipart/form-data",
-                                  "application/sparql-update", "text/plain", "", "a/b; c=d"]),
+    content_type=st.sampled_from(
+        [
+            QUERY,
+            f"{QUERY}; charset=utf-16",
+            FORM,
+            "multipart/form-data; boundary=x",
+            "multipart/form-data",
+            "application/sparql-update",
+            "text/plain",
+            "",
+            "a/b; c=d",
+        ]
+    ),
 )
 def test_robust_protocol_random_bodies_never_give_a_5xx(
     client: FlaskClient, body: bytes, content_type: str

@@ -25,8 +25,7 @@ pytestmark = pytest.mark.slow
 BASE = "http://kg.test/"
 ENV = {"KG_BASE_IRI": BASE, "KG_WORKERS": "2", "KG_THREADS": "4", "KG_QUERY_TIMEOUT": "10"}
 ARTICLES = (
-    "SELECT (COUNT(DISTINCT ?a) AS ?n) "
-    "{ GRAPH ?g { ?a a <https://schema.org/NewsArticle> } }"
+    "SELECT (COUNT(DISTINCT ?a) AS ?n) { GRAPH ?g { ?a a <https://schema.org/NewsArticle> } }"
 )
 CLIENTS = 4
 MAX_REQUESTS = 20_000
@@ -101,6 +100,7 @@ def test_robust_swap_new_builds_are_served_without_a_failed_request(tmp_path: Pa
     assert not failed, failed[:5]
     counts = [a for a in answers if a.value.isdigit()]
     assert {a.value for a in counts} == {"4", "7", "13"}, {a.value for a in counts}
+
     def seen(after: float, before: float) -> set[str]:
         return {a.value for a in counts if after < a.started < before}
 

@@ -74,8 +74,9 @@ def with_hierarchy(validator: Validator, triples: list[ox.Triple]) -> list[ox.Tr
     return [*triples, *validator._hierarchy_triples]
 
 
-@pytest.mark.parametrize(("name", "data", "shapes", "has_result"), W3C_CASES,
-                         ids=[case[0] for case in W3C_CASES])
+@pytest.mark.parametrize(
+    ("name", "data", "shapes", "has_result"), W3C_CASES, ids=[case[0] for case in W3C_CASES]
+)
 def test_screen_w3c_flags_every_graph_with_a_result(
     name: str, data: Path, shapes: Path, has_result: bool
 ) -> None:
@@ -123,8 +124,11 @@ TRICKY_LITERALS = [
     ox.Literal("2022-03-01T24:00:00", datatype=ox.NamedNode(XSD + "dateTime")),
     ox.Literal("2022-03-01T10:00:00+00:00", datatype=ox.NamedNode(XSD + "dateTime")),
     ox.Literal("2022-03-01", datatype=ox.NamedNode(XSD + "dateTime")),
-    ox.Literal(""), ox.Literal("Kyiv"), ox.Literal("Kyiv", language="EN-gb"),
-    ox.Literal("Kyiv", language="uk"), ox.Literal("", language="en"),
+    ox.Literal(""),
+    ox.Literal("Kyiv"),
+    ox.Literal("Kyiv", language="EN-gb"),
+    ox.Literal("Kyiv", language="uk"),
+    ox.Literal("", language="en"),
     ox.Literal("abc", datatype=ox.NamedNode(XSD + "integer")),
 ]
 
@@ -148,13 +152,19 @@ def mutated_graphs(draw: st.DrawFn) -> list[ox.Triple]:
             if triples[index] == old:
                 triples.append(new)
         elif kind == "add":
-            triples.append(ox.Triple(old.subject, old.predicate, draw(st.sampled_from(
-                TRICKY_LITERALS + iris))))
+            triples.append(
+                ox.Triple(old.subject, old.predicate, draw(st.sampled_from(TRICKY_LITERALS + iris)))
+            )
         else:
-            triples.append(ox.Triple(draw(st.sampled_from(iris)), old.predicate
-                                     if old.predicate.value.endswith("#type") else
-                                     ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-                                     draw(st.sampled_from(classes))))
+            triples.append(
+                ox.Triple(
+                    draw(st.sampled_from(iris)),
+                    old.predicate
+                    if old.predicate.value.endswith("#type")
+                    else ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                    draw(st.sampled_from(classes)),
+                )
+            )
     return triples
 
 
@@ -185,22 +195,38 @@ def test_screen_never_passes_a_mutated_graph_pyshacl_reports_many(
 @pytest.mark.parametrize(
     ("shapes", "reason"),
     [
-        ('<urn:s> a sh:NodeShape ; sh:targetNode <urn:a> ; sh:closed true .', "sh:closed"),
-        ('<urn:s> a sh:NodeShape ; sh:targetNode <urn:a> ; sh:node <urn:s> .', "refers to itself"),
-        ('<urn:s> a sh:NodeShape ; sh:targetNode <urn:a> ; sh:property [ sh:path <urn:p> ; '
-         'sh:minCount "x" ] .', "not an integer"),
-        ('<urn:s> a sh:NodeShape ; sh:targetNode <urn:a> ; sh:property [ sh:path <urn:p> ; '
-         'sh:pattern "\\\\d+" ] .', "sh:pattern"),
-        ('<urn:s> a sh:NodeShape ; sh:targetNode <urn:a> ; sh:property [ sh:path <urn:p> ; '
-         'sh:datatype <urn:custom> ] .', "no lexical check"),
-        ('<urn:s> a sh:NodeShape ; sh:targetNode <urn:a> ; '
-         'sh:sparql [ sh:select "SELECT $this WHERE { $this <urn:p> ?x FILTER (?x =) }" ] .',
-         "cannot parse"),
-        ('<urn:s> a sh:NodeShape ; sh:targetNode <urn:a> ; sh:sparql [ sh:select '
-         '"SELECT $this WHERE { ?x <urn:p> ?y FILTER (STR(STR(STR(STR($this)))) = ?y) }" ] .',
-         "not one group"),
-        ('<urn:s> a sh:NodeShape ; sh:targetNode <urn:a> ; sh:sparql [ sh:select '
-         '"SELECT $this WHERE { { $this <urn:p> ?y } FILTER bound($this) }" ] .', "not one group"),
+        ("<urn:s> a sh:NodeShape ; sh:targetNode <urn:a> ; sh:closed true .", "sh:closed"),
+        ("<urn:s> a sh:NodeShape ; sh:targetNode <urn:a> ; sh:node <urn:s> .", "refers to itself"),
+        (
+            "<urn:s> a sh:NodeShape ; sh:targetNode <urn:a> ; sh:property [ sh:path <urn:p> ; "
+            'sh:minCount "x" ] .',
+            "not an integer",
+        ),
+        (
+            "<urn:s> a sh:NodeShape ; sh:targetNode <urn:a> ; sh:property [ sh:path <urn:p> ; "
+            'sh:pattern "\\\\d+" ] .',
+            "sh:pattern",
+        ),
+        (
+            "<urn:s> a sh:NodeShape ; sh:targetNode <urn:a> ; sh:property [ sh:path <urn:p> ; "
+            "sh:datatype <urn:custom> ] .",
+            "no lexical check",
+        ),
+        (
+            "<urn:s> a sh:NodeShape ; sh:targetNode <urn:a> ; "
+            'sh:sparql [ sh:select "SELECT $this WHERE { $this <urn:p> ?x FILTER (?x =) }" ] .',
+            "cannot parse",
+        ),
+        (
+            "<urn:s> a sh:NodeShape ; sh:targetNode <urn:a> ; sh:sparql [ sh:select "
+            '"SELECT $this WHERE { ?x <urn:p> ?y FILTER (STR(STR(STR(STR($this)))) = ?y) }" ] .',
+            "not one group",
+        ),
+        (
+            "<urn:s> a sh:NodeShape ; sh:targetNode <urn:a> ; sh:sparql [ sh:select "
+            '"SELECT $this WHERE { { $this <urn:p> ?y } FILTER bound($this) }" ] .',
+            "not one group",
+        ),
     ],
 )
 def test_screen_refuses_shapes_outside_its_subset(tmp_path: Path, shapes: str, reason: str) -> None:
@@ -210,8 +236,11 @@ def test_screen_refuses_shapes_outside_its_subset(tmp_path: Path, shapes: str, r
 
 
 def test_screen_unsupported_shapes_leave_validation_to_pyshacl(tmp_path: Path) -> None:
-    path = shapes_file(tmp_path, '<urn:s> a sh:NodeShape ; sh:targetNode <urn:a> ; '
-                                 'sh:closed true ; sh:ignoredProperties ( ) .')
+    path = shapes_file(
+        tmp_path,
+        "<urn:s> a sh:NodeShape ; sh:targetNode <urn:a> ; "
+        "sh:closed true ; sh:ignoredProperties ( ) .",
+    )
     validator = Validator(path, ONTOLOGY_PATH)
     triple = ox.Triple(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"), ox.NamedNode("urn:b"))
     assert validator._screen is None

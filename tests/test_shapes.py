@@ -34,8 +34,19 @@ SH_NS = ox.NamedNode(str(SH))
 
 #: Parameters that make a shape a source of results (besides targets, paths and nesting).
 NOT_CONSTRAINTS = {
-    SH.property, SH.path, SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode,
-    SH.message, SH.name, SH.description, SH.severity, SH.deactivated, SH.order, SH.group,
+    SH.property,
+    SH.path,
+    SH.targetClass,
+    SH.targetSubjectsOf,
+    SH.targetObjectsOf,
+    SH.targetNode,
+    SH.message,
+    SH.name,
+    SH.description,
+    SH.severity,
+    SH.deactivated,
+    SH.order,
+    SH.group,
 }
 
 Expectation = tuple[str, str, str]
@@ -149,8 +160,11 @@ def test_shapes_fixture_gives_exactly_the_expected_results(
     expected = Counter({(f, s, c.removeprefix(str(SH))): n for (f, s, c), n in counts.items()})
     assert actual == expected, report.summary()
     for (focus, shape, component), value in values.items():
-        got = {r.value for r in report.results if (r.focus, r.source_shape) == (focus, shape)
-               and r.constraint == component}
+        got = {
+            r.value
+            for r in report.results
+            if (r.focus, r.source_shape) == (focus, shape) and r.constraint == component
+        }
         assert value in got, f"{shape} on {focus}: expected value {value}, got {got}"
     if path.stem.startswith("valid"):
         assert report.conforms
@@ -208,16 +222,17 @@ def test_shapes_every_source_shape_has_an_english_message() -> None:
         node = rdflib.URIRef(shape)
         holder = graph.value(node, SH.sparql) or node
         messages = [
-            m for m in graph.objects(holder, SH.message)
+            m
+            for m in graph.objects(holder, SH.message)
             if isinstance(m, rdflib.Literal) and m.language == "en"
         ]
         assert messages, f"{shape} has no English sh:message"
 
 
 def test_shapes_event_type_lists_match_ontology_and_model() -> None:
-    ontology_types = {
-        str(c) for c in subclasses(rdflib.URIRef(NK_IRI + "MilitaryAction"))
-    } - {NK_IRI + "MilitaryAction"}
+    ontology_types = {str(c) for c in subclasses(rdflib.URIRef(NK_IRI + "MilitaryAction"))} - {
+        NK_IRI + "MilitaryAction"
+    }
     model_types = {NK_IRI + name for name in EVENT_TYPES}
     assert sh_in(SHAPES_IRI + "EventTypeShape") == ontology_types == model_types
     assert sh_in(SHAPES_IRI + "EventClassShape") == ontology_types

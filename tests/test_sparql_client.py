@@ -54,14 +54,16 @@ def test_sparql_client_select_by_post_as_csv(endpoint: str) -> None:
     sparql = client(endpoint, "SELECT ?t { ?s a ?t } ORDER BY ?t LIMIT 2", CSV)
     sparql.setMethod(POST)
     body = sparql.queryAndConvert()
-    assert isinstance(body, bytes) and body.splitlines()[0] == b"t"
+    assert isinstance(body, bytes)
+    assert body.splitlines()[0] == b"t"
 
 
 def test_sparql_client_ask(endpoint: str) -> None:
     result = client(
         endpoint, "ASK { ?e a <https://w3id.org/newskg/ontology#Seizure> }"
     ).queryAndConvert()
-    assert isinstance(result, dict) and result["boolean"] is True
+    assert isinstance(result, dict)
+    assert result["boolean"] is True
 
 
 def test_sparql_client_construct(endpoint: str) -> None:

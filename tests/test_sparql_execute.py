@@ -47,7 +47,9 @@ def test_execute_select_json_has_head_results_and_the_limit_note(store: Store) -
     assert document["head"] == {"vars": ["label"]}
     assert document["results"]["bindings"][0]["label"]["xml:lang"] == "en"
     assert document["newskg"] == {"limit": 1000, "truncated": False, "rows": 4}
-    assert result.media_type == JSON and not result.truncated and result.rows == 4
+    assert result.media_type == JSON
+    assert not result.truncated
+    assert result.rows == 4
 
 
 def test_execute_caps_rows_and_says_so(store: Store) -> None:
@@ -56,13 +58,15 @@ def test_execute_caps_rows_and_says_so(store: Store) -> None:
     document = json.loads(result.body)
     assert len(document["results"]["bindings"]) == 3
     assert document["newskg"]["truncated"] is True
-    assert result.truncated and result.rows == 3
+    assert result.truncated
+    assert result.rows == 3
 
 
 def test_execute_caps_bytes(store: Store) -> None:
     small = QueryJob(query="SELECT * { ?s ?p ?o }", media_type=JSON, row_limit=1000, byte_limit=500)
     result = execute(store, small)
-    assert result.truncated and 0 < result.rows < 10
+    assert result.truncated
+    assert 0 < result.rows < 10
 
 
 @pytest.mark.parametrize(
@@ -93,7 +97,8 @@ def test_execute_ask_and_describe(store: Store) -> None:
     ask = json.loads(
         execute(store, job("ASK { ?s a <https://w3id.org/newskg/ontology#Seizure> }")).body
     )
-    assert ask["boolean"] is True and ask["head"] == {}
+    assert ask["boolean"] is True
+    assert ask["head"] == {}
     described = execute(
         store, job("DESCRIBE <http://kg.test/id/event/dddddddddddd>", "application/n-triples")
     )
@@ -134,7 +139,9 @@ def test_sparql_run_query_works_in_process_for_the_cli(tmp_path: Path) -> None:
     write_build(dist, FIXTURE.read_bytes())
     settings = Settings(base_iri="http://kg.test/", row_limit=2)
     result = run_query(dist, "SELECT ?s { ?s a ?t } ORDER BY ?s", "csv", settings=settings)
-    assert result.media_type.startswith("text/csv") and result.truncated and result.rows == 2
+    assert result.media_type.startswith("text/csv")
+    assert result.truncated
+    assert result.rows == 2
     turtle = run_query(dist, "CONSTRUCT WHERE { ?s a ?t }", "turtle", settings=settings)
     assert turtle.body.startswith(b"# newskg: truncated")
     from kg.errors import NotAcceptable

@@ -25,7 +25,9 @@ def test_stats_counts_classes_links_events_and_quarantine(built: Path) -> None:
     result = stats(built)
     assert result.articles == 2
     # five entities per article, the same five in both: two of them linked
-    assert result.entities == 5 and result.linked == 2 and result.link_ratio == pytest.approx(0.4)
+    assert result.entities == 5
+    assert result.linked == 2
+    assert result.link_ratio == pytest.approx(0.4)
     assert result.classes["nk:EventReport"] == 4
     assert result.classes["schema:NewsArticle"] == 2
     assert result.classes["nk:NuclearPowerPlant"] == 1
@@ -39,10 +41,12 @@ def test_stats_text_and_json(built: Path) -> None:
     result = stats(built)
     text = result.to_text()
     assert "linked to Wikidata: 2 (40.0%)" in text
-    assert "Quarantined articles: 1" in text and "  broken: " in text
+    assert "Quarantined articles: 1" in text
+    assert "  broken: " in text
     assert "nk:Seizure" in text
     data = json.loads(result.to_json())
-    assert data["linked"] == 2 and data["link_ratio"] == 0.4
+    assert data["linked"] == 2
+    assert data["link_ratio"] == 0.4
     assert Stats(**{k: v for k, v in data.items() if k != "link_ratio"}) == result
 
 

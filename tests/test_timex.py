@@ -147,7 +147,8 @@ def test_timex_weekday_is_nearest_on_the_tense_side(
     result = normalise_time(WORDS, f"on {WEEKDAYS[weekday].title()}", anchor, tense_future=future)
     assert result is not None
     _, found, _ = result
-    assert found is not None and found.weekday() == weekday
+    assert found is not None
+    assert found.weekday() == weekday
     gap = (found - anchor).days if future else (anchor - found).days
     assert 0 <= gap < 7
 
@@ -155,19 +156,22 @@ def test_timex_weekday_is_nearest_on_the_tense_side(
 @given(anchor=anchors, weekday=st.integers(0, 6))
 def test_timex_last_weekday_is_strictly_before(anchor: date, weekday: int) -> None:
     found = nearest_weekday(anchor, weekday, future=False, strict=True)
-    assert 1 <= (anchor - found).days <= 7 and found.weekday() == weekday
+    assert 1 <= (anchor - found).days <= 7
+    assert found.weekday() == weekday
 
 
 @given(anchor=anchors, target=st.dates(min_value=date(1950, 1, 1), max_value=date(2090, 12, 31)))
 def test_timex_year_inferred_is_latest_not_after_anchor(anchor: date, target: date) -> None:
     result = normalise_time(WORDS, f"{MONTHS[target.month - 1]} {target.day}", anchor)
     if result is None:  # 29 February with no leap year within reach
-        assert target.month == 2 and target.day == 29
+        assert target.month == 2
+        assert target.day == 29
         return
     _, found, _ = result
     assert found is not None
     assert (found.month, found.day) == (target.month, target.day)
-    assert found <= anchor and (anchor - found).days < 366 * 4
+    assert found <= anchor
+    assert (anchor - found).days < 366 * 4
 
 
 @given(anchor=anchors, count=st.integers(1, 12))
@@ -180,8 +184,11 @@ def test_timex_last_month_is_the_previous_calendar_month(anchor: date) -> None:
     result = normalise_time(WORDS, "last month", anchor)
     assert result is not None
     granularity, first, last = result
-    assert granularity == "month" and first is not None and last is not None
-    assert first.day == 1 and last + timedelta(days=1) == anchor.replace(day=1)
+    assert granularity == "month"
+    assert first is not None
+    assert last is not None
+    assert first.day == 1
+    assert last + timedelta(days=1) == anchor.replace(day=1)
 
 
 @given(anchor=anchors, future=st.booleans())
@@ -189,8 +196,10 @@ def test_timex_this_week_contains_anchor(anchor: date, future: bool) -> None:
     result = normalise_time(WORDS, "this week", anchor, tense_future=future)
     assert result is not None
     _, first, last = result
-    assert first is not None and last is not None
-    assert first <= anchor <= last and (last - first).days <= 6
+    assert first is not None
+    assert last is not None
+    assert first <= anchor <= last
+    assert (last - first).days <= 6
     assert (last == anchor) is not future or anchor.weekday() == 6
 
 
@@ -211,7 +220,9 @@ def test_timex_bounds_are_ordered_and_never_crash(
     result = normalise_time(WORDS, text, anchor, tense_future=future)
     if result is not None:
         _, first, last = result
-        assert first is not None and last is not None and first <= last
+        assert first is not None
+        assert last is not None
+        assert first <= last
     if anchor is None:
         assert result is None
 
@@ -219,7 +230,9 @@ def test_timex_bounds_are_ordered_and_never_crash(
 @given(year=st.integers(1950, 2090), month=st.integers(1, 12))
 def test_timex_month_bounds_cover_the_month(year: int, month: int) -> None:
     first, last = month_bounds(year, month)
-    assert first.day == 1 and (last + timedelta(days=1)).day == 1 and last.month == month
+    assert first.day == 1
+    assert (last + timedelta(days=1)).day == 1
+    assert last.month == month
 
 
 def test_timex_find_in_text(nlp: Any) -> None:
@@ -228,7 +241,8 @@ def test_timex_find_in_text(nlp: Any) -> None:
         "withdrawn. Peacekeepers have been deployed there since 2020."
     )
     found = {
-        t.mention.anchor: (t.granularity, t.earliest, t.latest) for t in find_times(WORDS, doc, ANCHOR)
+        t.mention.anchor: (t.granularity, t.earliest, t.latest)
+        for t in find_times(WORDS, doc, ANCHOR)
     }
     assert found["Tuesday night"] == day(date(2023, 11, 14))
     assert found["A day earlier"] == day(date(2023, 11, 13))  # counted from Tuesday

@@ -44,8 +44,16 @@ SHAPE_FIXTURES = sorted(BASE_FIXTURE.parent.glob("*/*.trig"))
 EXPECTED_GRAPH = ox.NamedNode("urn:newskg:test:expected")
 #: Shapes whose fixtures exercise each kind of constraint: SPARQL, sh:or, sh:xone, sh:not,
 #: qualified value shapes, property pairs, datatypes and languages.
-MIXED_SHAPES = ("MentionTextShape", "AgentShape", "DisjointEntityClassesShape", "EventTimeShape",
-                "EntityClassShape", "TimeRangeShape", "EntityLabelShape", "MentionBeginShape")
+MIXED_SHAPES = (
+    "MentionTextShape",
+    "AgentShape",
+    "DisjointEntityClassesShape",
+    "EventTimeShape",
+    "EntityClassShape",
+    "TimeRangeShape",
+    "EntityLabelShape",
+    "MentionBeginShape",
+)
 
 
 @pytest.fixture(scope="module")
@@ -92,8 +100,9 @@ def fixture_triples(path: Path) -> list[ox.Triple]:
     prologue = "\n".join(line for line in lines if line.startswith(("@base", "@prefix")))
     text = prologue + "\n" + path.read_text(encoding="utf-8")
     quads = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TRIG)
-    own = [ox.Triple(q.subject, q.predicate, q.object) for q in quads
-           if q.graph_name != EXPECTED_GRAPH]
+    own = [
+        ox.Triple(q.subject, q.predicate, q.object) for q in quads if q.graph_name != EXPECTED_GRAPH
+    ]
     return base_triples() + own
 
 
@@ -103,15 +112,26 @@ def shapes_file(tmp_path: Path, shapes: str) -> Path:
     return path
 
 
-def result(focus: str = "urn:x", shape: str = "Shape", severity: str = "Violation",
-           value: str | None = None, path: str | None = "urn:p") -> ValidationResult:
+def result(
+    focus: str = "urn:x",
+    shape: str = "Shape",
+    severity: str = "Violation",
+    value: str | None = None,
+    path: str | None = "urn:p",
+) -> ValidationResult:
     return ValidationResult(
-        focus=focus, path=path, value=value, source_shape=SHAPES_IRI + shape,
-        constraint=SH_IRI + "MinCountConstraintComponent", severity=severity, message="fix it",
+        focus=focus,
+        path=path,
+        value=value,
+        source_shape=SHAPES_IRI + shape,
+        constraint=SH_IRI + "MinCountConstraintComponent",
+        severity=severity,
+        message="fix it",
     )
 
 
 # -- Validator ---------------------------------------------------------------------------------
+
 
 def test_validate_accepts_triples_and_quads_alike(validator: Validator) -> None:
     triples = base_triples()
@@ -121,10 +141,12 @@ def test_validate_accepts_triples_and_quads_alike(validator: Validator) -> None:
 
 def test_validate_gives_each_result_its_focus_shape_path_and_value(validator: Validator) -> None:
     person = ox.NamedNode(ENTITY + "p")
-    report = validator.validate([
-        ox.Triple(person, RDF.type, NK.Person),
-        ox.Triple(person, RDFS.label, ox.Literal("Petro Kotin", language="uk")),
-    ])
+    report = validator.validate(
+        [
+            ox.Triple(person, RDF.type, NK.Person),
+            ox.Triple(person, RDFS.label, ox.Literal("Petro Kotin", language="uk")),
+        ]
+    )
     assert report.results == (
         ValidationResult(
             focus=person.value,
@@ -143,17 +165,23 @@ def test_validate_gives_each_result_its_focus_shape_path_and_value(validator: Va
 def test_validate_uses_the_class_hierarchy(validator: Validator) -> None:
     """sh:class nk:Place accepts a nk:NuclearPowerPlant, through the ontology's subclass axioms."""
     plant = ox.NamedNode(ENTITY + "plant")
-    report = validator.validate([
-        ox.Triple(plant, RDF.type, NK.NuclearPowerPlant),
-        ox.Triple(plant, RDFS.label, ox.Literal("Zaporizhzhia NPP", language="en")),
-    ])
-    assert report.conforms and report.results == ()
+    report = validator.validate(
+        [
+            ox.Triple(plant, RDF.type, NK.NuclearPowerPlant),
+            ox.Triple(plant, RDFS.label, ox.Literal("Zaporizhzhia NPP", language="en")),
+        ]
+    )
+    assert report.conforms
+    assert report.results == ()
 
 
 @pytest.mark.parametrize(
     ("which", "content", "message"),
-    [("shapes", None, "does not exist"), ("shapes", "@prefix broken", "cannot be parsed"),
-     ("ontology", None, "does not exist")],
+    [
+        ("shapes", None, "does not exist"),
+        ("shapes", "@prefix broken", "cannot be parsed"),
+        ("ontology", None, "does not exist"),
+    ],
 )
 def test_validate_rejects_missing_or_broken_input_files(
     tmp_path: Path, which: str, content: str | None, message: str
@@ -173,8 +201,10 @@ def test_validate_rejects_missing_or_broken_input_files(
     [
         pytest.param('sh:property [ sh:path <urn:p> ; sh:minCount "x" ]', id="bad-parameter"),
         pytest.param('sh:sparql [ sh:select "SELECT $this WHERE { oops" ]', id="bad-sparql"),
-        pytest.param('sh:sparql [ sh:select "SELECT $this WHERE { BIND(SUBSTR(\\"abc\\", 1.5) '
-                     'AS ?x) }" ]', id="sparql-crash"),
+        pytest.param(
+            'sh:sparql [ sh:select "SELECT $this WHERE { BIND(SUBSTR(\\"abc\\", 1.5) AS ?x) }" ]',
+            id="sparql-crash",
+        ),
     ],
 )
 def test_validate_turns_shapes_that_cannot_run_into_a_validation_error(
@@ -188,8 +218,9 @@ def test_validate_turns_shapes_that_cannot_run_into_a_validation_error(
     )
     validator = Validator(shapes, ONTOLOGY_PATH)
     with pytest.raises(ValidationError, match="pySHACL could not apply the shapes") as error:
-        validator.validate([ox.Triple(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"),
-                                      ox.NamedNode("urn:b"))])
+        validator.validate(
+            [ox.Triple(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"), ox.NamedNode("urn:b"))]
+        )
     assert error.value.exit_code == 2
 
 
@@ -211,6 +242,7 @@ def test_validate_writes_complex_paths_in_sparql_syntax(tmp_path: Path) -> None:
 
 # -- Validator: what it prepares once ---------------------------------------------------------
 
+
 def test_validate_reused_validator_gives_the_results_of_a_fresh_one(validator: Validator) -> None:
     paths = [p for p in SHAPE_FIXTURES if p.parent.name in MIXED_SHAPES]
     first = {p: validator.validate(fixture_triples(p)) for p in paths}
@@ -224,7 +256,8 @@ def test_validate_reused_validator_gives_the_results_of_a_fresh_one(validator: V
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "path", [BASE_FIXTURE, *(p for p in SHAPE_FIXTURES if p.stem.startswith("invalid"))],
+    "path",
+    [BASE_FIXTURE, *(p for p in SHAPE_FIXTURES if p.stem.startswith("invalid"))],
     ids=lambda p: f"{p.parent.name}/{p.stem}",
 )
 def test_validate_reports_what_pyshacl_validate_reports(validator: Validator, path: Path) -> None:
@@ -241,7 +274,7 @@ def test_validate_parses_each_query_and_collects_the_shapes_once(
     parsed: list[str] = []
     collected: list[object] = []
 
-    def counting_prepare(text: str, initNs: dict[str, Any]) -> Query:  # noqa: N803
+    def counting_prepare(text: str, initNs: dict[str, Any]) -> Query:
         parsed.append(text)
         return prepareQuery(text, initNs=initNs)
 
@@ -254,16 +287,22 @@ def test_validate_parses_each_query_and_collects_the_shapes_once(
     monkeypatch.setattr(kg.shacl.validate, "prepareQuery", counting_prepare)
     monkeypatch.setattr(pyshacl.ShapesGraph, "_build_node_shape_cache", counting_collect)
     fresh = Validator(SHAPES_PATH, ONTOLOGY_PATH)
-    reports = [fresh.validate(fixture_triples(BASE_FIXTURE.parent / "MentionTextShape" / name))
-               for name in ("valid.trig", "invalid.trig", "valid.trig")]
+    reports = [
+        fresh.validate(fixture_triples(BASE_FIXTURE.parent / "MentionTextShape" / name))
+        for name in ("valid.trig", "invalid.trig", "valid.trig")
+    ]
     assert [report.conforms for report in reports] == [True, False, True]
-    assert len(parsed) == 1 and "nif:isString" in parsed[0]
+    assert len(parsed) == 1
+    assert "nif:isString" in parsed[0]
     assert len(collected) == 1
 
 
 def test_validate_evaluates_a_prepared_query_per_text_focus_node_and_graph(tmp_path: Path) -> None:
     """Queries that differ in one literal are prepared apart; each run binds its own $this."""
-    validator = Validator(shapes_file(tmp_path, """
+    validator = Validator(
+        shapes_file(
+            tmp_path,
+            """
         <urn:shape:x> a sh:NodeShape ; sh:targetNode <urn:a> , <urn:b> ;
             sh:sparql [ sh:select "SELECT $this WHERE { $this <urn:p> 'x' }" ] .
         <urn:shape:y> a sh:NodeShape ; sh:targetNode <urn:a> , <urn:b> ;
@@ -271,11 +310,16 @@ def test_validate_evaluates_a_prepared_query_per_text_focus_node_and_graph(tmp_p
         # no sh:prefixes: rdfs: is one of the data graph's namespaces, as in rdflib
         <urn:shape:label> a sh:NodeShape ; sh:targetNode <urn:a> , <urn:b> ;
             sh:sparql [ sh:select "SELECT $this WHERE { $this rdfs:label 'bad' }" ] .
-        """), ONTOLOGY_PATH)
+        """,
+        ),
+        ONTOLOGY_PATH,
+    )
 
     def flagged(data: dict[str, str]) -> set[tuple[str, str]]:
-        triples = [ox.Triple(ox.NamedNode(f"urn:{node}"), ox.NamedNode("urn:p"), ox.Literal(value))
-                   for node, value in data.items()]
+        triples = [
+            ox.Triple(ox.NamedNode(f"urn:{node}"), ox.NamedNode("urn:p"), ox.Literal(value))
+            for node, value in data.items()
+        ]
         triples.append(ox.Triple(ox.NamedNode("urn:b"), RDFS.label, ox.Literal("bad")))
         report = validator.validate(triples)
         return {(r.focus, r.source_shape) for r in report.results}
@@ -291,13 +335,24 @@ def test_validate_evaluates_a_prepared_query_per_text_focus_node_and_graph(tmp_p
 @pytest.mark.parametrize(
     "shapes",
     [
-        pytest.param("".join(f"<urn:ok{n}> a sh:NodeShape ; sh:targetNode <urn:a> ; "
-                             "sh:nodeKind sh:IRI .\n" for n in range(20))
-                     + "<urn:bad> a sh:NodeShape ; sh:deactivated <urn:x> .", id="cannot-collect"),
-        pytest.param('<urn:shape> a sh:NodeShape ; sh:targetNode <urn:a> ; '
-                     'sh:sparql [ sh:select "SELECT $this WHERE { oops" ] .', id="bad-sparql"),
-        pytest.param('<urn:shape> a sh:NodeShape ; sh:targetNode <urn:a> ; '
-                     'sh:property [ sh:path <urn:p> ; sh:minCount "x" ] .', id="bad-parameter"),
+        pytest.param(
+            "".join(
+                f"<urn:ok{n}> a sh:NodeShape ; sh:targetNode <urn:a> ; sh:nodeKind sh:IRI .\n"
+                for n in range(20)
+            )
+            + "<urn:bad> a sh:NodeShape ; sh:deactivated <urn:x> .",
+            id="cannot-collect",
+        ),
+        pytest.param(
+            "<urn:shape> a sh:NodeShape ; sh:targetNode <urn:a> ; "
+            'sh:sparql [ sh:select "SELECT $this WHERE { oops" ] .',
+            id="bad-sparql",
+        ),
+        pytest.param(
+            "<urn:shape> a sh:NodeShape ; sh:targetNode <urn:a> ; "
+            'sh:property [ sh:path <urn:p> ; sh:minCount "x" ] .',
+            id="bad-parameter",
+        ),
     ],
 )
 def test_validate_fails_every_call_on_shapes_that_cannot_run(tmp_path: Path, shapes: str) -> None:
@@ -314,11 +369,18 @@ def test_validate_fails_every_call_on_shapes_that_cannot_run(tmp_path: Path, sha
 
 def test_validate_changes_no_library_wide_state(validator: Validator) -> None:
     """The caches live in the Validator: rdflib and pySHACL are left as they were."""
+
     def seen() -> list[object]:
-        return [rdflib.Graph.query, rdflib.Graph.triples, pyshacl.Validator.__init__,
-                pyshacl.Validator.run, pyshacl.ShapesGraph.shapes, pyshacl.Shape.validate,
-                rdflib.plugins.sparql.processor.SPARQLProcessor.query,
-                rdflib.plugins.sparql.parser.parseQuery]
+        return [
+            rdflib.Graph.query,
+            rdflib.Graph.triples,
+            pyshacl.Validator.__init__,
+            pyshacl.Validator.run,
+            pyshacl.ShapesGraph.shapes,
+            pyshacl.Shape.validate,
+            rdflib.plugins.sparql.processor.SPARQLProcessor.query,
+            rdflib.plugins.sparql.parser.parseQuery,
+        ]
 
     before = seen()
     validator.validate(fixture_triples(BASE_FIXTURE.parent / "MentionTextShape" / "invalid.trig"))
@@ -336,16 +398,21 @@ def test_validate_shapes_graph_lookups_follow_changes_to_the_graph() -> None:
     graph.addN([(s, p, rdflib.Literal("two"), graph)])
     assert set(graph.objects(s, p)) == {o, rdflib.Literal("two")}
     graph.remove((s, p, None))
-    assert list(graph.objects(s, p)) == [] and (s, p, o) not in graph
+    assert list(graph.objects(s, p)) == []
+    assert (s, p, o) not in graph
 
 
 # -- ValidationReport --------------------------------------------------------------------------
 
+
 def test_validate_report_drops_duplicates_and_sorts_by_shape_then_focus() -> None:
-    report = ValidationReport.of([result("urn:b", "B"), result("urn:a", "B"), result("urn:z", "A"),
-                                  result("urn:a", "B")])
+    report = ValidationReport.of(
+        [result("urn:b", "B"), result("urn:a", "B"), result("urn:z", "A"), result("urn:a", "B")]
+    )
     assert [(r.source_shape, r.focus) for r in report.results] == [
-        (SHAPES_IRI + "A", "urn:z"), (SHAPES_IRI + "B", "urn:a"), (SHAPES_IRI + "B", "urn:b"),
+        (SHAPES_IRI + "A", "urn:z"),
+        (SHAPES_IRI + "B", "urn:a"),
+        (SHAPES_IRI + "B", "urn:b"),
     ]
 
 
@@ -361,8 +428,11 @@ def test_validate_report_conforms_unless_a_result_is_a_violation(
 
 
 def test_validate_report_as_rdf_has_no_blank_nodes_and_numbered_results() -> None:
-    results = [result("urn:a", "A", value='"Q212"'), result("_:b7", "B", value="_:b8"),
-               result("urn:c", "C", value='"0.5"^^<http://www.w3.org/2001/XMLSchema#decimal>')]
+    results = [
+        result("urn:a", "A", value='"Q212"'),
+        result("_:b7", "B", value="_:b8"),
+        result("urn:c", "C", value='"0.5"^^<http://www.w3.org/2001/XMLSchema#decimal>'),
+    ]
     report = ValidationReport.of(results)
     graph, iri = ox.NamedNode("urn:graph"), ox.NamedNode("http://example.org/report")
     quads = report.to_quads(graph, iri)
@@ -381,21 +451,28 @@ def test_validate_report_as_rdf_has_no_blank_nodes_and_numbered_results() -> Non
     assert [(row["r"], row["focus"], row["value"]) for row in rows] == [
         (ox.NamedNode(iri.value + "#r1"), ox.NamedNode("urn:a"), ox.Literal("Q212")),
         (ox.NamedNode(iri.value + "#r2"), ox.NamedNode(genid + "b7"), ox.NamedNode(genid + "b8")),
-        (ox.NamedNode(iri.value + "#r3"), ox.NamedNode("urn:c"),
-         ox.Literal("0.5", datatype=XSD.decimal)),
+        (
+            ox.NamedNode(iri.value + "#r3"),
+            ox.NamedNode("urn:c"),
+            ox.Literal("0.5", datatype=XSD.decimal),
+        ),
     ]
 
 
 def test_validate_report_as_rdf_of_a_conforming_report() -> None:
     quads = ValidationReport(True, ()).to_quads(ox.NamedNode("urn:g"), ox.NamedNode("urn:r"))
     assert {(q.predicate, q.object) for q in quads} == {
-        (RDF.type, SH.ValidationReport), (SH.conforms, ox.Literal(True)),
+        (RDF.type, SH.ValidationReport),
+        (SH.conforms, ox.Literal(True)),
     }
 
 
 def test_validate_summary_groups_results_by_shape() -> None:
-    results = [result("urn:a", "AgentShape"), result("urn:b", "AgentShape"),
-               result("urn:c", "TargetShape")]
+    results = [
+        result("urn:a", "AgentShape"),
+        result("urn:b", "AgentShape"),
+        result("urn:c", "TargetShape"),
+    ]
     report = ValidationReport.of(results, graphs=[ARTICLE_GRAPH.value, MERGED_GRAPH.value])
     lines = report.summary().splitlines()
     assert lines[0] == (
@@ -415,6 +492,7 @@ def test_validate_summary_of_a_conforming_report() -> None:
 
 
 # -- validate_build ----------------------------------------------------------------------------
+
 
 def test_validate_build_of_a_valid_build_conforms(tmp_path: Path) -> None:
     report = run_build(write_build(tmp_path / "dist", split_build(base_triples())))
@@ -472,13 +550,23 @@ def test_validate_build_reports_merged_graph_violations(tmp_path: Path) -> None:
     [
         pytest.param(lambda d: None, "is not a folder", id="no-folder"),
         pytest.param(lambda d: d.mkdir(), "kg.nq does not exist", id="no-dump"),
-        pytest.param(lambda d: write_build(d, dump="<a> <b> .\n"),
-                     "cannot be parsed as N-Quads", id="broken-dump"),
-        pytest.param(lambda d: write_build(d, dump=(
-            "<urn:a> <urn:b> <urn:c> <http://example.org/graph/merged> .\n")),
-                     "holds no article graph", id="no-article-graph"),
-        pytest.param(lambda d: (d.mkdir(), (d / "kg.nq").write_text("")),
-                     "does not name the build's base IRI", id="no-report"),
+        pytest.param(
+            lambda d: write_build(d, dump="<a> <b> .\n"),
+            "cannot be parsed as N-Quads",
+            id="broken-dump",
+        ),
+        pytest.param(
+            lambda d: write_build(
+                d, dump=("<urn:a> <urn:b> <urn:c> <http://example.org/graph/merged> .\n")
+            ),
+            "holds no article graph",
+            id="no-article-graph",
+        ),
+        pytest.param(
+            lambda d: (d.mkdir(), (d / "kg.nq").write_text("")),
+            "does not name the build's base IRI",
+            id="no-report",
+        ),
     ],
 )
 def test_validate_build_fails_clearly_on_a_bad_folder(

@@ -135,7 +135,9 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--all", action="store_true", help="show the whole article")
     parser.add_argument(
-        "--kind", choices=["entities", "events"], default="entities",
+        "--kind",
+        choices=["entities", "events"],
+        default="entities",
         help="whose window to show (an article may be in both selections)",
     )
     options = parser.parse_args()
@@ -152,7 +154,7 @@ def main() -> int:
         article, needle = options.args[0], options.args[1]
         text = texts[article]
         for match in re.finditer(re.escape(needle), text):
-            print(f"{match.start()}\t{match.end()}\t{text[match.start():match.end()]}")
+            print(f"{match.start()}\t{match.end()}\t{text[match.start() : match.end()]}")
         return 0
     kind, path = options.args[0], Path(options.args[1])
     rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]

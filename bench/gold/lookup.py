@@ -66,10 +66,7 @@ def supraverden(root: Path) -> Iterator[tuple[Row, list[str]]]:
     for block in re.split(r"\n(?=\S)", text):
         key = block.split(":", 1)[0].strip().strip("'\"")
         qid = re.search(r"Wikidata_code:\s*'?(Q\d+)", block)
-        names = [key] + [
-            m.group(2).strip().strip("'\"")
-            for m in NAME_FIELD.finditer(block)
-        ]
+        names = [key] + [m.group(2).strip().strip("'\"") for m in NAME_FIELD.finditer(block)]
         yield ("supraverden general_list.yaml", qid.group(1) if qid else "", key,
                "international organisation", ""), names  # fmt: skip
 

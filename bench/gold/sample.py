@@ -72,9 +72,7 @@ def main(corpus: Path) -> dict[str, object]:
     events = []
     for article in rng.sample(articles, EVENT_ARTICLES):
         text = article["text"]
-        begin, end = (
-            window(text, rng, EVENT_WINDOW) if len(text) > EVENT_LONG else (0, len(text))
-        )
+        begin, end = window(text, rng, EVENT_WINDOW) if len(text) > EVENT_LONG else (0, len(text))
         events.append(
             {"article": article["id"], "split": split_of(article["id"]), "window": [begin, end]}
         )

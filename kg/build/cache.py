@@ -39,8 +39,15 @@ STALE_TEMP_SECONDS = 3600
 def cache_key(article: Article, context: str) -> str:
     """The entry key of ``article`` in a build ``context`` (see :func:`build_context`)."""
     published = article.published.isoformat() if article.published else None
-    parts = [CACHE_FORMAT, context, article.id, article.sha256, article.headline, published,
-             article.url]
+    parts = [
+        CACHE_FORMAT,
+        context,
+        article.id,
+        article.sha256,
+        article.headline,
+        published,
+        article.url,
+    ]
     return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
 
 

@@ -142,7 +142,7 @@ def _read_file(path: Path, max_bytes: int) -> Iterator[Article | Problem]:
 
 
 def _article_from_txt(path: Path, text: str) -> Article | Problem:
-    first, newline, rest = text.partition("\n")
+    first, _newline, rest = text.partition("\n")
     header = _HEADER.fullmatch(first.strip())
     headline: str | None = None
     published: datetime | None = None

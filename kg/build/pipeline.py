@@ -157,9 +157,7 @@ def _publication(published: Sequence[Published], merged: MergeResult, iris: Iris
 
 
 def _reasons(done: ArticleOutcomes) -> list[str]:
-    return [
-        f"{o.article.id}: {o.reason} (in {o.article.source})" for o in _quarantined(done)
-    ]
+    return [f"{o.article.id}: {o.reason} (in {o.article.source})" for o in _quarantined(done)]
 
 
 def _completed(

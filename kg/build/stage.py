@@ -135,9 +135,7 @@ def _judged(published: Published, verdict: ValidationReport | str) -> Outcome:
             verdict.results,
         )  # fmt: skip
     reason = "its graph does not conform to shapes/: " + _violations(verdict)
-    return Quarantined(
-        published.article, published.key, reason, published.block, verdict.results
-    )
+    return Quarantined(published.article, published.key, reason, published.block, verdict.results)
 
 
 def extract_each(

@@ -23,9 +23,7 @@ from kg.shacl.validate import Validator
 class Extract(Protocol):
     """Articles in, extractions out, in input order (:class:`kg.extract.Extractor`)."""
 
-    def __call__(
-        self, articles: Iterable[Article], *, batch_size: int
-    ) -> Iterator[Extraction]: ...
+    def __call__(self, articles: Iterable[Article], *, batch_size: int) -> Iterator[Extraction]: ...
 
 
 @dataclass(frozen=True)

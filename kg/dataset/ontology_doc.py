@@ -100,7 +100,8 @@ def _read(path: Path) -> rdflib.Graph:
         ) from exc
     except Exception as exc:  # rdflib raises several unrelated types for bad Turtle
         raise SettingsError(
-            f"the ontology file {path} cannot be parsed as Turtle", why=str(exc),
+            f"the ontology file {path} cannot be parsed as Turtle",
+            why=str(exc),
             fix=f"fix the syntax error in {path}",
         ) from exc
 
@@ -123,14 +124,14 @@ def _header(graph: rdflib.Graph, ontology: URIRef, title: str) -> str:
         ("See also", _values(graph, ontology, RDFS.seeAlso)),
     ]
     description = _first(graph, ontology, DCTERMS.description) or ""
-    return (f"<header><h1>{escape(title)}</h1>{_rows(rows)}"
-            f"<p>{escape(description)}</p></header>")
+    return f"<header><h1>{escape(title)}</h1>{_rows(rows)}<p>{escape(description)}</p></header>"
 
 
 def _contents(sections: Iterable[tuple[str, str, list[URIRef]]]) -> str:
     items = "".join(
         f'<li><a href="#{anchor}">{escape(heading)}</a> ({len(terms)})</li>'
-        for heading, anchor, terms in sections if terms
+        for heading, anchor, terms in sections
+        if terms
     )
     namespaces = '<li><a href="#namespaces">Namespaces</a></li>'
     return f"<nav><h2>Contents</h2><ul>{items}{namespaces}</ul></nav>"
@@ -151,8 +152,10 @@ def _term(graph: rdflib.Graph, term: URIRef) -> str:
     rows.append(("Subclasses", _inline(graph, subclasses)))
     rows.append(("Disjoint with", _inline(graph, _disjoint(graph, term))))
     heading = f"{escape(label)} <code>nk:{escape(_local(term))}</code>"
-    return (f'<section class="term" id="{escape(_local(term))}">'
-            f"<h3>{heading}</h3>{_rows(rows)}</section>")
+    return (
+        f'<section class="term" id="{escape(_local(term))}">'
+        f"<h3>{heading}</h3>{_rows(rows)}</section>"
+    )
 
 
 def _disjoint(graph: rdflib.Graph, term: URIRef) -> list[Node]:
@@ -187,8 +190,9 @@ def _values(graph: rdflib.Graph, subject: Node, predicate: URIRef) -> str:
 def _inline(graph: rdflib.Graph, nodes: Iterable[Node]) -> str:
     """Values joined by commas; blank nodes (axiom internals) are shown in their own rows."""
     shown = (node for node in nodes if not isinstance(node, rdflib.BNode))
-    return ", ".join(_link(graph, node) if isinstance(node, URIRef) else escape(str(node))
-                     for node in shown)
+    return ", ".join(
+        _link(graph, node) if isinstance(node, URIRef) else escape(str(node)) for node in shown
+    )
 
 
 def _link(graph: rdflib.Graph, iri: URIRef) -> str:
@@ -202,7 +206,7 @@ def _link(graph: rdflib.Graph, iri: URIRef) -> str:
 
 def _curie(iri: str) -> str:
     for prefix, namespace in PREFIXES.items():
-        rest = iri[len(namespace):]
+        rest = iri[len(namespace) :]
         if iri.startswith(namespace) and rest and rest.replace("_", "").isalnum():
             return f"{prefix}:{rest}"
     return iri

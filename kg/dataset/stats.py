@@ -99,26 +99,41 @@ def _count(store: Store, directory: Path, report: dict[str, Any]) -> Stats:
     article_graph = iris.article_graph("").value
     entity_classes = " ".join(f"<{NK_IRI}{name}>" for name in ENTITY_CLASSES)
     event_classes = " ".join(f"<{NK_IRI}{name}>" for name in EVENT_TYPES)
-    classes = _pairs(store, f"""
+    classes = _pairs(
+        store,
+        f"""
         SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{
           GRAPH ?g {{ ?s a ?class }}
           FILTER(?g = {merged} || STRSTARTS(STR(?g), "{article_graph}")) }}
-        GROUP BY ?class""")
-    entities = _number(store, f"""
+        GROUP BY ?class""",
+    )
+    entities = _number(
+        store,
+        f"""
         SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{
-          GRAPH {merged} {{ ?e a ?class }} VALUES ?class {{ {entity_classes} }} }}""")
-    linked = _number(store, f"""
+          GRAPH {merged} {{ ?e a ?class }} VALUES ?class {{ {entity_classes} }} }}""",
+    )
+    linked = _number(
+        store,
+        f"""
         SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{
-          GRAPH {merged} {{ ?e <{OWL.sameAs.value}> ?item }} }}""")
-    events = _pairs(store, f"""
+          GRAPH {merged} {{ ?e <{OWL.sameAs.value}> ?item }} }}""",
+    )
+    events = _pairs(
+        store,
+        f"""
         SELECT ?class (COUNT(DISTINCT ?e) AS ?n) WHERE {{
           GRAPH {merged} {{ ?e a ?class }} VALUES ?class {{ {event_classes} }} }}
-        GROUP BY ?class""")
-    reports = _pairs(store, f"""
+        GROUP BY ?class""",
+    )
+    reports = _pairs(
+        store,
+        f"""
         SELECT ?class (COUNT(DISTINCT ?r) AS ?n) WHERE {{
           GRAPH ?g {{ ?r <{NK_IRI}eventType> ?class }}
           FILTER(STRSTARTS(STR(?g), "{article_graph}")) }}
-        GROUP BY ?class""")
+        GROUP BY ?class""",
+    )
     return Stats(
         directory=str(directory),
         articles=len(report.get("articles", [])),
@@ -160,7 +175,7 @@ def _short(term: Any) -> str:
     iri = term.value if isinstance(term, NamedNode) else str(term)
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
+            return f"{prefix}:{iri[len(namespace) :]}"
     return iri
 
 

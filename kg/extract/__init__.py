@@ -60,9 +60,7 @@ class Extractor:
                 events=events,
             )
 
-    def _parse(
-        self, articles: Iterable[Article], batch_size: int
-    ) -> Iterator[tuple[Doc, Article]]:
+    def _parse(self, articles: Iterable[Article], batch_size: int) -> Iterator[tuple[Doc, Article]]:
         """``nlp.pipe`` over every piece of every article; the pieces of one article are joined."""
         pieces = (
             (piece, (article, index, count))

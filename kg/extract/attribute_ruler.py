@@ -108,9 +108,7 @@ class _Index:
         return sorted(found)
 
     @staticmethod
-    def _holds(
-        rule: _Rule, start: int, values: dict[str, list[int]], strings: StringStore
-    ) -> bool:
+    def _holds(rule: _Rule, start: int, values: dict[str, list[int]], strings: StringStore) -> bool:
         for at, tests in enumerate(rule.tokens, start):
             for test in tests:
                 if not test.holds(values[test.attr][at], strings):
@@ -143,9 +141,7 @@ class IndexedAttributeRuler(AttributeRuler):
 
 
 @Language.factory(FACTORY, default_config={"validate": False})
-def make_indexed_attribute_ruler(
-    nlp: Language, name: str, validate: bool
-) -> IndexedAttributeRuler:
+def make_indexed_attribute_ruler(nlp: Language, name: str, validate: bool) -> IndexedAttributeRuler:
     return IndexedAttributeRuler(nlp.vocab, name, validate=validate)
 
 

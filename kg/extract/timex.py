@@ -168,10 +168,19 @@ def _year_of(word: str) -> int | None:
     return int(word) if len(word) == 4 and word.isdigit() and 1000 <= int(word) <= 2999 else None
 
 
-def _absolute(
-    table: TimeWords, words: Sequence[str], anchor: date | None, future: bool
-) -> Bounds | None:
-    """Month, day and year in any usual order; a leading weekday is checked, not needed."""
+@dataclass(frozen=True, slots=True)
+class _DateParts:
+    """The parts of an absolute date expression; any may be missing."""
+
+    weekday: int | None
+    section: str | None  # "1-10", "11-20", "21-31": early, mid, late
+    month: int | None
+    day: int | None
+    year: int | None
+
+
+def _date_parts(table: TimeWords, words: Sequence[str]) -> _DateParts | None:
+    """[weekday] [section] then month, day and year in any order; None if another word is there."""
     rest = list(words)
     weekday = table.value(rest[0], "weekday") if rest else None
     if weekday is not None:
@@ -190,30 +199,47 @@ def _absolute(
             day = int(word)
         else:
             return None
-    if month is None:
-        if year is not None and day is None and section is None and weekday is None:
-            return "year", date(year, 1, 1), date(year, 12, 31)
+    return _DateParts(None if weekday is None else int(weekday), section, month, day, year)
+
+
+def _absolute(
+    table: TimeWords, words: Sequence[str], anchor: date | None, future: bool
+) -> Bounds | None:
+    """Month, day and year in any usual order; a leading weekday is checked, not needed."""
+    parts = _date_parts(table, words)
+    if parts is None:
         return None
-    if day is not None and section is not None:
+    if parts.month is None:
+        bare_year = parts.day is None and parts.section is None and parts.weekday is None
+        if parts.year is not None and bare_year:
+            return "year", date(parts.year, 1, 1), date(parts.year, 12, 31)
         return None
+    if parts.day is not None and parts.section is not None:
+        return None
+    year = parts.year
     if year is None:
         if anchor is None:
             return None
-        year = infer_year(month, day, anchor, future=future)
+        year = infer_year(parts.month, parts.day, anchor, future=future)
         if year is None:
             return None
+    return _date_bounds(parts, year, parts.month)
+
+
+def _date_bounds(parts: _DateParts, year: int, month: int) -> Bounds | None:
+    """A day (checked against the weekday, if given), a section of a month, or the month."""
     first, last = month_bounds(year, month)
-    if day is not None:
-        if day > last.day:
+    if parts.day is not None:
+        if parts.day > last.day:
             return None
-        found = date(year, month, day)
-        if weekday is not None and found.weekday() != int(weekday):
+        found = date(year, month, parts.day)
+        if parts.weekday is not None and found.weekday() != parts.weekday:
             return None
         return "day", found, found
-    if weekday is not None:
+    if parts.weekday is not None:
         return None
-    if section is not None:
-        low, high = (int(part) for part in section.split("-"))
+    if parts.section is not None:
+        low, high = (int(part) for part in parts.section.split("-"))
         return "month", first.replace(day=low), last.replace(day=min(high, last.day))
     return "month", first, last
 
@@ -284,7 +310,7 @@ def _rolling(
         return None
     count = number_of(table, words[1]) if len(words) == 3 else 1
     unit = table.value(words[-1], "unit")
-    if count is None or unit is None or unit == "day" and count == 1:
+    if count is None or unit is None or (unit == "day" and count == 1):
         return None
     return granularity_of(unit), move(anchor, unit, -count), anchor
 

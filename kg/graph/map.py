@@ -89,12 +89,24 @@ def activity_triples(activity: Activity, iris: Iris) -> list[Triple]:
     label = "newskg build: " + ", ".join(f"{k} {v}" for k, v in versions.items())
     newskg = iris.software("newskg", activity.pipeline)
     used = [
-        (iris.software("spacy", activity.spacy), SCHEMA.SoftwareApplication, "spaCy",
-         activity.spacy),
-        (iris.software(activity.model, activity.model_version), SCHEMA.Dataset, activity.model,
-         activity.model_version),
-        (iris.software("gazetteer", activity.gazetteer), SCHEMA.Dataset, "newskg gazetteer",
-         activity.gazetteer),
+        (
+            iris.software("spacy", activity.spacy),
+            SCHEMA.SoftwareApplication,
+            "spaCy",
+            activity.spacy,
+        ),
+        (
+            iris.software(activity.model, activity.model_version),
+            SCHEMA.Dataset,
+            activity.model,
+            activity.model_version,
+        ),
+        (
+            iris.software("gazetteer", activity.gazetteer),
+            SCHEMA.Dataset,
+            "newskg gazetteer",
+            activity.gazetteer,
+        ),
     ]
     triples: list[Triple] = [
         (node, RDF.type, PROV.Activity),
@@ -111,8 +123,11 @@ def activity_triples(activity: Activity, iris: Iris) -> list[Triple]:
             (thing, RDF.type, PROV.Entity),
             (thing, RDF.type, kind),
             (thing, SCHEMA.name, Literal(name)),
-            (thing, SCHEMA.softwareVersion if kind == SCHEMA.SoftwareApplication
-             else SCHEMA.version, Literal(version)),
+            (
+                thing,
+                SCHEMA.softwareVersion if kind == SCHEMA.SoftwareApplication else SCHEMA.version,
+                Literal(version),
+            ),
         ]
     return triples
 

@@ -71,7 +71,8 @@ class MergedLayer:
         entities = tuple(d for d in self.entities if d.node not in nodes)
         removed = {d.node for d in self.entities} - {d.node for d in entities}
         events = tuple(
-            d for d in self.events
+            d
+            for d in self.events
             if d.node not in nodes and not any(o in removed for _, _, o in d.triples)
         )
         return MergedLayer(entities=entities, events=events)
@@ -231,9 +232,7 @@ def _report_keys(extraction: Extraction, iris: Iris) -> Iterator[tuple[ReportKey
         yield key, _Trigger(article, iris.mention(article_id, begin, end))
 
 
-def _describe_event(
-    event: MergedEvent, iris: Iris, triggers: dict[str, _Trigger]
-) -> Description:
+def _describe_event(event: MergedEvent, iris: Iris, triggers: dict[str, _Trigger]) -> Description:
     """A :class:`kg.graph.events.MergedEvent` as triples."""
     report_iris = sorted(r.iri for r in event.reports)
     node = iris.event(*report_iris)

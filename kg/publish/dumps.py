@@ -157,8 +157,9 @@ def skolemise(quads: Iterable[Quad], prefix: str) -> list[Quad]:
     same graph always gets the same IRIs, whatever labels the parser chose.
     """
     dataset = Dataset(quads)
-    if not any(isinstance(q.subject, BlankNode) or isinstance(q.object, BlankNode)
-               for q in dataset):
+    if not any(
+        isinstance(q.subject, BlankNode) or isinstance(q.object, BlankNode) for q in dataset
+    ):
         return sorted(dataset, key=str)
     dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
     salt = "|".join(sorted({str(q.graph_name) for q in dataset}))

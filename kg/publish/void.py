@@ -163,7 +163,7 @@ def _partition(dataset: NamedNode, kind: str, iri: str) -> NamedNode:
     name = iri
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace):
-            name = f"{prefix}-{iri[len(namespace):]}"
+            name = f"{prefix}-{iri[len(namespace) :]}"
             break
     return NamedNode(f"{dataset.value}/{kind}/{slug(name, 40)}-{short_hash(iri)[:8]}")
 

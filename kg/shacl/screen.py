@@ -67,22 +67,83 @@ _LEXICAL = {
 #: Datatypes whose values pyoxigraph also parses, so that "2022-02-30" is flagged as rdflib would.
 _CASTS = {f"{_XSD}date", f"{_XSD}dateTime"}
 #: Parameters that do not change whether a node conforms (and targets, handled apart).
-_INERT = {"message", "severity", "name", "description", "order", "group", "defaultValue",
-          "targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "path"}
-_VALUE = {"class", "datatype", "nodeKind", "minLength", "maxLength", "pattern", "flags", "in",
-          "languageIn", "minInclusive", "maxInclusive", "minExclusive", "maxExclusive", "node",
-          "not", "and", "or", "xone", "property"}
-_PROPERTY = {"hasValue", "minCount", "maxCount", "qualifiedValueShape", "qualifiedMinCount",
-             "qualifiedMaxCount", "qualifiedValueShapesDisjoint", "lessThan", "lessThanOrEquals"}
+_INERT = {
+    "message",
+    "severity",
+    "name",
+    "description",
+    "order",
+    "group",
+    "defaultValue",
+    "targetClass",
+    "targetNode",
+    "targetSubjectsOf",
+    "targetObjectsOf",
+    "path",
+}
+_VALUE = {
+    "class",
+    "datatype",
+    "nodeKind",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "flags",
+    "in",
+    "languageIn",
+    "minInclusive",
+    "maxInclusive",
+    "minExclusive",
+    "maxExclusive",
+    "node",
+    "not",
+    "and",
+    "or",
+    "xone",
+    "property",
+}
+_PROPERTY = {
+    "hasValue",
+    "minCount",
+    "maxCount",
+    "qualifiedValueShape",
+    "qualifiedMinCount",
+    "qualifiedMaxCount",
+    "qualifiedValueShapesDisjoint",
+    "lessThan",
+    "lessThanOrEquals",
+}
 #: Parameters pySHACL refuses to see twice on one shape (so neither does the screen).
-_SINGLE = {"path", "datatype", "nodeKind", "minLength", "maxLength", "pattern", "flags",
-           "languageIn", "minInclusive", "maxInclusive", "minExclusive", "maxExclusive",
-           "minCount", "maxCount", "qualifiedValueShape", "qualifiedMinCount",
-           "qualifiedMaxCount", "qualifiedValueShapesDisjoint"}
-_COMPARISONS = {"minInclusive": ">=", "maxInclusive": "<=", "minExclusive": ">",
-                "maxExclusive": "<"}
+_SINGLE = {
+    "path",
+    "datatype",
+    "nodeKind",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "flags",
+    "languageIn",
+    "minInclusive",
+    "maxInclusive",
+    "minExclusive",
+    "maxExclusive",
+    "minCount",
+    "maxCount",
+    "qualifiedValueShape",
+    "qualifiedMinCount",
+    "qualifiedMaxCount",
+    "qualifiedValueShapesDisjoint",
+}
+_COMPARISONS = {
+    "minInclusive": ">=",
+    "maxInclusive": "<=",
+    "minExclusive": ">",
+    "maxExclusive": "<",
+}
 _NODE_KINDS = {
-    "IRI": "isIRI({0})", "BlankNode": "isBlank({0})", "Literal": "isLiteral({0})",
+    "IRI": "isIRI({0})",
+    "BlankNode": "isBlank({0})",
+    "Literal": "isLiteral({0})",
     "BlankNodeOrIRI": "(isIRI({0}) || isBlank({0}))",
     "BlankNodeOrLiteral": "(isBlank({0}) || isLiteral({0}))",
     "IRIOrLiteral": "(isIRI({0}) || isLiteral({0}))",
@@ -187,8 +248,10 @@ def _compile_screen(shapes: rdflib.Graph) -> Screen:
         if targets is None:
             continue
         branches.append(f"{{ {targets} FILTER (!{compiler.shape(shape, '?this', sure=True)}) }}")
-        checks.extend(SparqlCheck(f"SELECT DISTINCT ?this WHERE {{ {targets} }}", select)
-                      for select in _sparql_selects(shapes, shape))
+        checks.extend(
+            SparqlCheck(f"SELECT DISTINCT ?this WHERE {{ {targets} }}", select)
+            for select in _sparql_selects(shapes, shape)
+        )
     union = " UNION ".join(branches or ["{ FILTER (false) }"])
     core = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {union} }} }}"
     _check_syntax(core)
@@ -235,7 +298,7 @@ class _Compiler:
         yield from self._property_checks(shape, parameters, term, path, sure)
 
     def _parameters(self, shape: Node) -> set[str]:
-        names = {str(p)[len(_SH):] for p in self.graph.predicates(shape) if str(p).startswith(_SH)}
+        names = {str(p)[len(_SH) :] for p in self.graph.predicates(shape) if str(p).startswith(_SH)}
         if self.graph.value(shape, _SH.deactivated) is not None:
             raise Unsupported(f"sh:deactivated on {shape}")
         allowed = _INERT | _VALUE | _PROPERTY | ({"sparql"} if shape == self._top else set())
@@ -260,7 +323,7 @@ class _Compiler:
         if name == "datatype":
             return _datatype(term, str(value), sure)
         if name == "nodeKind":
-            kind = str(value)[len(_SH):]
+            kind = str(value)[len(_SH) :]
             if kind not in _NODE_KINDS:
                 raise Unsupported(f"sh:nodeKind {value}")
             return _NODE_KINDS[kind].format(term)
@@ -331,8 +394,10 @@ class _Compiler:
                     raise Unsupported(f"sh:{name} with a path that is not an IRI")
                 left, right = self._variable(), self._variable()
                 ordered = _guarded(f"{_typed(left)} {operator} {_typed(right)}", sure)
-                yield (f"NOT EXISTS {{ {term} {path} {left} . {term} {_stored(other)} {right} "
-                       f"FILTER (!{ordered}) }}")
+                yield (
+                    f"NOT EXISTS {{ {term} {path} {left} . {term} {_stored(other)} {right} "
+                    f"FILTER (!{ordered}) }}"
+                )
 
     def _qualified(self, shape: Node, term: str, path: str, sure: bool) -> Iterator[str]:
         disjoint = self.graph.value(shape, _SH.qualifiedValueShapesDisjoint)
@@ -383,7 +448,9 @@ def _targeted_shapes(graph: rdflib.Graph) -> set[Node]:
     shapes = {s for kind in kinds for s in graph.subjects(_SH[kind], None)}
     for shape in graph.subjects(rdflib.RDF.type, _SH.NodeShape):
         if (shape, rdflib.RDF.type, rdflib.RDFS.Class) in graph or (
-            shape, rdflib.RDF.type, rdflib.OWL.Class
+            shape,
+            rdflib.RDF.type,
+            rdflib.OWL.Class,
         ) in graph:
             raise Unsupported(f"{shape} is a class and a shape (implicit class target)")
     return shapes
@@ -408,7 +475,7 @@ def _sparql_selects(graph: rdflib.Graph, shape: Node) -> Iterator[str]:
     """The ``sh:select`` texts of the shape's SPARQL constraints, with their declared prefixes."""
     for constraint in graph.objects(shape, _SH.sparql):
         select = graph.value(constraint, _SH.select)
-        names = {str(p)[len(_SH):] for p in graph.predicates(constraint) if str(p).startswith(_SH)}
+        names = {str(p)[len(_SH) :] for p in graph.predicates(constraint) if str(p).startswith(_SH)}
         if select is None or names - {"select", "prefixes", "message", "severity"}:
             raise Unsupported(f"the SPARQL constraint {constraint} is not a plain sh:select")
         text = str(select)
@@ -466,8 +533,12 @@ def _path(graph: rdflib.Graph, node: Node) -> str:
     """A SHACL property path in SPARQL syntax."""
     if isinstance(node, URIRef):
         return _stored(node)
-    for key, template in (("inversePath", "^({})"), ("zeroOrMorePath", "({})*"),
-                          ("oneOrMorePath", "({})+"), ("zeroOrOnePath", "({})?")):
+    for key, template in (
+        ("inversePath", "^({})"),
+        ("zeroOrMorePath", "({})*"),
+        ("oneOrMorePath", "({})+"),
+        ("zeroOrOnePath", "({})?"),
+    ):
         inner = graph.value(node, _SH[key])
         if inner is not None:
             return template.format(_path(graph, inner))
@@ -498,10 +569,14 @@ def _text_check(term: str, test: str, sure: bool) -> str:
     """A length or pattern test on a value's text; rdflib normalises the text of typed literals
     ("1.50"^^xsd:decimal reads "1.5"), so only IRIs and strings are sure."""
     if sure:
-        return (f"((isIRI({term}) || (isLiteral({term}) && DATATYPE({term}) IN {_STRING_TYPES}))"
-                f" && {_guarded(test, True)})")
-    return (f"(!isBlank({term}) && ((isLiteral({term}) && DATATYPE({term}) NOT IN {_STRING_TYPES})"
-            f" || {_guarded(test, False)}))")
+        return (
+            f"((isIRI({term}) || (isLiteral({term}) && DATATYPE({term}) IN {_STRING_TYPES}))"
+            f" && {_guarded(test, True)})"
+        )
+    return (
+        f"(!isBlank({term}) && ((isLiteral({term}) && DATATYPE({term}) NOT IN {_STRING_TYPES})"
+        f" || {_guarded(test, False)}))"
+    )
 
 
 def _same(term: str, value: Node, sure: bool) -> str:
@@ -579,15 +654,17 @@ def _stand_in(term: _Term, seen: dict[ox.Literal, ox.Literal]) -> _Term:
 def _given(term: _Term) -> _Term:
     """A stored term as it was given (:func:`_stand_in` undone)."""
     if isinstance(term, ox.Literal) and term.datatype.value.startswith(_STAND_IN):
-        return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype.value[len(_STAND_IN):]))
+        return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype.value[len(_STAND_IN) :]))
     return term
 
 
 def _typed(term: str) -> str:
     """The value a stored term stands for: a stand-in literal with its real datatype again."""
     datatype = f"STR(DATATYPE({term}))"
-    return (f"IF(isLiteral({term}) && STRSTARTS({datatype}, {_string(_STAND_IN)}), "
-            f"STRDT(STR({term}), IRI(STRAFTER({datatype}, {_string(_STAND_IN)}))), {term})")
+    return (
+        f"IF(isLiteral({term}) && STRSTARTS({datatype}, {_string(_STAND_IN)}), "
+        f"STRDT(STR({term}), IRI(STRAFTER({datatype}, {_string(_STAND_IN)}))), {term})"
+    )
 
 
 def _stored(term: Node) -> str:
@@ -610,6 +687,7 @@ def _constant(term: Node, *, stand_in: bool = False) -> str:
 
 
 def _string(text: str) -> str:
-    escaped = (text.replace("\\", "\\\\").replace('"', '\\"')
-               .replace("\n", "\\n").replace("\r", "\\r"))
+    escaped = (
+        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    )
     return f'"{escaped}"'

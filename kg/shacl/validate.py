@@ -60,8 +60,12 @@ _RDF_TYPE = URIRef(RDF.type.value)
 _RDFS_SUBCLASS = URIRef(RDFS.subClassOf.value)
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _SHORT_NAMES = {**PREFIXES, "nks": SHAPES_IRI}
-_PATH_MODIFIERS = ((_SH.inversePath, "^{}"), (_SH.zeroOrMorePath, "{}*"),
-                   (_SH.oneOrMorePath, "{}+"), (_SH.zeroOrOnePath, "{}?"))
+_PATH_MODIFIERS = (
+    (_SH.inversePath, "^{}"),
+    (_SH.zeroOrMorePath, "{}*"),
+    (_SH.oneOrMorePath, "{}+"),
+    (_SH.zeroOrOnePath, "{}?"),
+)
 
 
 @dataclass(frozen=True)
@@ -84,8 +88,14 @@ class ValidationResult:
 
     def sort_key(self) -> tuple[str, ...]:
         """Results sort by shape, then focus node, so reports and dumps are deterministic."""
-        return (self.source_shape, self.focus, self.path or "", self.value or "",
-                self.constraint, self.message)
+        return (
+            self.source_shape,
+            self.focus,
+            self.path or "",
+            self.value or "",
+            self.constraint,
+            self.message,
+        )
 
 
 @dataclass(frozen=True)
@@ -197,7 +207,9 @@ class Validator:
         ]
 
     def _pass_screened(
-        self, screen: Screen, given: list[list[ox.Triple | ox.Quad]],
+        self,
+        screen: Screen,
+        given: list[list[ox.Triple | ox.Quad]],
         reports: list[ValidationReport | None],
     ) -> None:
         """Give each graph without a report that the screen passes the empty report."""
@@ -234,8 +246,13 @@ class Validator:
             data.add(subclass_axiom)
         nodes: dict[object, Node] = {}  # an article repeats its IRIs: convert each term once
         for triple in triples:
-            data.add((_node_of(triple.subject, nodes), _node_of(triple.predicate, nodes),
-                      _node_of(triple.object, nodes)))
+            data.add(
+                (
+                    _node_of(triple.subject, nodes),
+                    _node_of(triple.predicate, nodes),
+                    _node_of(triple.object, nodes),
+                )
+            )
         try:
             run = _PyshaclRun(DataGraph.from_rdflib(data), self._collected_shapes())
             _conforms, report, _text = run.run()  # type: ignore[no-untyped-call]
@@ -257,7 +274,10 @@ class Validator:
             data.add((_node(triple.subject), _node(triple.predicate), _node(triple.object)))
         try:
             _conforms, report, _text = pyshacl.validate(
-                data, shacl_graph=self._plain_shapes, inference="none", inplace=True,
+                data,
+                shacl_graph=self._plain_shapes,
+                inference="none",
+                inplace=True,
                 allow_warnings=True,
             )
         except Exception as exc:  # as in validate()
@@ -287,9 +307,18 @@ _LOG = logging.getLogger(__name__)
 #: allow_warnings=True)`` passes to ``pyshacl.Validator``: all results (no abort on the first),
 #: no inference, no SHACL-AF, no meta-SHACL, warnings do not fail conformance.
 _PYSHACL_OPTIONS: dict[str, object] = {
-    "debug": False, "inference": "none", "inplace": True, "abort_on_first": False,
-    "allow_infos": False, "allow_warnings": True, "advanced": False, "iterate_rules": False,
-    "use_js": None, "sparql_mode": False, "focus_nodes": None, "use_shapes": None,
+    "debug": False,
+    "inference": "none",
+    "inplace": True,
+    "abort_on_first": False,
+    "allow_infos": False,
+    "allow_warnings": True,
+    "advanced": False,
+    "iterate_rules": False,
+    "use_js": None,
+    "sparql_mode": False,
+    "focus_nodes": None,
+    "use_shapes": None,
 }
 #: Graphs the screen looks at in one query: each query costs ~10 ms to plan, and the store
 #: holding the graphs stays small.
@@ -332,7 +361,7 @@ class _ShapesGraphRdf(rdflib.Graph):
             self._lookups.clear()
         return super().add(triple)
 
-    def addN(self, quads: Any) -> Any:  # noqa: N802 - rdflib's name
+    def addN(self, quads: Any) -> Any:
         self._lookups.clear()
         return super().addN(quads)
 
@@ -368,16 +397,17 @@ class _DataGraph(rdflib.Graph):
         query_object: str | Query,
         processor: str | rdflib.query.Processor = "sparql",
         result: str | type[rdflib.query.Result] = "sparql",
-        initNs: Mapping[str, Any] | None = None,  # noqa: N803 - rdflib's name
-        initBindings: Mapping[str, Identifier] | None = None,  # noqa: N803 - rdflib's name
+        initNs: Mapping[str, Any] | None = None,
+        initBindings: Mapping[str, Identifier] | None = None,
         use_store_provided: bool = True,
         **kwargs: Any,
     ) -> rdflib.query.Result:
         if isinstance(query_object, str) and processor == "sparql" and not kwargs:
             namespaces = dict(initNs or self.namespaces())  # what Graph.query would use
             query_object = self._prepare(query_object, frozenset(namespaces.items()))
-        return super().query(query_object, processor, result, initNs, initBindings,
-                             use_store_provided, **kwargs)
+        return super().query(
+            query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs
+        )
 
 
 def _prepare_query(text: str, namespaces: _Namespaces) -> Query:
@@ -465,7 +495,8 @@ def _read_turtle(path: Path, what: str, graph: rdflib.Graph | None = None) -> rd
         ) from exc
     except Exception as exc:  # rdflib raises several unrelated types for bad Turtle
         raise ValidationError(
-            f"the {what} file {path} cannot be parsed as Turtle", why=str(exc),
+            f"the {what} file {path} cannot be parsed as Turtle",
+            why=str(exc),
             fix=f"fix the syntax error in {path}",
         ) from exc
 
@@ -478,7 +509,8 @@ def _read_graphs(directory: Path, path: Path) -> dict[str, list[ox.Quad]]:
         )
     if not path.is_file():
         raise ValidationError(
-            f"{path} does not exist", why=f"{directory} does not look like a newskg build",
+            f"{path} does not exist",
+            why=f"{directory} does not look like a newskg build",
             fix=f"run `kg build --out {directory}` first",
         )
     graphs: dict[str, list[ox.Quad]] = defaultdict(list)
@@ -488,7 +520,8 @@ def _read_graphs(directory: Path, path: Path) -> dict[str, list[ox.Quad]]:
                 graphs[quad.graph_name.value].append(quad)
     except (SyntaxError, OSError, ValueError) as exc:
         raise ValidationError(
-            f"{path} cannot be parsed as N-Quads", why=str(exc),
+            f"{path} cannot be parsed as N-Quads",
+            why=str(exc),
             fix=f"rebuild it with `kg build --out {directory}`",
         ) from exc
     return dict(graphs)
@@ -499,7 +532,8 @@ def _article_iris(article_graphs: Iterable[list[ox.Quad]]) -> set[ox.NamedNode]:
         quad.subject
         for quads in article_graphs
         for quad in quads
-        if quad.predicate == RDF.type and quad.object == SCHEMA.NewsArticle
+        if quad.predicate == RDF.type
+        and quad.object == SCHEMA.NewsArticle
         and isinstance(quad.subject, ox.NamedNode)
     }
 
@@ -551,7 +585,6 @@ def _results(report: rdflib.Graph) -> Iterator[ValidationResult]:
             )
 
 
-
 def _text(term: Node | None) -> str:
     """An rdflib term as result text: IRI as is, ``_:id``, or an N-Triples literal."""
     if isinstance(term, URIRef):
@@ -569,8 +602,7 @@ def _text(term: Node | None) -> str:
 
 
 def _escape(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace('"', '\\"')
-            .replace("\n", "\\n").replace("\r", "\\r"))
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _path_text(report: rdflib.Graph, path: Node) -> str:
@@ -631,16 +663,18 @@ def _term(text: str, report_iri: str) -> ox.NamedNode | ox.Literal:
 def _short(text: str) -> str:
     """An IRI as prefix:name when a newskg prefix covers it; anything else unchanged."""
     for prefix, namespace in _SHORT_NAMES.items():
-        if text.startswith(namespace) and text[len(namespace):].replace("_", "").isalnum():
-            return f"{prefix}:{text[len(namespace):]}"
+        if text.startswith(namespace) and text[len(namespace) :].replace("_", "").isalnum():
+            return f"{prefix}:{text[len(namespace) :]}"
     return text
 
 
 def _result_line(result: ValidationResult) -> str:
     where = _short(result.path) if result.path else "(node)"
     value = f" = {_short(result.value)}" if result.value is not None else ""
-    return (f"{result.severity}: {result.focus} {where}{value} "
-            f"[{_short(result.constraint)}] {result.message}")
+    return (
+        f"{result.severity}: {result.focus} {where}{value} "
+        f"[{_short(result.constraint)}] {result.message}"
+    )
 
 
 def _scope(graphs: tuple[str, ...]) -> str:

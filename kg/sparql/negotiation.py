@@ -85,7 +85,7 @@ def best_offer(
         return offers[0] if offers else None
     best: tuple[float, str] | None = None
     for offer in offers:
-        kind, _, sub = offer.partition("/")
+        kind, _, _sub = offer.partition("/")
         quality: tuple[int, float] | None = None
         for r in ranges:
             if r.specificity == 2:

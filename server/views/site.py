@@ -21,10 +21,10 @@ from kg import __version__
 from kg.dataset.info import BuildInfo, published_file, published_files
 from kg.dataset.ontology_doc import ontology_html
 from kg.errors import DatasetError, KgError, NotFound
-from kg.settings import Settings
 from kg.sparql.negotiation import GRAPH_FORMATS, HTML, best_offer, format_from_name, negotiate
 from kg.vocab import DCT, RDF, VOID
-from server.dataset import Dataset, DatasetHolder
+from server import context
+from server.dataset import Dataset
 from server.examples import EXAMPLES
 from server.http import cached
 from server.rendering import rdf_body, turtle_as
@@ -73,164 +73,170 @@ def _download_type(name: str) -> str:
     return JSON if name.endswith(".json") else "text/plain; charset=utf-8"
 
 
-def blueprint(holder: DatasetHolder, settings: Settings) -> Blueprint:
-    bp = Blueprint("site", __name__)
+bp = Blueprint("site", __name__)
 
-    def document(
-        dataset: Dataset,
-        data: bytes,
-        title: str,
-        html: Callable[[], str | None] = lambda: None,
-    ) -> Response:
-        """An RDF document (Turtle on disk) by Accept; HTML shows ``html()`` or the Turtle."""
-        named = request.args.get("format")
-        chosen = (format_from_name(GRAPH_FORMATS, named) if named else None) or negotiate(
-            GRAPH_FORMATS, request.headers.get("Accept"), extra=(HTML,)
+
+def document(
+    dataset: Dataset,
+    data: bytes,
+    title: str,
+    html: Callable[[], str | None] = lambda: None,
+) -> Response:
+    """An RDF document (Turtle on disk) by Accept; HTML shows ``html()`` or the Turtle."""
+    named = request.args.get("format")
+    chosen = (format_from_name(GRAPH_FORMATS, named) if named else None) or negotiate(
+        GRAPH_FORMATS, request.headers.get("Accept"), extra=(HTML,)
+    )
+    if chosen == HTML:
+        page = render_template(
+            "document.html", title=title, html=html(), turtle=data.decode("utf-8")
         )
-        if chosen == HTML:
+        response = Response(page, mimetype="text/html")
+    else:
+        assert isinstance(chosen, RdfFormat)
+        response = Response(turtle_as(data, chosen), content_type=chosen.media_type)
+    response.vary.add("Accept")
+    return cached(response, dataset.info, request)
+
+
+def source(dataset: Dataset, name: str, fallback: Path) -> Path:
+    published = dataset.info.path / name
+    path = published if published.is_file() else fallback
+    if not path.is_file():
+        raise NotFound(f"this build publishes no {name}", why=f"{fallback} does not exist")
+    return path
+
+
+@bp.route("/")
+def index() -> Response:
+    with context.holder().use() as dataset:
+        counts = dataset.counts()
+        info = dataset.info
+        links = {
+            "sparql": "sparql",
+            "dumps": "dumps/",
+            "ontology": "ontology",
+            "shapes": "shapes",
+            "void": "void",
+        }
+        if prefers_json(request.headers.get("Accept")):
+            response = flask.jsonify(
+                {
+                    "title": TITLE,
+                    "description": SUMMARY,
+                    "build": info.build_id,
+                    "finished": info.report.get("finished"),
+                    "dataset_hash": info.dataset_hash,
+                    "counts": counts.__dict__ if counts else None,
+                    "links": {k: request.host_url + v for k, v in links.items()},
+                    "examples": [e.__dict__ for e in EXAMPLES],
+                }
+            )
+        else:
             page = render_template(
-                "document.html", title=title, html=html(), turtle=data.decode("utf-8")
+                "index.html",
+                title=TITLE,
+                summary=SUMMARY,
+                counts=counts,
+                info=info,
+                examples=EXAMPLES,
+                settings=context.settings(),
             )
             response = Response(page, mimetype="text/html")
+        response.vary.add("Accept")
+        return cached(response, info, request)
+
+
+@bp.route("/ontology")
+def ontology() -> Response:
+    with context.holder().use() as dataset:
+        path = source(dataset, "ontology.ttl", context.settings().ontology_path)
+        return document(dataset, path.read_bytes(), "Ontology", lambda: _ontology_html(path))
+
+
+@bp.route("/shapes")
+def shapes() -> Response:
+    with context.holder().use() as dataset:
+        path = source(dataset, "shapes.ttl", context.settings().shapes_path)
+        return document(dataset, path.read_bytes(), "SHACL shapes")
+
+
+@bp.route("/void")
+def void() -> Response:
+    with context.holder().use() as dataset:
+        path = dataset.info.path / "void.ttl"
+        data = (
+            path.read_bytes()
+            if path.is_file()
+            else _minimal_void(dataset.info, context.settings().base_iri, request.host_url)
+        )
+        return document(dataset, data, "VoID description")
+
+
+@bp.route("/dumps/")
+def dumps() -> Response:
+    with context.holder().use() as dataset:
+        files = published_files(dataset.info)
+        if prefers_json(request.headers.get("Accept")):
+            response = flask.jsonify(
+                {
+                    "build": dataset.info.build_id,
+                    "files": [
+                        {**f.__dict__, "url": request.host_url + "dumps/" + f.name} for f in files
+                    ],
+                }
+            )
         else:
-            assert isinstance(chosen, RdfFormat)
-            response = Response(turtle_as(data, chosen), content_type=chosen.media_type)
+            page = render_template("dumps.html", files=files, info=dataset.info)
+            response = Response(page, mimetype="text/html")
         response.vary.add("Accept")
         return cached(response, dataset.info, request)
 
-    def source(dataset: Dataset, name: str, fallback: Path) -> Path:
-        published = dataset.info.path / name
-        path = published if published.is_file() else fallback
-        if not path.is_file():
-            raise NotFound(f"this build publishes no {name}", why=f"{fallback} does not exist")
-        return path
 
-    @bp.route("/")
-    def index() -> Response:
-        with holder.use() as dataset:
-            counts = dataset.counts()
-            info = dataset.info
-            links = {
-                "sparql": "sparql",
-                "dumps": "dumps/",
-                "ontology": "ontology",
-                "shapes": "shapes",
-                "void": "void",
+@bp.route("/dumps/<path:name>")
+def download(name: str) -> Response:
+    with context.holder().use() as dataset:
+        path = published_file(dataset.info, name)
+        if path is None:
+            raise NotFound(f"{name!r} is not a published file", fix="see /dumps/")
+        etag = dataset.info.checksums.get(name) or dataset.info.dataset_hash + name
+        return send_file(
+            path,
+            mimetype=_download_type(name),
+            conditional=True,
+            etag=etag,
+            download_name=name,
+            max_age=300,
+        )
+
+
+@bp.route("/-/health")
+def health() -> Response:
+    with context.holder().use() as dataset:
+        return flask.jsonify(
+            {
+                "status": "ok",
+                "build": dataset.info.build_id,
+                "dataset_hash": dataset.info.dataset_hash,
             }
-            if prefers_json(request.headers.get("Accept")):
-                response = flask.jsonify(
-                    {
-                        "title": TITLE,
-                        "description": SUMMARY,
-                        "build": info.build_id,
-                        "finished": info.report.get("finished"),
-                        "dataset_hash": info.dataset_hash,
-                        "counts": counts.__dict__ if counts else None,
-                        "links": {k: request.host_url + v for k, v in links.items()},
-                        "examples": [e.__dict__ for e in EXAMPLES],
-                    }
-                )
-            else:
-                page = render_template(
-                    "index.html",
-                    title=TITLE,
-                    summary=SUMMARY,
-                    counts=counts,
-                    info=info,
-                    examples=EXAMPLES,
-                    settings=settings,
-                )
-                response = Response(page, mimetype="text/html")
-            response.vary.add("Accept")
-            return cached(response, info, request)
+        )
 
-    @bp.route("/ontology")
-    def ontology() -> Response:
-        with holder.use() as dataset:
-            path = source(dataset, "ontology.ttl", settings.ontology_path)
-            return document(dataset, path.read_bytes(), "Ontology", lambda: _ontology_html(path))
 
-    @bp.route("/shapes")
-    def shapes() -> Response:
-        with holder.use() as dataset:
-            path = source(dataset, "shapes.ttl", settings.shapes_path)
-            return document(dataset, path.read_bytes(), "SHACL shapes")
-
-    @bp.route("/void")
-    def void() -> Response:
-        with holder.use() as dataset:
-            path = dataset.info.path / "void.ttl"
-            data = (
-                path.read_bytes()
-                if path.is_file()
-                else _minimal_void(dataset.info, settings.base_iri, request.host_url)
+@bp.route("/-/version")
+def version() -> Response:
+    body: dict[str, Any] = {
+        "newskg": __version__,
+        "pyoxigraph": pyoxigraph.__version__,
+        "python": platform.python_version(),
+        "build": None,
+    }
+    try:
+        with context.holder().use() as dataset:
+            body.update(
+                build=dataset.info.build_id,
+                dataset_hash=dataset.info.dataset_hash,
+                finished=dataset.info.report.get("finished"),
             )
-            return document(dataset, data, "VoID description")
-
-    @bp.route("/dumps/")
-    def dumps() -> Response:
-        with holder.use() as dataset:
-            files = published_files(dataset.info)
-            if prefers_json(request.headers.get("Accept")):
-                response = flask.jsonify(
-                    {
-                        "build": dataset.info.build_id,
-                        "files": [
-                            {**f.__dict__, "url": request.host_url + "dumps/" + f.name}
-                            for f in files
-                        ],
-                    }
-                )
-            else:
-                page = render_template("dumps.html", files=files, info=dataset.info)
-                response = Response(page, mimetype="text/html")
-            response.vary.add("Accept")
-            return cached(response, dataset.info, request)
-
-    @bp.route("/dumps/<path:name>")
-    def download(name: str) -> Response:
-        with holder.use() as dataset:
-            path = published_file(dataset.info, name)
-            if path is None:
-                raise NotFound(f"{name!r} is not a published file", fix="see /dumps/")
-            etag = dataset.info.checksums.get(name) or dataset.info.dataset_hash + name
-            return send_file(
-                path,
-                mimetype=_download_type(name),
-                conditional=True,
-                etag=etag,
-                download_name=name,
-                max_age=300,
-            )
-
-    @bp.route("/-/health")
-    def health() -> Response:
-        with holder.use() as dataset:
-            return flask.jsonify(
-                {
-                    "status": "ok",
-                    "build": dataset.info.build_id,
-                    "dataset_hash": dataset.info.dataset_hash,
-                }
-            )
-
-    @bp.route("/-/version")
-    def version() -> Response:
-        body: dict[str, Any] = {
-            "newskg": __version__,
-            "pyoxigraph": pyoxigraph.__version__,
-            "python": platform.python_version(),
-            "build": None,
-        }
-        try:
-            with holder.use() as dataset:
-                body.update(
-                    build=dataset.info.build_id,
-                    dataset_hash=dataset.info.dataset_hash,
-                    finished=dataset.info.report.get("finished"),
-                )
-        except (DatasetError, KgError) as exc:
-            body["dataset_error"] = exc.what
-        return flask.jsonify(body)
-
-    return bp
+    except (DatasetError, KgError) as exc:
+        body["dataset_error"] = exc.what
+    return flask.jsonify(body)

@@ -13,22 +13,19 @@ import time
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request
-from pyoxigraph import QueryResultsFormat, RdfFormat
+from pyoxigraph import RdfFormat
 
 from kg.errors import BadRequest
-from kg.settings import Settings
-from kg.sparql import QueryJob, check_query, execute
+from kg.sparql import QueryJob, execute, plan_query
 from kg.sparql.description import service_description
 from kg.sparql.negotiation import (
     GRAPH_FORMATS,
     HTML,
-    Format,
     bare,
-    format_from_name,
     negotiate,
-    offers_for,
 )
-from server.dataset import Dataset, DatasetHolder
+from server import context
+from server.dataset import Dataset
 from server.http import etag_for, is_fresh, not_modified, validated
 from server.protocol import read_protocol
 from server.rendering import Site, rdf_body, term_view
@@ -41,98 +38,90 @@ def _headers(response: Response, truncated: bool, limit: int, rows: int, seconds
     response.headers["X-Query-Seconds"] = f"{seconds:.3f}"
 
 
-def blueprint(holder: DatasetHolder, settings: Settings) -> Blueprint:
-    bp = Blueprint("sparql", __name__)
+bp = Blueprint("sparql", __name__)
 
-    def describe_service(dataset: Dataset) -> Response:
-        endpoint = request.base_url.rstrip("/")
-        triples = service_description(
-            endpoint,
-            dataset.named_graphs(),
-            timeout=settings.query_timeout,
-            row_limit=settings.row_limit,
-            max_body_bytes=settings.max_body_bytes,
-            void=request.host_url + "void",
+
+def describe_service(dataset: Dataset) -> Response:
+    endpoint = request.base_url.rstrip("/")
+    triples = service_description(
+        endpoint,
+        dataset.named_graphs(),
+        timeout=context.settings().query_timeout,
+        row_limit=context.settings().row_limit,
+        max_body_bytes=context.settings().max_body_bytes,
+        void=request.host_url + "void",
+    )
+    chosen = negotiate(GRAPH_FORMATS, request.headers.get("Accept"), extra=(HTML,))
+    if chosen == HTML:
+        turtle = rdf_body(triples, RdfFormat.TURTLE).decode("utf-8")
+        page = render_template("sparql.html", description=turtle, endpoint=endpoint)
+        response = Response(page, mimetype="text/html")
+    else:
+        assert isinstance(chosen, RdfFormat)
+        response = Response(rdf_body(triples, chosen), content_type=chosen.media_type)
+    response.vary.add("Accept")
+    return response
+
+
+def results_page(job: QueryJob, body: bytes, truncated: bool, rows: int) -> str:
+    site = Site(context.settings().base_iri, request.script_root)
+    values: dict[str, Any] = {
+        "query": job.query,
+        "truncated": truncated,
+        "rows": rows,
+        "limit": job.row_limit,
+    }
+    if job.media_type == bare(RdfFormat.TURTLE.media_type):
+        values["graph"] = body.decode("utf-8")
+    else:
+        document = json.loads(body)
+        if "boolean" in document:
+            values["boolean"] = document["boolean"]
+        else:
+            names = document["head"]["vars"]
+            values["vars"] = names
+            values["table"] = [
+                [term_view(b[n], site) if n in b else None for n in names]
+                for b in document["results"]["bindings"]
+            ]
+    return render_template("results.html", **values)
+
+
+@bp.route("/sparql/", methods=["GET", "POST"])
+@bp.route("/sparql", methods=["GET", "POST"])
+def sparql() -> Response:
+    started = time.monotonic()  # reading the query and running it share one deadline
+    sent = read_protocol(request, context.settings())
+    with context.holder().use() as dataset:
+        if sent.query is None:
+            if request.method == "POST":
+                raise BadRequest("the POST has no query", fix="send query=... or a query body")
+            return describe_service(dataset)
+        plan = plan_query(
+            sent.query,
+            wanted=sent.format,
+            accept=request.headers.get("Accept", "*/*"),  # no Accept header: anything goes
+            html=request.method == "GET",
+            row_limit=context.settings().row_limit,
+            base_iri=request.base_url,
+            default_graphs=sent.default_graphs,
+            named_graphs=sent.named_graphs,
+            deadline=started + sent.timeout,
         )
-        chosen = negotiate(GRAPH_FORMATS, request.headers.get("Accept"), extra=(HTML,))
-        if chosen == HTML:
-            turtle = rdf_body(triples, RdfFormat.TURTLE).decode("utf-8")
-            page = render_template("sparql.html", description=turtle, endpoint=endpoint)
+        etag = etag_for(dataset.info, request)
+        if request.method == "GET" and is_fresh(dataset.info, request, etag):
+            return not_modified(dataset.info, etag)
+        job = plan.job
+        result = dataset.pool.call(
+            execute, job, timeout=sent.timeout, started=started, key=sent.query
+        )
+        if plan.html:
+            page = results_page(job, result.body, result.truncated, result.rows)
             response = Response(page, mimetype="text/html")
         else:
-            assert isinstance(chosen, RdfFormat)
-            response = Response(rdf_body(triples, chosen), content_type=chosen.media_type)
+            response = Response(result.body, content_type=result.media_type)
+        _headers(response, result.truncated, result.limit, result.rows, result.seconds)
         response.vary.add("Accept")
+        if request.method == "GET":
+            validated(response, dataset.info, etag)
         return response
-
-    def results_page(job: QueryJob, body: bytes, truncated: bool, rows: int) -> str:
-        site = Site(settings.base_iri, request.script_root)
-        context: dict[str, Any] = {
-            "query": job.query,
-            "truncated": truncated,
-            "rows": rows,
-            "limit": job.row_limit,
-        }
-        if job.media_type == bare(RdfFormat.TURTLE.media_type):
-            context["graph"] = body.decode("utf-8")
-        else:
-            document = json.loads(body)
-            if "boolean" in document:
-                context["boolean"] = document["boolean"]
-            else:
-                names = document["head"]["vars"]
-                context["vars"] = names
-                context["table"] = [
-                    [term_view(b[n], site) if n in b else None for n in names]
-                    for b in document["results"]["bindings"]
-                ]
-        return render_template("results.html", **context)
-
-    @bp.route("/sparql/", methods=["GET", "POST"])
-    @bp.route("/sparql", methods=["GET", "POST"])
-    def sparql() -> Response:
-        started = time.monotonic()  # reading the query and running it share one deadline
-        sent = read_protocol(request, settings)
-        with holder.use() as dataset:
-            if sent.query is None:
-                if request.method == "POST":
-                    raise BadRequest("the POST has no query", fix="send query=... or a query body")
-                return describe_service(dataset)
-            shape = check_query(sent.query, deadline=started + sent.timeout)
-            formats = offers_for(shape.form)
-            named = format_from_name(formats, sent.format) if sent.format else None
-            extra = (HTML,) if request.method == "GET" else ()
-            wanted = named or negotiate(formats, request.headers.get("Accept"), extra=extra)
-            html = wanted == HTML
-            if isinstance(wanted, str):
-                graph = formats == GRAPH_FORMATS
-                chosen: Format = RdfFormat.TURTLE if graph else QueryResultsFormat.JSON
-            else:
-                chosen = wanted
-            etag = etag_for(dataset.info, request)
-            if request.method == "GET" and is_fresh(dataset.info, request, etag):
-                return not_modified(dataset.info, etag)
-            job = QueryJob(
-                query=sent.query,
-                media_type=bare(chosen.media_type),
-                row_limit=settings.row_limit,
-                base_iri=request.base_url,
-                default_graphs=sent.default_graphs,
-                named_graphs=sent.named_graphs,
-                union_default_graph=not shape.dataset_clause,
-            )
-            result = dataset.pool.call(
-                execute, job, timeout=sent.timeout, started=started, key=sent.query
-            )
-            if html:
-                page = results_page(job, result.body, result.truncated, result.rows)
-                response = Response(page, mimetype="text/html")
-            else:
-                response = Response(result.body, content_type=result.media_type)
-            _headers(response, result.truncated, result.limit, result.rows, result.seconds)
-            response.vary.add("Accept")
-            if request.method == "GET":
-                validated(response, dataset.info, etag)
-            return response
-
-    return bp

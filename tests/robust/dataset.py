@@ -14,12 +14,22 @@ from server.testing import LABEL, PERSON, RELATED, TYPE, synthetic_nquads, write
 from server.testing import SYNTHETIC_BASE as BASE
 from server.testing import synthetic_entity as entity
 
-__all__ = ["BASE", "LABEL", "PERSON", "RELATED", "TYPE", "entity", "snapshot", "synthetic_build",
-           "synthetic_nquads"]
+__all__ = [
+    "BASE",
+    "LABEL",
+    "PERSON",
+    "RELATED",
+    "TYPE",
+    "entity",
+    "snapshot",
+    "synthetic_build",
+    "synthetic_nquads",
+]
 
 
-def synthetic_build(out: Path, *, name: str = "build-1", tag: str = "one",
-                    entities: int = 3000) -> Path:
+def synthetic_build(
+    out: Path, *, name: str = "build-1", tag: str = "one", entities: int = 3000
+) -> Path:
     """Release a synthetic dataset as build ``name`` behind the symlink ``out``."""
     data = synthetic_nquads(entities, tag=tag)
     return write_build(out, data, format=RdfFormat.N_QUADS, name=name)

@@ -49,30 +49,57 @@ def fake_extraction(article: Article) -> Extraction:
     at = text.find(NEWS)
     if at >= 0:
         entities = [
-            Entity(key="russian troops", name="Russian troops", cls="ArmedForces",
-                   mentions=(mention(text, "Russian troops", at),), country="Q159"),
-            Entity(key="zaporizhzhia nuclear power plant",
-                   name="Zaporizhzhia nuclear power plant", cls="NuclearPowerPlant",
-                   mentions=(mention(text, "Zaporizhzhia nuclear power plant", at),
-                             mention(text, "the plant", at)),
-                   link=Link("Q200639", 0.93, "Zaporizhzhia Nuclear Power Plant", "gazetteer")),
-            Entity(key="petro kotin", name="Petro Kotin", cls="Person",
-                   mentions=(mention(text, "Petro Kotin", at),)),
-            Entity(key="kyiv", name="Kyiv", cls="Place", mentions=(mention(text, "Kyiv", at),),
-                   link=Link("Q1899", 0.99, "Kyiv", "gazetteer")),
+            Entity(
+                key="russian troops",
+                name="Russian troops",
+                cls="ArmedForces",
+                mentions=(mention(text, "Russian troops", at),),
+                country="Q159",
+            ),
+            Entity(
+                key="zaporizhzhia nuclear power plant",
+                name="Zaporizhzhia nuclear power plant",
+                cls="NuclearPowerPlant",
+                mentions=(
+                    mention(text, "Zaporizhzhia nuclear power plant", at),
+                    mention(text, "the plant", at),
+                ),
+                link=Link("Q200639", 0.93, "Zaporizhzhia Nuclear Power Plant", "gazetteer"),
+            ),
+            Entity(
+                key="petro kotin",
+                name="Petro Kotin",
+                cls="Person",
+                mentions=(mention(text, "Petro Kotin", at),),
+            ),
+            Entity(
+                key="kyiv",
+                name="Kyiv",
+                cls="Place",
+                mentions=(mention(text, "Kyiv", at),),
+                link=Link("Q1899", 0.99, "Kyiv", "gazetteer"),
+            ),
         ]
         events = [
-            Event(type="Seizure", trigger=mention(text, "seized", at), agents=(0,), targets=(1,),
-                  factuality="asserted", confidence=0.9),
+            Event(
+                type="Seizure",
+                trigger=mention(text, "seized", at),
+                agents=(0,),
+                targets=(1,),
+                factuality="asserted",
+                confidence=0.9,
+            ),
         ]
     odd = hostile_span(text)
     if odd is not None:
         entities.append(
-            Entity(key="odd " + str(odd.begin), name=odd.anchor, cls="Organisation",
-                   mentions=(odd,))
+            Entity(
+                key="odd " + str(odd.begin), name=odd.anchor, cls="Organisation", mentions=(odd,)
+            )
         )
-    return Extraction(article=article, sentences=sentences(text), entities=tuple(entities),
-                      events=tuple(events))
+    return Extraction(
+        article=article, sentences=sentences(text), entities=tuple(entities), events=tuple(events)
+    )
 
 
 class FakeExtractor:

@@ -48,7 +48,11 @@ def published_mentions(out: Path) -> list[PublishedMention]:
         context = contexts[iri].value
         found.append(
             PublishedMention(
-                iri, context, int(begins[iri].value), int(ends[iri].value), anchor.value,
+                iri,
+                context,
+                int(begins[iri].value),
+                int(ends[iri].value),
+                anchor.value,
                 texts[context].value,
             )
         )

@@ -37,13 +37,22 @@ def write_corpus(folder: Path, count: int, *, seed: int = 9, tag: str = "") -> P
     return folder
 
 
-def kg_build(inputs: list[Path], out: Path, *, env: dict[str, str] | None = None
-             ) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-c", "from kg.cli import main; main()", "build",
-               *map(str, inputs), "--out", str(out)]
+def kg_build(
+    inputs: list[Path], out: Path, *, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    command = [
+        sys.executable,
+        "-c",
+        "from kg.cli import main; main()",
+        "build",
+        *map(str, inputs),
+        "--out",
+        str(out),
+    ]
     environ = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    return subprocess.Popen(command, cwd=out.parent, env=environ, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        command, cwd=out.parent, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
 
 
 def finish(process: subprocess.Popen[bytes], timeout: float = 300) -> tuple[int, str]:
@@ -69,8 +78,14 @@ class Kill:
     finished_first: bool
 
 
-def kill_when(process: subprocess.Popen[bytes], builds: Path, moment: str,
-              ready: Callable[[list[Path]], bool], *, limit: float = 120) -> Kill:
+def kill_when(
+    process: subprocess.Popen[bytes],
+    builds: Path,
+    moment: str,
+    ready: Callable[[list[Path]], bool],
+    *,
+    limit: float = 120,
+) -> Kill:
     """SIGKILL ``process`` as soon as ``ready(staging folders)`` holds (polled every 2 ms)."""
     started = time.monotonic()
     while process.poll() is None and time.monotonic() - started < limit:

@@ -46,12 +46,12 @@ def app(dist: Path, settings: Settings) -> Iterator[Flask]:
     close_app(application)
 
 
-@pytest.fixture()
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-@pytest.fixture()
+@pytest.fixture
 def make_app(dist: Path) -> Iterator[Callable[..., Flask]]:
     made: list[Flask] = []
 

@@ -12,7 +12,8 @@ HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 
 def test_server_linked_data_page_shows_label_types_wikidata_mentions(client: FlaskClient) -> None:
     response = client.get(PLANT, headers=HTML)
-    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
     page = response.get_data(as_text=True)
     assert "<h1>Zaporizhzhia &lt;Nuclear&gt; &amp; &#34;Power&#34; Plant</h1>" in page
     assert 'href="http://www.wikidata.org/entity/Q1642"' in page
@@ -25,7 +26,8 @@ def test_server_linked_data_page_shows_label_types_wikidata_mentions(client: Fla
 def test_server_linked_data_page_lists_an_entitys_events(client: FlaskClient) -> None:
     page = client.get(TROOPS, headers=HTML).get_data(as_text=True)
     assert 'href="/id/event/dddddddddddd"' in page
-    assert "nk:Seizure" in page and "2022-03-04" in page
+    assert "nk:Seizure" in page
+    assert "2022-03-04" in page
 
 
 def test_server_linked_data_escapes_every_literal(client: FlaskClient) -> None:
@@ -56,7 +58,8 @@ def test_server_linked_data_serves_extensions_with_alternate_links(client: Flask
         ("html", "text/html"),
     ]:
         response = client.get(f"{PLANT}.{extension}")
-        assert response.status_code == 200 and response.mimetype == media_type
+        assert response.status_code == 200
+        assert response.mimetype == media_type
     link = client.get(PLANT).headers["Link"]
     assert f'<{PLANT}.ttl>; rel="alternate"; type="text/turtle"' in link
     assert f'<{PLANT}.jsonld>; rel="alternate"; type="application/ld+json"' in link
@@ -74,7 +77,8 @@ def test_server_linked_data_dereferences_every_kind_of_iri(client: FlaskClient) 
 
 def test_server_linked_data_redirects_wikidata_ids(client: FlaskClient) -> None:
     response = client.get("/wikidata/Q1642")
-    assert response.status_code == 303 and response.headers["Location"] == PLANT
+    assert response.status_code == 303
+    assert response.headers["Location"] == PLANT
     assert client.get("/wikidata/Q99999").status_code == 404
     assert client.get("/wikidata/not-a-qid").status_code == 404
 
@@ -94,7 +98,8 @@ def test_server_linked_data_answers_404_for_unknown_and_traversing_paths(
         assert response.status_code == 404, path
         assert response.get_json()["error"] == "NotFound"
     html = client.get("/id/entity/nothing", headers=HTML)
-    assert html.mimetype == "text/html" and "404" in html.get_data(as_text=True)
+    assert html.mimetype == "text/html"
+    assert "404" in html.get_data(as_text=True)
 
 
 def test_server_linked_data_revalidates(client: FlaskClient) -> None:

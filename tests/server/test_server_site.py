@@ -16,9 +16,11 @@ HTML = {"Accept": "text/html,*/*;q=0.8"}
 
 def test_server_site_landing_page_has_counts_examples_and_editor(client: FlaskClient) -> None:
     page = client.get("/", headers=HTML).get_data(as_text=True)
-    assert "named graphs" in page and "entities linked to Wikidata" in page
+    assert "named graphs" in page
+    assert "entities linked to Wikidata" in page
     assert page.count('class="run-example"') >= 4
-    assert "vendor/yasgui/yasgui.min.js" in page and 'id="plain-editor"' in page
+    assert "vendor/yasgui/yasgui.min.js" in page
+    assert 'id="plain-editor"' in page
     for link in ['href="/dumps/"', 'href="/ontology"', 'href="/void"', 'href="/sparql"']:
         assert link in page
     data = client.get("/", headers={"Accept": "application/json"}).get_json()
@@ -36,7 +38,8 @@ def test_server_site_examples_run(client: FlaskClient) -> None:
 
 def test_server_site_static_editor_is_vendored(client: FlaskClient) -> None:
     response = client.get("/static/vendor/yasgui/yasgui.min.js")
-    assert response.status_code == 200 and len(response.data) > 500_000
+    assert response.status_code == 200
+    assert len(response.data) > 500_000
     response.close()
 
 
@@ -44,7 +47,8 @@ def test_server_site_lists_dumps_with_sizes_and_checksums(client: FlaskClient) -
     files = client.get("/dumps/", headers={"Accept": "application/json"}).get_json()["files"]
     by_name = {f["name"]: f for f in files}
     assert {"kg.nq", "kg.ttl", "kg.nq.gz", "kg.ttl.gz", "SHA256SUMS"} <= set(by_name)
-    assert len(by_name["kg.nq"]["sha256"]) == 64 and by_name["kg.nq"]["size"] > 0
+    assert len(by_name["kg.nq"]["sha256"]) == 64
+    assert by_name["kg.nq"]["size"] > 0
     assert "store" not in by_name
     page = client.get("/dumps/", headers=HTML).get_data(as_text=True)
     assert by_name["kg.nq"]["sha256"] in page
@@ -52,21 +56,25 @@ def test_server_site_lists_dumps_with_sizes_and_checksums(client: FlaskClient) -
 
 def test_server_site_streams_dumps_with_range_support(client: FlaskClient) -> None:
     whole = client.get("/dumps/kg.nq")
-    assert whole.status_code == 200 and whole.mimetype == "application/n-quads"
+    assert whole.status_code == 200
+    assert whole.mimetype == "application/n-quads"
     body = whole.data
     whole.close()
     part = client.get("/dumps/kg.nq", headers={"Range": "bytes=10-19"})
-    assert part.status_code == 206 and part.data == body[10:20]
+    assert part.status_code == 206
+    assert part.data == body[10:20]
     part.close()
     gz = client.get("/dumps/kg.ttl.gz")
-    assert gz.mimetype == "application/gzip" and "Content-Encoding" not in gz.headers
+    assert gz.mimetype == "application/gzip"
+    assert "Content-Encoding" not in gz.headers
     gz.close()
 
 
 def test_server_site_serves_documents_by_accept(client: FlaskClient) -> None:
     for path in ["/ontology", "/shapes", "/void"]:
         turtle = client.get(path)
-        assert turtle.status_code == 200 and turtle.mimetype == "text/turtle", path
+        assert turtle.status_code == 200, path
+        assert turtle.mimetype == "text/turtle", path
         assert list(parse(turtle.data, format=RdfFormat.TURTLE)), path
         nt = client.get(path, headers={"Accept": "application/n-triples"})
         assert nt.mimetype == "application/n-triples"
@@ -85,9 +93,12 @@ def test_server_site_ontology_page_documents_the_terms(client: FlaskClient) -> N
 
 def test_server_site_health_and_version(client: FlaskClient) -> None:
     health = client.get("/-/health").get_json()
-    assert health["status"] == "ok" and health["build"] == "build-1"
+    assert health["status"] == "ok"
+    assert health["build"] == "build-1"
     version = client.get("/-/version").get_json()
-    assert version["newskg"] and version["pyoxigraph"] and version["build"] == "build-1"
+    assert version["newskg"]
+    assert version["pyoxigraph"]
+    assert version["build"] == "build-1"
 
 
 def test_server_site_without_a_build_answers_503(
@@ -95,7 +106,8 @@ def test_server_site_without_a_build_answers_503(
 ) -> None:
     client = make_app(tmp_path / "missing").test_client()
     response = client.get("/-/health")
-    assert response.status_code == 503 and response.headers["Retry-After"]
+    assert response.status_code == 503
+    assert response.headers["Retry-After"]
     assert response.get_json()["error"] == "DatasetError"
     assert client.get("/-/version").get_json()["build"] is None
 
