@@ -13,7 +13,8 @@ from pathlib import Path
 
 from bench.corpus import word_count, write_corpus_folder
 from kg.build.ingest import read_articles
-from kg.build.pipeline import BuildReport, build
+from kg.build.pipeline import build
+from kg.build.report import BuildReport
 from kg.layout import REPORT
 from kg.model import Article
 from kg.settings import Settings

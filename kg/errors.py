@@ -45,12 +45,6 @@ class SettingsError(KgError):
     status = 500
 
 
-class InputError(KgError):
-    """An input path cannot be read as articles at all."""
-
-    status = 400
-
-
 class BuildError(KgError):
     """A build could not produce a dataset; the previous output stays in place."""
 

@@ -22,7 +22,7 @@ POS = ["NOUN", "VERB", "PRON", "PART", "ADV", "SPACE", "PUNCT", "NUM", "DET", "X
 DEPS = ["ROOT", "nsubj", "neg", "det", "punct", "dep", "case", ""]
 
 
-def annotations(doc: Doc) -> list[tuple[str, ...]]:
+def annotations_of(doc: Doc) -> list[tuple[str, ...]]:
     return [(t.text, t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_) for t in doc]
 
 
@@ -38,7 +38,7 @@ def test_attribute_ruler_model_gets_the_same_annotations_from_the_index(nlp: Lan
     texts += [path.read_text("utf-8") for path in sorted((ROOT / "bench" / "texts").glob("*"))]
     texts += ["Nothin' y' know ain't  right,\n\nshe said: I can't.", "", "  ", "U.N.'s 7 dogs"]
     for ours, theirs in zip(nlp.pipe(texts), stock.pipe(texts), strict=True):
-        assert annotations(ours) == annotations(theirs)
+        assert annotations_of(ours) == annotations_of(theirs)
 
 
 def test_attribute_ruler_is_indexed_once_per_pipeline(nlp: Language) -> None:
@@ -98,7 +98,7 @@ def apply(ruler_class: type[AttributeRuler], rules: list[dict[str, Any]], words:
               heads=[0] * len(words), lemmas=[w.lower() for w in words])  # fmt: skip
     ruler = ruler_class(BLANK.vocab)
     ruler.add_patterns(rules)
-    return annotations(ruler(doc))
+    return annotations_of(ruler(doc))
 
 
 @settings(max_examples=150, deadline=None)
@@ -123,7 +123,9 @@ def test_attribute_ruler_rules_it_cannot_index_run_through_the_matcher() -> None
 
 def test_attribute_ruler_new_rules_are_indexed_again() -> None:
     doc = (["the", "dog"], ["DT", "NN"], ["X", "X"], ["det", "dep"])
-    ruler_rules = [{"patterns": [[{"TAG": "NN"}]], "attrs": {"POS": "NOUN"}, "index": 0}]
+    ruler_rules: list[dict[str, Any]] = [
+        {"patterns": [[{"TAG": "NN"}]], "attrs": {"POS": "NOUN"}, "index": 0}
+    ]
     nlp = BLANK
     ruler = IndexedAttributeRuler(nlp.vocab)
     ruler.add_patterns(ruler_rules)

@@ -44,7 +44,11 @@ def test_bench_queries_parse_with_their_iris_filled_in() -> None:
     assert len(QUERIES) == 8
     for template in [*QUERIES.values(), LOOKUP]:
         text = terms.fill(template)
-        assert "<http://x.test/e>" in text or "<http://x.test/f>" in text or "?" in text
+        for placeholder, iri in (
+            ("{entity}", "<http://x.test/e>"),
+            ("{facility}", "<http://x.test/f>"),
+        ):
+            assert (placeholder in template) == (iri in text), template  # every one filled in
         Store().query(text, use_default_graph_as_union=True)  # raises SyntaxError if malformed
 
 

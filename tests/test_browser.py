@@ -22,7 +22,7 @@ import pytest
 
 from server.testing import free_port, live_server, write_build
 
-FIXTURE = Path(__file__).parent / "server" / "fixture.trig"
+FIXTURE = Path(__file__).parent / "endpoint" / "fixture.trig"
 ENV = {
     "KG_BASE_IRI": "http://kg.test/",
     "KG_WORKERS": "1",

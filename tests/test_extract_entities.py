@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from spacy.language import Language
+from spacy.pipeline import SpanRuler
 
 from kg.extract import Extractor, load_extractor
 from kg.extract.entities import find_entities
@@ -196,7 +197,9 @@ def test_extract_entities_extractors_of_two_gazetteers_keep_their_own_names(
     extractor: Extractor, gazetteer: Gazetteer, tables: Tables
 ) -> None:
     def names(nlp: Language) -> set[str]:
-        return {str(p["pattern"]) for p in nlp.get_pipe(GAZETTEER_RULER).patterns}
+        ruler = nlp.get_pipe(GAZETTEER_RULER)
+        assert isinstance(ruler, SpanRuler)
+        return {str(p["pattern"]) for p in ruler.patterns}
 
     everything = names(extractor.nlp)
     few = Gazetteer(gazetteer.entries[:5])

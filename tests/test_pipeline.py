@@ -32,8 +32,7 @@ def extractor() -> FakeExtractor:
 
 def graphs_in(out: Path) -> set[str]:
     return {
-        q.graph_name.value  # type: ignore[union-attr]
-        for q in ox.parse(path=str(out / NQUADS), format=ox.RdfFormat.N_QUADS)
+        q.graph_name.value for q in ox.parse(path=str(out / NQUADS), format=ox.RdfFormat.N_QUADS)
     }
 
 
@@ -181,7 +180,7 @@ def test_pipeline_incremental_rebuild_touches_only_the_changed_article(
     merged = [
         q
         for q in ox.parse(path=str(config.out / NQUADS), format=ox.RdfFormat.N_QUADS)
-        if q.graph_name.value == BASE + "graph/merged"  # type: ignore[union-attr]
+        if q.graph_name.value == BASE + "graph/merged"
     ]
     assert not any("/id/article/a2" in str(q.object) for q in merged)
     assert any("/id/article/a3" in str(q.object) for q in merged)

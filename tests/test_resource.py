@@ -10,7 +10,7 @@ from pyoxigraph import NamedNode, RdfFormat, Store, parse
 from kg.dataset.resource import describe, entity_for_qid, exists
 from kg.vocab import NK
 
-FIXTURE = Path(__file__).parent / "server" / "fixture.trig"
+FIXTURE = Path(__file__).parent / "endpoint" / "fixture.trig"
 ID = "http://kg.test/id/"
 PLANT = ID + "entity/zaporizhzhia-npp-bbbbbbbbbbbb"
 TROOPS = ID + "entity/russian-armed-forces-aaaaaaaaaaaa"

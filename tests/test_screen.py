@@ -10,10 +10,7 @@ import pytest
 import rdflib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from kg.shacl.screen import Screen, Unsupported, compile_screen
-from kg.shacl.validate import Validator
-from tests.test_validate import (
+from shape_cases import (
     BASE_FIXTURE,
     ONTOLOGY_PATH,
     SHAPE_FIXTURES,
@@ -22,6 +19,9 @@ from tests.test_validate import (
     fixture_triples,
     shapes_file,
 )
+
+from kg.shacl.screen import Screen, Unsupported, compile_screen
+from kg.shacl.validate import Validator
 
 W3C = Path(__file__).parent / "data" / "w3c-shacl"
 MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
@@ -146,7 +146,9 @@ def mutated_graphs(draw: st.DrawFn) -> list[ox.Triple]:
         if kind == "drop":
             del triples[index]
         elif kind in ("literal", "iri"):
-            pool = TRICKY_LITERALS if kind == "literal" else iris
+            pool: list[ox.NamedNode | ox.Literal] = (
+                list(TRICKY_LITERALS) if kind == "literal" else list(iris)
+            )
             new = ox.Triple(old.subject, old.predicate, draw(st.sampled_from(pool)))
             triples[index] = new if draw(st.booleans()) else triples[index]
             if triples[index] == old:

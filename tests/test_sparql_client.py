@@ -12,7 +12,7 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from server.testing import live_server, write_build
 
-FIXTURE = Path(__file__).parent / "server" / "fixture.trig"
+FIXTURE = Path(__file__).parent / "endpoint" / "fixture.trig"
 ENV = {
     "KG_BASE_IRI": "http://kg.test/",
     "KG_WORKERS": "1",

@@ -25,7 +25,7 @@ from kg.sparql import run_query
 from kg.sparql.execute import QueryJob, execute, is_store_failure, term_json
 from server.testing import write_build
 
-FIXTURE = Path(__file__).parent / "server" / "fixture.trig"
+FIXTURE = Path(__file__).parent / "endpoint" / "fixture.trig"
 JSON = "application/sparql-results+json"
 
 

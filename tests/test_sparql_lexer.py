@@ -136,7 +136,7 @@ def _pyoxigraph_calls_service(query: str) -> bool:
             "PREFIX ex: <http://127.0.0.1:9/>\n" + query, base_iri="http://127.0.0.1:9/"
         )
         if not isinstance(result, bool):
-            list(result)  # type: ignore[call-overload]
+            list(result)  # type: ignore[arg-type]
     except OSError:
         return True
     except (SyntaxError, RuntimeError, ValueError):

@@ -10,15 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from robust.limits import allocate, sleep
 
 from kg.errors import QuerySyntaxError, QueryTimeout, Unavailable
 from kg.sparql import QueryJob, QueryPool, execute
 from kg.sparql.pool import SLOW as SLOW_JOB
 from kg.sparql.pool import SlowLane
 from server.testing import write_build
-from tests.robust.limits import allocate, sleep
 
-FIXTURE = Path(__file__).parent / "server" / "fixture.trig"
+FIXTURE = Path(__file__).parent / "endpoint" / "fixture.trig"
 # Counts far past any timeout: 10^8 rows of nested VALUES, no data needed.
 SLOW = (
     "SELECT (COUNT(*) AS ?n) { VALUES ?a {1 2 3 4 5 6 7 8 9 10} VALUES ?b {1 2 3 4 5 6 7 8 9 10} "

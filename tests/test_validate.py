@@ -15,10 +15,18 @@ import rdflib.plugins.sparql.parser
 import rdflib.plugins.sparql.processor
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
+from shape_cases import (
+    BASE_FIXTURE,
+    ONTOLOGY_PATH,
+    SHAPE_FIXTURES,
+    SHAPES_PATH,
+    base_triples,
+    fixture_triples,
+    shapes_file,
+)
 
 import kg.shacl.validate
 from kg.errors import ValidationError
-from kg.settings import PROJECT_ROOT
 from kg.shacl.validate import (
     SHAPES_IRI,
     ValidationReport,
@@ -29,9 +37,6 @@ from kg.shacl.validate import (
 )
 from kg.vocab import NK, RDF, RDFS, SH, XSD
 
-SHAPES_PATH = PROJECT_ROOT / "shapes" / "newskg.ttl"
-ONTOLOGY_PATH = PROJECT_ROOT / "ontology" / "newskg.ttl"
-BASE_FIXTURE = Path(__file__).parent / "shapes" / "base.trig"
 BASE = "http://example.org/"
 ARTICLE_GRAPH = ox.NamedNode(BASE + "graph/article/a1")
 MERGED_GRAPH = ox.NamedNode(BASE + "graph/merged")
@@ -40,8 +45,6 @@ SH_IRI = SH.base
 GAF_DENOTED_BY = ox.NamedNode("http://groundedannotationframework.org/gaf#denotedBy")
 PROV_DERIVED_FROM = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 OWL_SAME_AS = ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs")
-SHAPE_FIXTURES = sorted(BASE_FIXTURE.parent.glob("*/*.trig"))
-EXPECTED_GRAPH = ox.NamedNode("urn:newskg:test:expected")
 #: Shapes whose fixtures exercise each kind of constraint: SPARQL, sh:or, sh:xone, sh:not,
 #: qualified value shapes, property pairs, datatypes and languages.
 MIXED_SHAPES = (
@@ -59,11 +62,6 @@ MIXED_SHAPES = (
 @pytest.fixture(scope="module")
 def validator() -> Validator:
     return Validator(SHAPES_PATH, ONTOLOGY_PATH)
-
-
-def base_triples() -> list[ox.Triple]:
-    quads = ox.parse(path=str(BASE_FIXTURE), format=ox.RdfFormat.TRIG)
-    return [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
 
 
 def split_build(triples: list[ox.Triple]) -> list[ox.Quad]:
@@ -92,24 +90,6 @@ def write_build(directory: Path, quads: list[ox.Quad] | None = None, dump: str =
 
 def run_build(directory: Path) -> ValidationReport:
     return validate_build(directory, shapes_path=SHAPES_PATH, ontology_path=ONTOLOGY_PATH)
-
-
-def fixture_triples(path: Path) -> list[ox.Triple]:
-    """A shape fixture as tests/test_shapes.py validates it: the base plus its default graph."""
-    lines = BASE_FIXTURE.read_text(encoding="utf-8").splitlines()
-    prologue = "\n".join(line for line in lines if line.startswith(("@base", "@prefix")))
-    text = prologue + "\n" + path.read_text(encoding="utf-8")
-    quads = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TRIG)
-    own = [
-        ox.Triple(q.subject, q.predicate, q.object) for q in quads if q.graph_name != EXPECTED_GRAPH
-    ]
-    return base_triples() + own
-
-
-def shapes_file(tmp_path: Path, shapes: str) -> Path:
-    path = tmp_path / "shapes.ttl"
-    path.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n" + shapes, encoding="utf-8")
-    return path
 
 
 def result(

@@ -73,14 +73,14 @@ class ProtocolTest:
 
 
 def _value(graph: Graph, node: Node, predicate: URIRef) -> Node | None:
-    return graph.value(node, predicate)  # type: ignore[arg-type]
+    return graph.value(node, predicate)
 
 
 def _request(graph: Graph, node: Node) -> HttpRequest:
     headers: dict[str, str] = {}
     header_list = _value(graph, node, HT.headers)
     if header_list is not None:
-        for header in Collection(graph, header_list):  # type: ignore[arg-type]
+        for header in Collection(graph, header_list):
             headers[str(_value(graph, header, HT.fieldName))] = str(
                 _value(graph, header, HT.fieldValue)
             )
@@ -90,10 +90,7 @@ def _request(graph: Graph, node: Node) -> HttpRequest:
         encoding = str(_value(graph, body_node, CNT.characterEncoding) or "UTF-8")
         body = str(_value(graph, body_node, CNT.chars)).encode(encoding.lower())
     response = _value(graph, node, HT.resp)
-    statuses = {
-        int(str(s)[len(HTS)])
-        for s in graph.objects(response, MF.expectedStatus)  # type: ignore[arg-type]
-    }
+    statuses = {int(str(s)[len(HTS)]) for s in graph.objects(response, MF.expectedStatus)}
     boolean = _value(graph, response, MF.expectedBoolean)  # type: ignore[arg-type]
     fmt = _value(graph, response, MF.expectedFormat)  # type: ignore[arg-type]
     return HttpRequest(
@@ -115,7 +112,7 @@ def load_manifest() -> tuple[list[ProtocolTest], dict[str, Path]]:
     data: dict[str, Path] = {}
     for entry in Collection(graph, _value(graph, manifest, MF.entries)):  # type: ignore[arg-type]
         test = ProtocolTest(str(entry).rsplit("#", 1)[-1])
-        for graph_data in graph.objects(entry, UT.graphData):  # type: ignore[arg-type]
+        for graph_data in graph.objects(entry, UT.graphData):
             file = str(_value(graph, graph_data, UT.graph))
             data[str(_value(graph, graph_data, RDFS.label))] = HERE / file[len(BASE) :]
         action = _value(graph, entry, MF.action)

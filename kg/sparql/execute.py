@@ -42,8 +42,6 @@ from kg.vocab import PREFIXES
 #: About the most bytes of terms one result may hold (the serialised body is a little larger).
 MAX_RESULT_BYTES = 64 * 1024 * 1024
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-RDF_DIR_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString"
 _COMMENTABLE = (RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.N_QUADS)
 _PREFIXED = (RdfFormat.TURTLE, RdfFormat.RDF_XML)
 #: How pyoxigraph's RuntimeError reads when the storage (RocksDB), not the query, failed: RocksDB

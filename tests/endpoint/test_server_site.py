@@ -9,6 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from pyoxigraph import RdfFormat, parse
 
+from server.examples import EXAMPLES
 from server.testing import write_build
 
 HTML = {"Accept": "text/html,*/*;q=0.8"}
@@ -30,6 +31,7 @@ def test_server_site_landing_page_has_counts_examples_and_editor(client: FlaskCl
 
 def test_server_site_examples_run(client: FlaskClient) -> None:
     data = client.get("/", headers={"Accept": "application/json"}).get_json()
+    assert len(data["examples"]) == len(EXAMPLES) >= 3  # the loop below has examples to run
     for example in data["examples"]:
         response = client.post("/sparql", data={"query": example["query"]})
         assert response.status_code == 200, example["title"]
