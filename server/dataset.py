@@ -17,10 +17,11 @@ from pathlib import Path
 
 from pyoxigraph import Store
 
-from kg.dataset.info import BuildInfo, Counts, count_store, counts_from_void, read_build_info
+from kg.counts import Counts
+from kg.dataset.info import BuildInfo, count_store, counts_from_void, read_build_info
 from kg.dataset.store import open_store
 from kg.errors import KgError
-from kg.layout import REPORT
+from kg.layout import REPORT, Layout
 from kg.settings import Settings
 from kg.sparql import QueryPool
 
@@ -60,12 +61,12 @@ class Dataset:
         """Headline counts: from ``void.ttl``, else counted once in a worker (None if that fails:
         the landing page then shows none, and the store is not counted again for this build)."""
         if not self._counted:
-            found = counts_from_void(self.info.path / "void.ttl")
+            found = counts_from_void(Layout(self.info.path).void)
             if found is None:
                 try:
                     found = self.pool.call(
                         count_store,
-                        self.settings.base_iri + "id/",
+                        self.settings.base_iri,
                         timeout=self.settings.query_timeout,
                     )
                 except KgError as exc:

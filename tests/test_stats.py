@@ -6,10 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from fakes import FakeExtractor, build_with, settings, write_articles
+from fakes import BASE, FakeExtractor, build_with, settings, write_articles
 
+from kg.dataset.info import count_store, counts_from_void
 from kg.dataset.stats import Stats, stats
+from kg.dataset.store import open_store
 from kg.errors import DatasetError
+from kg.layout import Layout
 
 
 @pytest.fixture
@@ -53,3 +56,16 @@ def test_stats_text_and_json(built: Path) -> None:
 def test_stats_of_a_folder_that_is_not_a_build(tmp_path: Path) -> None:
     with pytest.raises(DatasetError, match="is not a newskg build"):
         stats(tmp_path)
+
+
+def test_stats_void_store_and_kg_stats_give_the_same_counts(built: Path) -> None:
+    """One definition of each count (kg.counts): the VoID the build wrote, a count of the store
+    and ``kg stats`` agree on triples, resources, entities and links."""
+    from_void = counts_from_void(Layout(built).void)
+    from_store = count_store(open_store(built), BASE)
+    result = stats(built)
+    assert from_void is not None
+    assert from_void.triples == from_store.triples > 0
+    assert from_void.resources == from_store.resources > 0
+    assert from_void.entities == from_store.entities == result.entities == 5
+    assert from_void.linked == from_store.linked == result.linked == 2

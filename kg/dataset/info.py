@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,9 +27,11 @@ from pyoxigraph import (
     parse,
 )
 
+from kg import counts
+from kg.counts import Counts, entities_of
 from kg.errors import DatasetError
 from kg.layout import CHECKSUMS, REPORT
-from kg.vocab import RDF, VOID
+from kg.vocab import OWL, RDF, VOID
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -54,17 +56,6 @@ class PublishedFile:
     name: str
     size: int
     sha256: str | None
-
-
-@dataclass(frozen=True)
-class Counts:
-    """Headline numbers for the landing page; None where they are unknown."""
-
-    triples: int | None = None
-    entities: int | None = None
-    graphs: int | None = None
-    wikidata_links: int | None = None
-    classes: tuple[tuple[str, int], ...] = field(default_factory=tuple)
 
 
 def read_checksums(path: Path) -> dict[str, str]:
@@ -141,7 +132,9 @@ def _int(term: Any) -> int | None:
 
 
 def counts_from_void(path: Path) -> Counts | None:
-    """Counts of the ``void:Dataset`` in a VoID file with ``void:triples``; None without one."""
+    """The counts (:mod:`kg.counts`) a VoID file states for its ``void:Dataset`` with
+    ``void:triples``; None without one. Entities are the instances of the entity classes (one
+    class each), links the ``owl:sameAs`` triples (only entities have one, to Wikidata)."""
     if not path.is_file():
         return None
     try:
@@ -156,61 +149,65 @@ def counts_from_void(path: Path) -> Counts | None:
         total = values.get((str(dataset), VOID.triples.value))
         if not total:
             continue
-        classes = []
-        for part in values.get((str(dataset), VOID.classPartition.value), []):
-            cls = values.get((str(part), VOID["class"].value))
-            entities = values.get((str(part), VOID.entities.value))
-            if cls and entities and isinstance(cls[0], NamedNode):
-                classes.append((cls[0].value, _int(entities[0]) or 0))
-        entities_total = values.get((str(dataset), VOID.entities.value))
+        classes = _partitions(
+            values, str(dataset), VOID.classPartition, VOID["class"], VOID.entities
+        )
+        properties = dict(
+            _partitions(values, str(dataset), VOID.propertyPartition, VOID.property, VOID.triples)
+        )
+        resources = values.get((str(dataset), VOID.entities.value))
         return Counts(
             triples=_int(total[0]),
-            entities=_int(entities_total[0]) if entities_total else None,
+            resources=_int(resources[0]) if resources else None,
+            entities=entities_of(classes),
+            linked=properties.get(OWL.sameAs.value, 0),
             classes=tuple(sorted(classes, key=lambda c: (-c[1], c[0]))),
         )
     return None
 
 
-_CLASS_COUNTS = """
-SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n)
-"""
-_TOTALS = """
-SELECT (COUNT(*) AS ?triples) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }
-"""
-_ENTITIES = """
-SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), %s)) }
-"""
-_LINKS = """
-SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {
-  ?e <http://www.w3.org/2002/07/owl#sameAs> ?q
-  FILTER(STRSTARTS(STR(?q), "http://www.wikidata.org/entity/"))
-}
-"""
+def _partitions(
+    values: dict[tuple[str, str], list[Any]],
+    dataset: str,
+    partition: NamedNode,
+    key: NamedNode,
+    count: NamedNode,
+) -> list[tuple[str, int]]:
+    found = []
+    for part in values.get((dataset, partition.value), []):
+        keys = values.get((str(part), key.value))
+        numbers = values.get((str(part), count.value))
+        if keys and numbers and isinstance(keys[0], NamedNode):
+            found.append((keys[0].value, _int(numbers[0]) or 0))
+    return found
 
 
 def _rows(store: Store, query: str) -> list[QuerySolution]:
-    result = store.query(query, use_default_graph_as_union=True)
+    result = store.query(query)
     if not isinstance(result, QuerySolutions):
         raise TypeError("a SELECT query was expected")
     return list(result)
 
 
 def _number(store: Store, query: str) -> int:
-    value = _rows(store, query)[0][0]
-    return _int(value) or 0
+    rows = _rows(store, query)
+    return (_int(rows[0][0]) or 0) if rows else 0
 
 
-def count_store(store: Store, uri_space: str) -> Counts:
-    """Count the store itself (when a build has no ``void.ttl``); reads every quad."""
+def count_store(store: Store, base_iri: str) -> Counts:
+    """Count the store itself (when a build has no ``void.ttl``), with the definitions of
+    :mod:`kg.counts`; reads every quad."""
+    merged = f"<{base_iri}graph/merged>"
     classes = tuple(
         (row["class"].value, _int(row["n"]) or 0)
-        for row in _rows(store, _CLASS_COUNTS)
+        for row in _rows(store, counts.CLASSES)
         if isinstance(row["class"], NamedNode)
     )
     return Counts(
-        triples=_number(store, _TOTALS),
-        entities=_number(store, _ENTITIES % json.dumps(uri_space)),  # a valid SPARQL string
+        triples=_number(store, counts.TRIPLES),
+        resources=_number(store, counts.RESOURCES % {"space": json.dumps(base_iri + "id/")}),
+        entities=_number(store, counts.ENTITIES % {"merged": merged}),
+        linked=_number(store, counts.LINKED % {"merged": merged}),
         graphs=sum(1 for _ in store.named_graphs()),
-        wikidata_links=_number(store, _LINKS),
-        classes=classes,
+        classes=tuple(sorted(classes, key=lambda c: (-c[1], c[0]))),
     )

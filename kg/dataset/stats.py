@@ -15,12 +15,12 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode, QuerySolutions, Store
 
+from kg import counts
 from kg.dataset.store import open_store
 from kg.errors import DatasetError
 from kg.iris import Iris
 from kg.layout import REPORT
-from kg.model import ENTITY_CLASSES, EVENT_TYPES
-from kg.vocab import NK_IRI, OWL, PREFIXES
+from kg.vocab import PREFIXES
 
 
 @dataclass(frozen=True)
@@ -94,55 +94,21 @@ def stats(directory: Path) -> Stats:
 
 
 def _count(store: Store, directory: Path, report: dict[str, Any]) -> Stats:
+    """The counts of :mod:`kg.counts`, by class in the data graphs."""
     iris = Iris(str(report.get("base_iri") or ""))
-    merged = f"<{iris.merged_graph.value}>"
-    article_graph = iris.article_graph("").value
-    entity_classes = " ".join(f"<{NK_IRI}{name}>" for name in ENTITY_CLASSES)
-    event_classes = " ".join(f"<{NK_IRI}{name}>" for name in EVENT_TYPES)
-    classes = _pairs(
-        store,
-        f"""
-        SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{
-          GRAPH ?g {{ ?s a ?class }}
-          FILTER(?g = {merged} || STRSTARTS(STR(?g), "{article_graph}")) }}
-        GROUP BY ?class""",
-    )
-    entities = _number(
-        store,
-        f"""
-        SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{
-          GRAPH {merged} {{ ?e a ?class }} VALUES ?class {{ {entity_classes} }} }}""",
-    )
-    linked = _number(
-        store,
-        f"""
-        SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{
-          GRAPH {merged} {{ ?e <{OWL.sameAs.value}> ?item }} }}""",
-    )
-    events = _pairs(
-        store,
-        f"""
-        SELECT ?class (COUNT(DISTINCT ?e) AS ?n) WHERE {{
-          GRAPH {merged} {{ ?e a ?class }} VALUES ?class {{ {event_classes} }} }}
-        GROUP BY ?class""",
-    )
-    reports = _pairs(
-        store,
-        f"""
-        SELECT ?class (COUNT(DISTINCT ?r) AS ?n) WHERE {{
-          GRAPH ?g {{ ?r <{NK_IRI}eventType> ?class }}
-          FILTER(STRSTARTS(STR(?g), "{article_graph}")) }}
-        GROUP BY ?class""",
-    )
+    graphs = {
+        "merged": f"<{iris.merged_graph.value}>",
+        "articles": json.dumps(iris.article_graph("").value),  # a SPARQL string
+    }
     return Stats(
         directory=str(directory),
         articles=len(report.get("articles", [])),
         quads=len(store),
-        classes=classes,
-        entities=entities,
-        linked=linked,
-        events=events,
-        reports=reports,
+        classes=_pairs(store, counts.DATA_CLASSES % graphs),
+        entities=_number(store, counts.ENTITIES % graphs),
+        linked=_number(store, counts.LINKED % graphs),
+        events=_pairs(store, counts.EVENTS % graphs),
+        reports=_pairs(store, counts.REPORTS % graphs),
         quarantined=list(report.get("quarantined", [])),
     )
 

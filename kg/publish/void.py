@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Triple
 
+from kg.counts import is_resource
 from kg.iris import Iris, short_hash, slug
 from kg.vocab import DCAT, DCT, PREFIXES, RDF, VOID, XSD
 
@@ -55,7 +56,7 @@ class Statistics:
     uri_space: str
     triples: int = 0
     subjects: int = 0
-    entities: int = 0
+    resources: int = 0  # void:entities (kg.counts)
     classes: Counter[str] = field(default_factory=Counter)
     properties: Counter[str] = field(default_factory=Counter)
 
@@ -70,8 +71,8 @@ class Statistics:
                 self._close(types)
                 current = subject
                 self.subjects += 1
-                if isinstance(subject, NamedNode) and subject.value.startswith(self.uri_space):
-                    self.entities += 1
+                if is_resource(subject, self.uri_space):
+                    self.resources += 1
             self.triples += 1
             predicate = triple.predicate
             self.properties[predicate.value] += 1
@@ -105,7 +106,7 @@ def void_triples(
         (dataset, VOID.uriSpace, Literal(statistics.uri_space)),
         (dataset, VOID.sparqlEndpoint, endpoint),
         (dataset, VOID.triples, _count(statistics.triples)),
-        (dataset, VOID.entities, _count(statistics.entities)),
+        (dataset, VOID.entities, _count(statistics.resources)),
         (dataset, VOID.distinctSubjects, _count(statistics.subjects)),
         (dataset, VOID.classes, _count(len(statistics.classes))),
         (dataset, VOID.properties, _count(len(statistics.properties))),

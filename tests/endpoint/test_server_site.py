@@ -25,7 +25,7 @@ def test_server_site_landing_page_has_counts_examples_and_editor(client: FlaskCl
     for link in ['href="/dumps/"', 'href="/ontology"', 'href="/void"', 'href="/sparql"']:
         assert link in page
     data = client.get("/", headers={"Accept": "application/json"}).get_json()
-    assert data["counts"]["wikidata_links"] == 2
+    assert data["counts"]["linked"] == 2
     assert data["examples"][0]["query"].startswith("PREFIX")
 
 
