@@ -434,7 +434,7 @@ def verify_class_evidence(root: Path) -> None:
                     f"the evidence for class {mapping.wikidata_class} ({mapping.cls}) fails",
                     why=f"{ev.path}:{ev.line} is not {ev.qid} {ev.label!r} with P31 "
                     f"{mapping.wikidata_class}",
-                    fix="check the source folder's version, then update kg/link/classes.py",
+                    fix="check the source folder's version, then update kg/gazetteer/classes.py",
                 )
 
 

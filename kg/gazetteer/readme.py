@@ -77,7 +77,7 @@ def render_readme(summary: BuildSummary, sources: Sequence[Source]) -> str:
         "",
         "## Rows left out, and why",
         "",
-        "See `kg/link/crosscheck.py` for each rule.",
+        "See `kg/gazetteer/crosscheck.py` for each rule.",
         "",
         *(f"- {k}: {v}" for k, v in {**summary.skipped, **summary.dropped_counts()}.items()),
         "",
