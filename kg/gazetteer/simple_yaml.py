@@ -107,5 +107,5 @@ def _unsupported(where: str, what: str) -> SimpleYamlError:
     return SimpleYamlError(
         f"{where}: cannot read {what}",
         why="the gazetteer build reads only a small, flat subset of YAML",
-        fix="check whether upstream changed the file's layout, and extend kg/gazetteer/simple_yaml.py",
+        fix="check whether upstream changed the file's layout; extend kg/gazetteer/simple_yaml.py",
     )
