@@ -65,7 +65,9 @@ def test_stats_void_store_and_kg_stats_give_the_same_counts(built: Path) -> None
     from_store = count_store(open_store(built), BASE)
     result = stats(built)
     assert from_void is not None
-    assert from_void.triples == from_store.triples > 0
-    assert from_void.resources == from_store.resources > 0
+    assert from_void.triples == from_store.triples
+    assert from_void.resources == from_store.resources
+    assert (from_void.triples or 0) > 0
+    assert (from_void.resources or 0) > 0
     assert from_void.entities == from_store.entities == result.entities == 5
     assert from_void.linked == from_store.linked == result.linked == 2
