@@ -3,8 +3,9 @@
 :func:`normalise` decides when two strings name the same thing for identity ("The Kremlin" and
 "kremlin", "Côte d’Ivoire" and "Cote d'Ivoire"). :func:`variant_key` is looser: it also makes the
 usual romanisation variants of one name equal ("Zaporizhzhia" / "Zaporizhia", "Zelensky" /
-"Zelenskyy" / "Zelenskiy", "Odessa" / "Odesa"). It is for finding candidates, never for identity
-on its own. Both are pure functions of the text.
+"Zelenskyy" / "Zelenskiy", "Odessa" / "Odesa", "Kiev" / "Kyiv", "Lugansk" / "Luhansk", "Kharkov" /
+"Kharkiv"). It is for finding candidates, never for identity on its own. Both are pure functions of
+the text.
 """
 
 from __future__ import annotations
@@ -65,7 +66,11 @@ VARIANT_RULES: tuple[tuple[str, str], ...] = (
     ("x", "ks"),  # Alexei / Aleksei
     ("j", "i"),  # ja / ya / ia, Jurij / Yuriy
     ("y", "i"),  # Zelenskyy / Zelenskiy / Zelenskii; Mykola / Mikola
+    ("ie", "i"),  # Kiev / Kyiv (Russian ye, Ukrainian yi), Dmitriev / Dmytriiv
+    ("g", "h"),  # Lugansk / Luhansk, Gomel / Homel: Russian ghe is g, Ukrainian h
 )
+#: A word ending in Russian "-ov" is the Ukrainian "-iv" (Kharkov / Kharkiv, Lvov / Lviv).
+_RUSSIAN_OV = re.compile(r"ov\b")
 _DIGRAPH_RULES = tuple((old, new) for old, new in VARIANT_RULES if len(old) > 1)
 _LETTER_RULES = str.maketrans({old: new for old, new in VARIANT_RULES if len(old) == 1})
 _DOUBLED = re.compile(r"([a-z])\1+")
@@ -117,7 +122,7 @@ def variant_of_normalised(key: str) -> str:
         for old, new in _DIGRAPH_RULES:
             if old in key:
                 key = key.replace(old, new)
-        key = _DOUBLED.sub(r"\1", key.translate(_LETTER_RULES))
+        key = _RUSSIAN_OV.sub("iv", _DOUBLED.sub(r"\1", key.translate(_LETTER_RULES)))
         if not _RULE_APPLIES.search(key):
             # the rules can spell a new leading article ("þhe" -> "thhe" -> "the"): drop it too,
             # so that the key of a key is the key itself

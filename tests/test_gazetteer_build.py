@@ -16,7 +16,7 @@ from kg.gazetteer.build import (
     verify_class_evidence,
 )
 from kg.gazetteer.classes import CLASS_MAPPINGS
-from kg.gazetteer.table import ENTRY_FILES, read_gazetteer
+from kg.gazetteer.table import ENTRY_COLUMNS, ENTRY_FILES, read_gazetteer
 
 SOURCES = Path(__file__).parent / "data" / "wikidata_src"
 
@@ -43,7 +43,7 @@ def test_gazetteer_build_rows_are_sorted_and_well_formed(built: tuple[Path, Buil
         qids = [int(line.split("\t")[0][1:]) for line in lines[1:]]
         assert qids == sorted(qids)
         assert len(set(qids)) == len(qids), f"one row per QID in {name}"
-        assert all(line.count("\t") == 6 for line in lines)
+        assert all(line.count("\t") == len(ENTRY_COLUMNS) - 1 for line in lines)
 
 
 def test_gazetteer_build_keeps_licences_apart(built: tuple[Path, BuildSummary]) -> None:
@@ -191,3 +191,18 @@ def test_gazetteer_build_says_what_is_missing(tmp_path: Path) -> None:
     with pytest.raises(GazetteerBuildError) as info:
         build_gazetteer(tmp_path, tmp_path / "out")
     assert "missing folder" in str(info.value)
+
+
+def test_gazetteer_build_gives_places_a_level_and_countries_their_capital(
+    built: tuple[Path, BuildSummary],
+) -> None:
+    gazetteer = read_gazetteer(built[0])
+    levels = {e.qid: e.level for e in gazetteer.entries}
+    assert levels["Q212"] == "country"
+    assert levels["Q1899"] == "town"  # Kyiv: a city-level row of states.csv
+    assert levels["Q2012050"] == "region"  # Donetsk Oblast
+    assert gazetteer.capital_of("Kyiv") == "Q212"
+    assert gazetteer.capital_of("Kiev") == "Q212"  # a spelling variant
+    assert [e.qid for e in gazetteer.capital_entries("Kyiv")] == ["Q1899"]
+    assert gazetteer.capital_of("Donetsk") is None
+    assert [e.qid for e in gazetteer.lookup("Donetsk region")] == ["Q2012050"]

@@ -25,6 +25,8 @@ from kg.gazetteer.readme import render_readme
 from kg.gazetteer.sources import SourceRow
 from kg.gazetteer.table import (
     ALIAS_SEPARATOR,
+    CAPITAL_COLUMNS,
+    CAPITAL_FILE,
     DEMONYM_COLUMNS,
     DEMONYM_FILE,
     ENTRY_COLUMNS,
@@ -56,6 +58,7 @@ FILE_LICENCE = {
     "econandrew-mit.tsv": "MIT (Copyright (c) 2017 Andrew Whitby)",
     "geonucleardata-odbl.tsv": "ODbL 1.0 (GeoNuclearData, Cristian Stoica)",
     DEMONYM_FILE: "ODbL 1.0 (Countries States Cities Database)",
+    CAPITAL_FILE: "ODbL 1.0 (Countries States Cities Database)",
     GROUP_FILE: "CC0 1.0 (Wikidata facts)",
     "withheld-cc0.tsv": "CC0 1.0 (Wikidata facts)",
     "withheld-ccbysa.tsv": "CC BY-SA 4.0 (SupraVerden by confirmordeny)",
@@ -183,6 +186,7 @@ def build_gazetteer(
         *_write_entries(out_dir, collected.rows),
         _write_table(out_dir / DEMONYM_FILE, DEMONYM_COLUMNS, collected.demonyms),
         _write_table(out_dir / GROUP_FILE, GROUP_COLUMNS, collected.groups),
+        _write_table(out_dir / CAPITAL_FILE, CAPITAL_COLUMNS, collected.capitals),
         *_write_withheld(out_dir, collected.dropped, collected.rows),
     ]
     summary = BuildSummary(
@@ -206,6 +210,7 @@ class _Collected:
     skipped: Counter[str]
     demonyms: list[tuple[str, ...]]
     groups: list[tuple[str, ...]]
+    capitals: list[tuple[str, ...]]
 
 
 def _collect(root: Path) -> _Collected:
@@ -237,7 +242,9 @@ def _collect(root: Path) -> _Collected:
 
     raw = [*countries_rows, *states, *cities]
     dr5hn = keep(_checked_dr5hn(raw, [*countries_rows, *states, *us_cities, *wiki.rows], wiki))
-    dr5hn = crosscheck.qualify_region_names(dr5hn, [r for r in raw if r.kind in TOWN_KINDS])
+    towns = [r for r in raw if r.kind in TOWN_KINDS]
+    dr5hn = crosscheck.qualify_region_names(dr5hn, towns)
+    dr5hn = crosscheck.region_aliases(dr5hn, towns)
     dr5hn = crosscheck.impute_subdivision_prominence(dr5hn)
 
     every = [*wiki.rows, *plants, *us_cities, *papers, *orgs, *dr5hn, *country_names, *units]
@@ -254,6 +261,7 @@ def _collect(root: Path) -> _Collected:
         skipped=skipped,
         demonyms=sorted((w, q) for w, q in demonyms.items()),
         groups=sorted((c, k, q) for (c, k), q in groups.items() if q in present),
+        capitals=sorted(set(countries.capitals)),
     )
 
 
@@ -268,7 +276,7 @@ def _checked_dr5hn(
     a capital is confirmed only by rows outside dr5hn's city files (``others``)."""
     return crosscheck.combine(
         raw,
-        crosscheck.drop_shared_qids(raw, levels=DR5HN_LEVELS),
+        crosscheck.drop_shared_qids(raw, levels=DR5HN_LEVELS, place_evidence=wiki.place_evidence),
         crosscheck.resolve_town_conflicts(raw, wiki.place_evidence),
         crosscheck.confirm_capitals(raw, others, wiki.place_evidence),
     )
@@ -306,9 +314,26 @@ def entry_lines(rows: Sequence[SourceRow]) -> list[tuple[str, ...]]:
                 next((r.country for r in group if r.country), None) or "",
                 f"{prominence:.3f}" if prominence > 0 else "",
                 "+".join(sorted({r.source for r in group})),
+                _level(group),
             )
         )
     return lines
+
+
+#: Source row kinds that say what level of place a row is.
+LEVEL_OF_KIND = {"country": "country", "region": "region", "city": "town", "capital": "town"}
+#: Sources whose row kinds are those of :data:`LEVEL_OF_KIND`.
+LEVELLED_SOURCES = frozenset(
+    {"dr5hn/countries", "dr5hn/states", "dr5hn/cities", "hearvox/us-cities", "econandrew"}
+)
+
+
+def _level(group: Sequence[SourceRow]) -> str:
+    """The broadest level the rows of a QID give it: country, region or town (or none)."""
+    levels = {LEVEL_OF_KIND.get(r.kind, "") for r in group if r.source in LEVELLED_SOURCES} | {
+        "country" for r in group if r.cls == "Country"
+    }
+    return next((level for level in ("country", "region", "town") if level in levels), "")
 
 
 def _write_entries(out_dir: Path, rows: Sequence[SourceRow]) -> list[OutputFile]:

@@ -98,6 +98,7 @@ def drop_shared_qids(
     *,
     also_differ: Callable[[SourceRow], str] | None = None,
     levels: Sequence[str] = (),
+    place_evidence: frozenset[str] = frozenset(),
 ) -> Checked:
     """Drop the rows of a QID that the rows give to different names (under
     :func:`~kg.names.variant_key`), or, with ``also_differ``, to different values of it (e.g.
@@ -105,7 +106,9 @@ def drop_shared_qids(
     countries, states, cities), a QID that one level gives to one name keeps that level's rows
     and loses the narrower ones: the known error is a locality carrying its parent district's
     QID (SOURCES.md). Within one level, a name whose population dwarfs the others' keeps the
-    QID (:func:`_dominant_name`); otherwise every row of the QID goes."""
+    QID (:func:`_dominant_name`) only when a third source uses the QID as a place
+    (``place_evidence``): the sloppy copying can also go the other way (The Hague and a village
+    share a QID that is neither's); otherwise every row of the QID goes."""
     level = {source: i for i, source in enumerate(levels)}
     by_qid: dict[str, list[SourceRow]] = defaultdict(list)
     for row in rows:
@@ -121,7 +124,7 @@ def drop_shared_qids(
             rejected.update(id(r) for r in narrower)
             if not _disagree(group, also_differ):
                 continue
-        winner = _dominant_name(group)
+        winner = _dominant_name(group) if group[0].qid in place_evidence else None
         rejected.update(id(r) for r in group if variant_key(r.name) != winner)
     return _split(rows, lambda r: "QID shared by different names" if id(r) in rejected else None)
 
@@ -209,23 +212,101 @@ def confirm_capitals(
     return _split(rows, reason)
 
 
+#: dr5hn region types whose regions are named after their centre town ("Bryansk", an oblast of
+#: Russia named after the city of Bryansk), with the English word news writes after the name.
+NAMED_AFTER_CENTRE = {
+    "administrative region": "Oblast",
+    "oblast": "Oblast",
+    "administrative territory": "Krai",
+    "province": "Province",
+}
+#: Words news writes after a region's name ("the Donetsk region", "Kherson oblast"): a region
+#: answers to "<its town> <word>" for each (kg.names.normalise ignores case).
+REGION_WORDS = ("region", "oblast", "province")
+#: The share of a town's name a region's name must start with to be named after that town
+#: ("Donetska" after Donetsk, "Zaporizka" after Zaporizhia), and at least this many letters.
+STEM_SHARE = 0.6
+STEM_LETTERS = 4
+
+
 def qualify_region_names(
     rows: Sequence[SourceRow], towns: Iterable[SourceRow]
 ) -> tuple[SourceRow, ...]:
-    """Rename a region that shares its bare name with a town of its country nearby ("Minsk",
-    oblast) to "<name> <Type>" ("Minsk Oblast"): in news the bare name means the town, so the
-    region must not answer to it (even where the town's own QID was dropped)."""
+    """Rename a region that shares its bare name with a town of its country ("Minsk", oblast) to
+    "<name> <Type>" ("Minsk Oblast"): in news the bare name means the town, so the region must
+    not answer to it (even where the town's own QID was dropped). The town is known nearby, or,
+    for a country whose town file is missing from the sources, the region is of a type named
+    after its centre town (:data:`NAMED_AFTER_CENTRE`: "Bryansk" becomes "Bryansk Oblast")."""
     town_keys: dict[tuple[str | None, str], list[SourceRow]] = defaultdict(list)
+    with_towns: set[str | None] = set()
     for town in towns:
         town_keys[(town.country, variant_key(town.name))].append(town)
+        if town.source == "dr5hn/cities":
+            with_towns.add(town.country)
     result = []
     for row in rows:
         if row.source == "dr5hn/states" and row.kind == "region" and row.region:
             near = town_keys.get((row.country, variant_key(row.name)), [])
             if any(within_km(row, t, NAMED_AFTER_KM) for t in near):
                 row = replace(row, name=f"{row.name} {row.region.title()}")
+            elif row.country not in with_towns and row.region in NAMED_AFTER_CENTRE:
+                row = replace(row, name=f"{row.name} {NAMED_AFTER_CENTRE[row.region]}")
         result.append(row)
     return tuple(result)
+
+
+def region_aliases(rows: Sequence[SourceRow], towns: Iterable[SourceRow]) -> tuple[SourceRow, ...]:
+    """Give each region the names news calls it by: "<town> region", "<town> oblast",
+    "<town> province" (:data:`REGION_WORDS`), where the town is the one its name is made from:
+    its own name before a designator ("Bryansk" of "Bryansk Oblast"), or the most populous town
+    of the same subdivision whose name the region's name starts with ("Donetska" after Donetsk).
+    The bare town name stays the town's."""
+    by_subdivision: defaultdict[str, list[SourceRow]] = defaultdict(list)
+    for town in towns:
+        if town.subdivision:
+            by_subdivision[town.subdivision].append(town)
+    result = []
+    for row in rows:
+        if row.source == "dr5hn/states" and row.kind == "region":
+            stems = {t.name for t in _towns_named_in(row, by_subdivision[row.subdivision])}
+            own = _designated_stem(row.name)
+            if own is not None:
+                stems.add(own)
+            names = [f"{stem} {word}" for stem in sorted(stems) for word in REGION_WORDS]
+            fresh = tuple(n for n in names if normalise(n) != normalise(row.name))
+            row = replace(row, aliases=row.aliases + fresh)
+        result.append(row)
+    return tuple(result)
+
+
+def _designated_stem(name: str) -> str | None:
+    """The name before a designator word ("Bryansk" of "Bryansk Oblast"), else None."""
+    words = name.split()
+    designators = {w.lower() for w in (*NAMED_AFTER_CENTRE.values(), *REGION_WORDS)}
+    if len(words) > 1 and words[-1].lower() in designators:
+        return " ".join(words[:-1])
+    return None
+
+
+def _towns_named_in(region: SourceRow, towns: Sequence[SourceRow]) -> list[SourceRow]:
+    """The most populous town of the region whose name the region's name starts with."""
+    key = variant_key(region.name)
+    named = []
+    for town in towns:
+        stem = variant_key(town.name)
+        shared = len(_common_prefix(key, stem))
+        if shared >= STEM_LETTERS and shared >= STEM_SHARE * len(stem):
+            named.append(town)
+    return sorted(named, key=lambda t: (-t.prominence, t.name))[:1]
+
+
+def _common_prefix(a: str, b: str) -> str:
+    length = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        length += 1
+    return a[:length]
 
 
 def impute_subdivision_prominence(rows: Sequence[SourceRow]) -> tuple[SourceRow, ...]:

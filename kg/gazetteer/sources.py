@@ -83,6 +83,8 @@ class SourceRow:
     lon: float | None = None
     region: str = ""
     origin: str = ""
+    #: dr5hn's first-level subdivision of a state or city row, "<country code>-<state code>".
+    subdivision: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +107,7 @@ class Countries:
     by_name: dict[str, str] = field(default_factory=dict)
     population: dict[str, int] = field(default_factory=dict)
     demonyms: list[tuple[str, str, int]] = field(default_factory=list)  # (word, qid, position)
+    capitals: list[tuple[str, str]] = field(default_factory=list)  # (capital's name, country)
 
 
 @dataclass
@@ -155,6 +158,9 @@ def read_countries(root: Path) -> tuple[list[SourceRow], Countries]:
         countries.by_iso3[str(item["iso3"])] = qid
         countries.by_name[normalise(name)] = qid
         countries.population[qid] = int(_float(item.get("population")) or 0)
+        capital = str(item.get("capital") or "").strip()
+        if capital:
+            countries.capitals.append((capital, qid))
         words = re.split(r",| or ", str(item.get("nationality") or ""))
         for position, word in enumerate(w.strip() for w in words):
             if word:
@@ -198,6 +204,7 @@ def read_states(root: Path, countries: Countries, skipped: Counter[str]) -> list
                     lon=_float(item["longitude"]),
                     region=item["type"],
                     origin=f"csv/states.csv#{item['id']}",
+                    subdivision=f"{item['country_code']}-{item['iso2']}",
                 )
             )
     return rows
@@ -224,6 +231,7 @@ def read_cities(root: Path, countries: Countries, skipped: Counter[str]) -> list
                     lon=_float(item.get("longitude")),
                     region=str(item.get("state_code") or ""),
                     origin=f"contributions/cities/{path.name}#{item.get('id')}",
+                    subdivision=f"{item.get('country_code')}-{item.get('state_code')}",
                 )
             )
     return rows

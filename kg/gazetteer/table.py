@@ -31,11 +31,16 @@ ENTRY_FILES = (
     "econandrew-mit.tsv",
     "geonucleardata-odbl.tsv",
 )
-ENTRY_COLUMNS = ("qid", "cls", "label", "aliases", "country", "prominence", "source")
+ENTRY_COLUMNS = ("qid", "cls", "label", "aliases", "country", "prominence", "source", "level")
+#: What kind of place an entry is, where the sources say (:data:`LEVELS`), else empty.
+LEVELS = ("country", "region", "town")
 DEMONYM_FILE = "demonyms-odbl.tsv"
 DEMONYM_COLUMNS = ("demonym", "country")
 GROUP_FILE = "groups-cc0.tsv"
 GROUP_COLUMNS = ("country", "kind", "qid")
+#: Each country's capital by name (dr5hn's countries.json), for "Moscow denied" and namesakes.
+CAPITAL_FILE = "capitals-odbl.tsv"
+CAPITAL_COLUMNS = ("capital", "country")
 #: Names whose source rows the build had to drop (see :class:`Withheld`), one file per licence.
 WITHHELD_FILES = ("withheld-cc0.tsv", "withheld-ccbysa.tsv", "withheld-odbl.tsv")
 WITHHELD_COLUMNS = ("name", "cls", "country", "prominence", "reason")
@@ -62,6 +67,7 @@ class GazetteerEntry:
     country: str | None
     source: str
     prominence: float = 0.0
+    level: str = ""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -91,6 +97,7 @@ class Gazetteer:
         demonyms: Mapping[str, str] | None = None,
         groups: Mapping[tuple[str, str], str] | None = None,
         withheld: Iterable[Withheld] = (),
+        capitals: Mapping[str, str] | None = None,
     ) -> None:
         self.entries: tuple[GazetteerEntry, ...] = tuple(entries)
         self._by_qid = MappingProxyType({e.qid: e for e in self.entries})
@@ -99,6 +106,9 @@ class Gazetteer:
         self._demonym_variants = _unique_variants(self._demonyms)
         self._groups = MappingProxyType(dict(groups or {}))
         self._withheld = tuple(withheld)
+        self._capitals = MappingProxyType(
+            {variant_key(name): country for name, country in (capitals or {}).items()}
+        )
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -153,6 +163,19 @@ class Gazetteer:
         qid = self._groups.get((country_qid, kind))
         return self.by_qid(qid) if qid else None
 
+    def capital_of(self, name: str) -> str | None:
+        """The country whose capital ``name`` is (a spelling variant counts), else None."""
+        return self._capitals.get(variant_key(name))
+
+    def capital_entries(self, name: str) -> tuple[GazetteerEntry, ...]:
+        """The towns ``name`` names in the country it is the capital of: the capital itself
+        (none when its QID did not survive the cross-checks)."""
+        country = self.capital_of(name)
+        if country is None:
+            return ()
+        found = self.lookup(name) or self.lookup_variant(name)
+        return tuple(e for e in found if e.country == country and e.level == "town")
+
     def demonyms(self) -> Mapping[str, str]:
         """Normalised demonym -> country QID (read-only)."""
         return self._demonyms
@@ -171,6 +194,7 @@ def read_gazetteer(directory: Path) -> Gazetteer:
         rows.extend(parse_entry_rows(_read_table(directory / name, ENTRY_COLUMNS)))
     demonyms = {w: c for w, c in _read_table(directory / DEMONYM_FILE, DEMONYM_COLUMNS)}
     groups = {(c, k): q for c, k, q in _read_table(directory / GROUP_FILE, GROUP_COLUMNS)}
+    capitals = {n: c for n, c in _read_table(directory / CAPITAL_FILE, CAPITAL_COLUMNS)}
     withheld = [
         Withheld(name, cls, country or None, float(prominence or 0), reason)
         for file in WITHHELD_FILES
@@ -178,14 +202,17 @@ def read_gazetteer(directory: Path) -> Gazetteer:
             directory / file, WITHHELD_COLUMNS
         )
     ]
-    return Gazetteer(merge_rows(rows), demonyms, groups, withheld)
+    return Gazetteer(merge_rows(rows), demonyms, groups, withheld, capitals)
 
 
 def parse_entry_rows(table: Iterable[tuple[str, ...]]) -> Iterator[GazetteerEntry]:
     """Entry rows as :class:`GazetteerEntry` values (one per file row, not yet merged)."""
     classes = frozenset(ENTITY_CLASSES)
-    for qid, cls, label, aliases, country, prominence, source in table:
-        if not (_is_qid(qid) and cls in classes and (not country or _is_qid(country))):
+    for qid, cls, label, aliases, country, prominence, source, level in table:
+        valid_level = not level or level in LEVELS
+        if not (_is_qid(qid) and cls in classes and (not country or _is_qid(country))) or not (
+            valid_level
+        ):
             raise GazetteerError(
                 f"malformed gazetteer row for {qid!r}",
                 why=f"class {cls!r} or country {country!r} is not valid",
@@ -199,6 +226,7 @@ def parse_entry_rows(table: Iterable[tuple[str, ...]]) -> Iterator[GazetteerEntr
             country or None,
             source,
             float(prominence) if prominence else 0.0,
+            level,
         )
 
 
@@ -236,7 +264,15 @@ def _merge(rows: list[GazetteerEntry]) -> GazetteerEntry:
         country=next((r.country for r in rows if r.country), None),
         source="+".join(sources),
         prominence=max(r.prominence for r in rows),
+        level=_broadest_level(r.level for r in rows),
     )
+
+
+def _broadest_level(levels: Iterable[str]) -> str:
+    """The broadest level any row gives (a QID two files call a country and a town is the
+    country); empty when none says."""
+    given = set(levels)
+    return next((level for level in LEVELS if level in given), "")
 
 
 def _exact_index(entries: tuple[GazetteerEntry, ...]) -> dict[str, list[GazetteerEntry]]:

@@ -13,7 +13,7 @@ FIXTURE = (
 )
 
 
-def test_link_simple_yaml_reads_records_fields_and_lists() -> None:
+def test_gazetteer_simple_yaml_reads_records_fields_and_lists() -> None:
     text = """\
 European Union:
   Wikidata_code: Q458
@@ -51,13 +51,13 @@ European Union:
         "Key:\n  Field: 'unterminated\n",
     ],
 )
-def test_link_simple_yaml_refuses_what_it_does_not_support(text: str) -> None:
+def test_gazetteer_simple_yaml_refuses_what_it_does_not_support(text: str) -> None:
     with pytest.raises(SimpleYamlError) as info:
         parse_records(text, origin="test.yaml")
     assert "test.yaml:" in str(info.value)
 
 
-def test_link_simple_yaml_agrees_with_a_full_yaml_parser_on_the_fixture() -> None:
+def test_gazetteer_simple_yaml_agrees_with_a_full_yaml_parser_on_the_fixture() -> None:
     srsly = pytest.importorskip("srsly")  # installed with spaCy; only this test uses it
     expected = srsly.yaml_loads(FIXTURE.read_text(encoding="utf-8"))
 
