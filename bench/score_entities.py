@@ -155,15 +155,39 @@ def read_build(build: Path, windows: dict[str, tuple[int, int]]) -> list[Predict
         )
         found.add(
             Predicted(
-                article, begin, end, row["entity"].value, row["label"].value,
-                row["class"].value.removeprefix(NK), qid,
-            )  # fmt: skip
+                article,
+                begin,
+                end,
+                row["entity"].value,
+                row["label"].value,
+                row["class"].value.removeprefix(NK),
+                qid,
+            )
         )
     return sorted(found, key=lambda p: (p.article, p.begin, p.end, p.entity))
 
 
 def overlapping(gold: Gold, predicted: Iterable[Predicted]) -> list[Predicted]:
     return [p for p in predicted if p.begin < gold.end and gold.begin < p.end]
+
+
+def _score_link(scores: Scores, g: Gold, best: Predicted, ref_links: dict[str, list[bool]]) -> None:
+    """Count the link made (or not) on one found gold mention."""
+    if g.qid and g.qid != "unknown" and best.qid == g.qid:
+        scores.verified_linked += 1
+    if best.qid is None:
+        return
+    scores.links_made += 1
+    if g.qid == "unknown":
+        scores.links_unscored += 1
+        return
+    right = best.qid == g.qid
+    ref_links[g.ref].append(right)
+    if right:
+        scores.links_right += 1
+    else:
+        why = "no item expected" if g.qid is None else f"gold {g.qid}"
+        scores.links_wrong.append(f"{g.article} {g.text!r} -> {best.qid} ({best.label}); {why}")
 
 
 def score(gold: list[Gold], predicted: list[Predicted]) -> Scores:
@@ -183,7 +207,7 @@ def score(gold: list[Gold], predicted: list[Predicted]) -> Scores:
         if not candidates:
             scores.missed.append(f"{g.article} {g.begin}-{g.end} {g.text!r} ({g.cls})")
             continue
-        best = min(candidates, key=lambda p: (abs(p.begin - g.begin) + abs(p.end - g.end)))
+        best = min(candidates, key=lambda p: abs(p.begin - g.begin) + abs(p.end - g.end))
         matched.update(candidates)
         scores.found += 1
         scores.exact += (best.begin, best.end) == (g.begin, g.end)
@@ -192,30 +216,14 @@ def score(gold: list[Gold], predicted: list[Predicted]) -> Scores:
         if best.cls != g.cls:
             scores.class_errors.append(f"{g.article} {g.text!r}: {best.cls}, gold {g.cls}")
         per_ref[g.ref].add(best.entity)
-        if g.qid and g.qid != "unknown" and best.qid == g.qid:
-            scores.verified_linked += 1
-        if best.qid is None:
-            continue
-        scores.links_made += 1
-        if g.qid == "unknown":
-            scores.links_unscored += 1
-            continue
-        right = best.qid == g.qid
-        ref_links[g.ref].append(right)
-        if right:
-            scores.links_right += 1
-        else:
-            why = "no item expected" if g.qid is None else f"gold {g.qid}"
-            scores.links_wrong.append(
-                f"{g.article} {g.text!r} -> {best.qid} ({best.label}); {why}"
-            )
+        _score_link(scores, g, best, ref_links)
     for p in predicted:  # links on words that are no entity at all
         if p.qid is not None and p not in matched:
             scores.links_made += 1
             scores.links_wrong.append(
                 f"{p.article} {p.begin}-{p.end} -> {p.qid} ({p.label}); not an entity mention"
             )
-    for ref, links in ref_links.items():
+    for links in ref_links.values():
         scores.entities["right" if all(links) else "wrong"] += 1
     verified_refs = {r for r, q in ref_qid.items() if q and q != "unknown"}
     scores.entities["verified"] = len(verified_refs)
@@ -256,7 +264,11 @@ def report(scores: Scores, *, errors: bool) -> str:
         *(f"  {w}" for w in scores.links_wrong),
     ]
     if errors:
-        lines += ["", f"missed mentions ({len(scores.missed)}):", *(f"  {m}" for m in scores.missed)]
+        lines += [
+            "",
+            f"missed mentions ({len(scores.missed)}):",
+            *(f"  {m}" for m in scores.missed),
+        ]
         lines += [
             "",
             f"class errors ({len(scores.class_errors)}):",

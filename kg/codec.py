@@ -79,6 +79,7 @@ def _entity_json(entity: Entity) -> dict[str, Any]:
         "aliases": list(entity.aliases),
         "link": None if link is None else [link.qid, link.confidence, link.label, link.source],
         "country": entity.country,
+        "level": entity.level,
     }
 
 
@@ -92,6 +93,7 @@ def _entity(data: dict[str, Any]) -> Entity:
         aliases=tuple(data["aliases"]),
         link=None if link is None else Link(link[0], float(link[1]), link[2], link[3]),
         country=data["country"],
+        level=str(data["level"]),
     )
 
 

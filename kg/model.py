@@ -106,7 +106,9 @@ class Entity:
 
     ``key`` is the normalised name used for cross-article identity when there is no link;
     ``name`` the full name to show ("Rafael Grossi", not "Grossi"); ``cls`` a name from
-    :data:`ENTITY_CLASSES`; ``country`` a country QID for groups such as "Russian troops".
+    :data:`ENTITY_CLASSES`; ``country`` a country QID for groups such as "Russian troops";
+    ``level`` what kind of place the text says a place is ("town" for "the city of Bryansk",
+    "region" for "the Donetsk region"), empty when it does not say.
     """
 
     key: str
@@ -116,6 +118,7 @@ class Entity:
     aliases: tuple[str, ...] = ()
     link: Link | None = None
     country: str | None = None
+    level: str = ""
 
     @property
     def core_class(self) -> str:

@@ -116,6 +116,16 @@ def variant_key(text: str) -> str:
     return variant_of_normalised(normalise(text))
 
 
+def close_variants(name: str, other: str) -> bool:
+    """Whether two names are spelling variants of one another: the same :func:`variant_key`
+    and about the same length. Transliterations add or drop a letter or two ("Zaporizhzhia",
+    "Zaporizhia"), they do not halve a name ("Xi" is not "Xiji", though both key to "ksi")."""
+    a, b = normalise(name), normalise(other)
+    if variant_of_normalised(a) != variant_of_normalised(b):
+        return False
+    return abs(len(a) - len(b)) <= max(1, max(len(a), len(b)) // 4)
+
+
 def variant_of_normalised(key: str) -> str:
     """:func:`variant_key` of a string that is already :func:`normalise`'d (saves the work)."""
     while True:
@@ -138,6 +148,16 @@ FACILITY_HEAD = re.compile(
     r"stations?)|generating\s+stations?|npps?|plants?|facility|facilities|stations?)$",
     re.IGNORECASE,
 )
+
+
+#: How a country's group of each kind is named when the gazetteer has no entry for it.
+GROUP_NAMES = {"ArmedForces": "Armed forces of {}", "GovernmentBody": "Government of {}"}
+
+
+def group_key(kind: str, country: str) -> str:
+    """The identity key of a country's armed forces or government, whatever words name it
+    ("Russian troops", "the armed forces of Russia"): ``"armed forces of q159"``."""
+    return normalise(GROUP_NAMES[kind].format(country))
 
 
 def facility_core(name: str) -> str:

@@ -67,4 +67,5 @@ def gazetteer() -> Gazetteer:
         for e in data["entries"]
     ]  # fmt: skip
     groups = {(country, kind): qid for country, kind, qid in data["groups"]}
-    return Gazetteer(entries, data["demonyms"], groups)
+    capitals = dict(data["capitals"])
+    return Gazetteer(entries, data["demonyms"], groups, capitals=capitals)

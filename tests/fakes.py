@@ -161,8 +161,10 @@ def sample_extraction(art: Article | None = None) -> Extraction:
 
 
 class FakeExtractor:
-    """Stands in for kg.extract.extract_articles; articles named *crash* make it raise,
-    *broken* gives an out-of-range confidence (a shape violation), *unfaithful* bad offsets."""
+    """Stands in for kg.extract.Extractor; articles named *crash* make it raise, *broken* gives
+    the article a malformed text hash (a violation no single fact holds: the article is
+    quarantined), *overconfident* an event report an out-of-range confidence (one fact violates
+    its shape: the report is left out, the article published), *unfaithful* bad offsets."""
 
     def __init__(self) -> None:
         self.calls: list[list[str]] = []
@@ -177,8 +179,11 @@ class FakeExtractor:
                 raise RuntimeError(f"the parser choked on {article.id}")
             extraction = sample_extraction(article)
             if "broken" in article.id:
+                unhashed = dataclasses.replace(article, sha256="not a hash")
+                extraction = dataclasses.replace(extraction, article=unhashed)
+            if "overconfident" in article.id:
                 event = dataclasses.replace(extraction.events[0], confidence=1.5)
-                extraction = dataclasses.replace(extraction, events=(event,))
+                extraction = dataclasses.replace(extraction, events=(event, *extraction.events[1:]))
             if "unfaithful" in article.id:
                 entity = dataclasses.replace(
                     extraction.entities[0], mentions=(Mention(0, 4, "Kyiv"),)

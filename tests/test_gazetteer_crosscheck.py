@@ -266,3 +266,17 @@ def test_gazetteer_crosscheck_region_answers_to_its_town_with_a_region_word() ->
     qualified = row("Q2810", "Bryansk Oblast", "dr5hn/states", kind="region", region="oblast")
     (own,) = region_aliases([qualified], [])
     assert own.aliases == ("Bryansk region", "Bryansk province")
+
+
+def test_gazetteer_crosscheck_region_around_a_city_of_its_own_status() -> None:
+    # Kyiv is a subdivision of its own, inside the oblast named after it
+    oblast = row("Q170036", "Kyivska", "dr5hn/states", kind="region", region="oblast",
+                 subdivision="UA-32")  # fmt: skip
+    city = row("Q1899", "Kyiv", "dr5hn/states", kind="city", subdivision="UA-30", lat=50.2)
+    (named,) = region_aliases([oblast], [city])
+    assert named.aliases == ("Kyiv region", "Kyiv oblast", "Kyiv province")
+    far = row("Q1899", "Kyiv", "dr5hn/states", kind="city", subdivision="UA-30", lat=53.0)
+    assert region_aliases([oblast], [far])[0].aliases == ()
+    # a short town of another subdivision is no stem: only a city of its own status is
+    town = row("Q1899", "Kyiv", kind="city", subdivision="UA-30", lat=50.2)
+    assert region_aliases([oblast], [town])[0].aliases == ()

@@ -34,6 +34,13 @@ ENTRIES = (
     GazetteerEntry("Q1", "Springfield", (), "Place", "Q30", "t", 0.5),
     GazetteerEntry("Q2", "Springfield", (), "Place", "Q30", "t", 0.5),
     GazetteerEntry("Q3", "Warsaw", (), "Place", "Q30", "t", 0.0),
+    GazetteerEntry("Q1874", "Odesa", (), "Place", "Q212", "t", 0.86),
+    GazetteerEntry("Q4", "Odessa", (), "Place", "Q30", "t", 0.3),
+    GazetteerEntry("Q5", "Lakeview", (), "Place", "Q30", "t", 0.9, level="region"),
+    GazetteerEntry("Q6", "Lakeview", (), "Place", "Q30", "t", 0.0, level="town"),
+    GazetteerEntry("Q7", "Ivan Petrenko", (), "Person", "Q212", "t", 0.6),
+    GazetteerEntry("Q8", "Olena Petrenko", (), "Person", "Q212", "t", 0.6),
+    GazetteerEntry("Q124934934", "Xiji", (), "Place", "Q148", "t", 0.5),
 )
 DEMONYMS = {"Ukrainian": "Q212", "Russian": "Q159", "American": "Q30"}
 GROUPS = {("Q159", "ArmedForces"): "Q193159"}
@@ -112,6 +119,48 @@ def test_link_entities_spelling_variants_resolve_to_one_qid(linker: OfflineLinke
         entity("Volodymyr Zelenskiy", "Person"),
     )
     assert set(links(link_entities(x, linker)).values()) == {"Q3874799"}
+
+
+def test_link_entities_a_variant_spelling_competes_with_an_exact_namesake(
+    linker: OfflineLinker,
+) -> None:
+    # "Odessa" is exactly Odessa, Texas, and a variant of Odesa: in news about Ukraine, Odesa
+    x = extraction(UKRAINE_TEXT, entity("Odessa", "Place"))
+    assert links(link_entities(x, linker)) == {"Odessa": "Q1874"}
+
+
+def test_link_entities_variants_are_about_the_same_length(linker: OfflineLinker) -> None:
+    # "Xi" and "Xiji" share a variant key, but a transliteration does not halve a name
+    assert linker.candidates("Xi") == ()
+    assert [c.qid for c in linker.candidates("Xiyi")] == ["Q124934934"]  # y for j: a variant
+
+
+def test_link_entities_a_bare_name_is_the_town_not_the_region(linker: OfflineLinker) -> None:
+    bare = extraction("American voters.", entity("Lakeview", "Place"))
+    assert links(link_entities(bare, linker)) == {"Lakeview": "Q6"}
+    region = Entity(
+        key="lakeview",
+        name="Lakeview",
+        cls="Place",
+        mentions=(Mention(0, 1, "x"),),
+        level="region",
+    )
+    assert links(link_entities(extraction("American voters.", region), linker)) == {
+        "Lakeview": "Q5"
+    }
+
+
+def test_link_entities_a_surname_links_a_person_only_in_news_of_their_country(
+    linker: OfflineLinker,
+) -> None:
+    ukraine = extraction(UKRAINE_TEXT, entity("Zelensky", "Person"))
+    assert links(link_entities(ukraine, linker)) == {"Zelensky": "Q3874799"}
+    elsewhere = extraction("American voters.", entity("Zelensky", "Person"))
+    assert links(link_entities(elsewhere, linker)) == {"Zelensky": None}
+    namesake = extraction(UKRAINE_TEXT, entity("Oleksandr Zelensky", "Person", "Zelensky"))
+    assert links(link_entities(namesake, linker)) == {"Oleksandr Zelensky": None}
+    shared = extraction(UKRAINE_TEXT, entity("Petrenko", "Person"))
+    assert links(link_entities(shared, linker)) == {"Petrenko": None}  # two Petrenkos
 
 
 def test_link_entities_abstains_on_ambiguity(linker: OfflineLinker) -> None:

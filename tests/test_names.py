@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg.names import facility_core, is_short_name, normalise, variant_key
+from kg.names import close_variants, facility_core, is_short_name, normalise, variant_key
 
 
 @pytest.mark.parametrize(
@@ -156,3 +156,19 @@ def test_names_facility_core(name: str, core: str) -> None:
 def test_names_variant_key_drops_an_article_the_rules_spell(text: str) -> None:
     assert variant_key(variant_key(text)) == variant_key(text)
     assert not variant_key(text).startswith("the ")
+
+
+@pytest.mark.parametrize(
+    ("name", "other", "close"),
+    [
+        ("Zaporizhzhia", "Zaporizhia", True),
+        ("Kiev", "Kyiv", True),
+        ("Zelensky", "Zelenskyy", True),
+        ("Odessa", "Odesa", True),
+        ("Xi", "Xiji", False),  # same key "ksi", half the letters
+        ("Kyiv", "Lviv", False),
+    ],
+)
+def test_close_variants(name: str, other: str, close: bool) -> None:
+    assert close_variants(name, other) is close
+    assert close_variants(other, name) is close

@@ -21,6 +21,7 @@ from kg.dataset.stats import stats
 from kg.dataset.store import open_store
 from kg.layout import CHECKSUMS, NQUADS, QUARANTINE, TURTLE, VOID_TTL
 from kg.shacl.validate import validate_build
+from kg.vocab import NK
 
 DUMPS = (NQUADS, TURTLE, NQUADS + ".gz", TURTLE + ".gz", VOID_TTL, CHECKSUMS)
 
@@ -97,7 +98,7 @@ def test_pipeline_quarantines_broken_articles_and_publishes_the_rest(
     reasons = dict(item.split(": ", 1) for item in report.quarantined)
     assert sorted(reasons) == ["broken", "crash", "unfaithful"]
     assert "does not conform" in reasons["broken"]
-    assert "confidence" in reasons["broken"]
+    assert "SHA-256" in reasons["broken"]
     assert "extraction failed: RuntimeError" in reasons["crash"]
     assert "mapping failed: InvalidExtraction" in reasons["unfaithful"]
     quarantine = config.out / QUARANTINE
@@ -293,3 +294,31 @@ def test_pipeline_batch_size_setting_is_the_articles_per_extraction_batch(
     sizes = [len(call) for call in extractor.calls]
     assert sizes == [min(batch_size, 40 - start) for start in range(0, 40, batch_size)]
     assert sorted(i for call in extractor.calls for i in call) == ids
+
+
+def test_pipeline_a_fact_that_fails_its_shape_is_left_out_and_the_article_published(
+    tmp_path: Path, extractor: FakeExtractor
+) -> None:
+    """One event report with an out-of-range confidence costs that report, not the article."""
+    config = settings(tmp_path)
+    report = build_with(
+        extractor, [write_articles(tmp_path / "in", ["a1", "overconfident"])], config
+    )
+    assert report.articles == ["a1", "overconfident"]
+    assert report.quarantined == []
+    (problem,) = [p for p in report.problems if p.startswith("overconfident:")]
+    assert "left out" in problem
+    assert "/id/report/" in problem
+    assert "confidence" in problem
+    quads = list(ox.parse(path=str(config.out / NQUADS), format=ox.RdfFormat.N_QUADS))
+    graph = BASE + "graph/article/overconfident"
+    reports = {
+        q.subject
+        for q in quads
+        if q.object == NK.EventReport and q.graph_name == ox.NamedNode(graph)
+    }
+    assert len(reports) == 1  # the seizure went, the shelling stayed
+    verdict = validate_build(
+        config.out, shapes_path=config.shapes_path, ontology_path=config.ontology_path
+    )
+    assert verdict.conforms

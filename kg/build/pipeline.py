@@ -156,6 +156,16 @@ def _publication(published: Sequence[Published], merged: MergeResult, iris: Iris
     )
 
 
+def _left_out(done: ArticleOutcomes) -> list[str]:
+    """The facts left out of published articles, one line each (kg.graph.facts)."""
+    return [
+        f"{o.article.id}: left out {fact}"
+        for o in done.outcomes
+        if isinstance(o, Published)
+        for fact in o.left_out
+    ]
+
+
 def _reasons(done: ArticleOutcomes) -> list[str]:
     return [f"{o.article.id}: {o.reason} (in {o.article.source})" for o in _quarantined(done)]
 
@@ -168,7 +178,7 @@ def _completed(
     return report.finished_at(
         started,
         articles=articles,
-        problems=[*report.problems, *merged.problems],
+        problems=[*report.problems, *_left_out(done), *merged.problems],
         quarantined=quarantined,
         released=True,
         processed=list(done.processed),

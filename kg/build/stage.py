@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from pyoxigraph import Quad, Triple
 from kg.build.toolkit import Extract, Toolkit
 from kg.codec import extraction_from_json, extraction_to_json
 from kg.graph.context import context_of, entity_contexts
+from kg.graph.facts import without_facts
 from kg.graph.map import Activity, map_article
 from kg.graph.merge import entity_view
 from kg.iris import Iris
@@ -32,7 +33,8 @@ from kg.shacl.validate import ValidationReport, ValidationResult
 
 @dataclass(frozen=True)
 class Published:
-    """An article whose graph conforms: its sorted N-Quads, extraction and warnings."""
+    """An article whose graph conforms: its sorted N-Quads, extraction and warnings, and the
+    facts left out of it because they violated a shape (``"<IRI>: <why>"``)."""
 
     article: Article
     key: str
@@ -40,6 +42,7 @@ class Published:
     extraction: Extraction
     warnings: tuple[ValidationResult, ...] = ()
     cached: bool = False
+    left_out: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,7 @@ def run_batch(stage: ArticleStage, batch: Sequence[tuple[Article, str]]) -> list
         item if isinstance(item, Quarantined) else item[0] for item in mapped
     ]
     for (number, (published, _)), verdict in zip(pending, verdicts, strict=True):
-        outcomes[number] = _judged(published, verdict)
+        outcomes[number] = _judged(stage, published, verdict)
     return outcomes
 
 
@@ -125,17 +128,43 @@ def _validate_alone(stage: ArticleStage, triples: list[Triple | Quad]) -> Valida
         return _error("validation failed to run", exc)
 
 
-def _judged(published: Published, verdict: ValidationReport | str) -> Outcome:
-    """The article published with its warnings, or quarantined with its violations."""
+def _judged(stage: ArticleStage, published: Published, verdict: ValidationReport | str) -> Outcome:
+    """The article published with its warnings; without the facts that violate their shapes
+    (:mod:`kg.graph.facts`) when the rest conforms; else quarantined with its violations."""
     if isinstance(verdict, str):
         return Quarantined(published.article, published.key, verdict, published.block)
     if verdict.conforms:
-        return Published(
-            published.article, published.key, published.block, published.extraction,
-            verdict.results,
-        )  # fmt: skip
+        return replace(published, warnings=verdict.results)
+    trimmed = _without_violating_facts(stage, published, verdict)
+    if trimmed is not None:
+        return trimmed
     reason = "its graph does not conform to shapes/: " + _violations(verdict)
     return Quarantined(published.article, published.key, reason, published.block, verdict.results)
+
+
+def _without_violating_facts(
+    stage: ArticleStage, published: Published, verdict: ValidationReport
+) -> Published | None:
+    """The article mapped again without the statements, reports and positions that violate a
+    shape, if that is all that violates one and the rest conforms."""
+    violations = [r for r in verdict.results if r.severity == "Violation"]
+    kept = without_facts(published.extraction, stage.iris, {r.focus for r in violations})
+    if kept is None:
+        return None
+    try:
+        quads = map_article(kept, stage.iris, stage.activity)
+        view = entity_view(kept, stage.iris)
+        context = context_of((q.triple for q in quads), entity_contexts(view), ())
+        again = stage.toolkit.validator.validate([*quads, *context])
+    except Exception:
+        return None
+    if not again.conforms:
+        return None
+    left_out = tuple(sorted({f"{r.focus}: {r.message}" for r in violations}))
+    return Published(
+        published.article, published.key, nquads_block(quads), kept, again.results,
+        left_out=left_out,
+    )  # fmt: skip
 
 
 def extract_each(
@@ -167,9 +196,10 @@ def extract_each(
 # -- outcomes in the cache ------------------------------------------------------------------------
 def outcome_to_cache(outcome: Outcome) -> dict[str, Any]:
     """The outcome as a cache entry (the article itself is not stored: ingest has it)."""
+    left_out: tuple[str, ...] = ()
     if isinstance(outcome, Published):
         extraction: dict[str, Any] | None = extraction_to_json(outcome.extraction)
-        results, error = outcome.warnings, ""
+        results, error, left_out = outcome.warnings, "", outcome.left_out
     else:
         extraction, results, error = None, outcome.violations, outcome.reason
     return {
@@ -178,6 +208,7 @@ def outcome_to_cache(outcome: Outcome) -> dict[str, Any]:
         "extraction": extraction,
         "results": [asdict(result) for result in results],
         "error": error,
+        "left_out": list(left_out),
     }
 
 
@@ -189,7 +220,8 @@ def outcome_from_cache(article: Article, key: str, entry: dict[str, Any]) -> Out
     if entry["error"]:
         return Quarantined(article, key, str(entry["error"]), block, results, cached=True)
     extraction = extraction_from_json(entry["extraction"], article)
-    return Published(article, key, block, extraction, results, cached=True)
+    left_out = tuple(str(item) for item in entry["left_out"])
+    return Published(article, key, block, extraction, results, cached=True, left_out=left_out)
 
 
 def _error(what: str, exc: BaseException) -> str:

@@ -1,34 +1,21 @@
-"""States as actors: a country named where an actor is expected stands for its government.
+"""Crafts as actors: "Israeli jets" stand for Israel's armed forces.
 
-"Russia seized the port", "Israel denied the report", "called on Russia to pull out", "Kyiv
-said": the country (or its capital, ``kg/data/events/capitals.tsv``) is the state acting, not
-the territory (metonymy). The ontology lets only people and organisations act
-(``nks:AgentShape``) and speak (``prov:wasAttributedTo``), so a country or capital in an
-event's agent role or a statement's speaker role is replaced by the country's government: the
-national group the entity stage already makes for "Russian officials" or "Ukraine's government",
-with the key ``"government of <country QID>"`` (:func:`kg.extract.known.group_identity`), so
-that it is one identity across articles.
+A country's military aircraft or warships ("Israeli jets", "American and British warplanes",
+"Russia's warships"; ``kg/data/events/crafts.tsv``) stand for its armed forces (key ``"armed
+forces of <country QID>"``) wherever the phrase is an argument. Weapons that are often named
+after the country that made them, not the one that used them ("American missiles", "Iranian
+drones", "German tanks"), are not listed. A country itself acts as itself ("Russia seized the
+port": the country, :mod:`kg.extract.metonymy`), so it needs no stand-in.
 
-In the same way, a country's military aircraft or warships ("Israeli jets", "American and
-British warplanes", "Russia's warships"; ``kg/data/events/crafts.tsv``) stand for its armed
-forces (key ``"armed forces of <country QID>"``) wherever the phrase is an argument. Weapons
-that are often named after the country that made them, not the one that used them ("American
-missiles", "Iranian drones", "German tanks"), are not listed.
+When the article has that armed force among its entities, the role points to it. Otherwise one
+is added: ``Entity(key="armed forces of <qid>", cls="ArmedForces", country=<qid>)``, named after
+the gazetteer's group of that country if it has one, else "Armed forces of <country>", and
+mentioned by the nationality word with the craft noun. An actor is added only if some role uses
+it.
 
-When the article has that government or armed force among its entities, the role points to it.
-Otherwise one is added: ``Entity(key="government of <qid>", cls="GovernmentBody",
-country=<qid>)`` (or ``"armed forces of <qid>"``, ``ArmedForces``), named after the
-gazetteer's group of that country if it has one, else "Government of <country>" ("Armed forces
-of <country>"), and mentioned by the words that name it in those roles: the country or capital
-word, or the nationality word with the craft noun. The same stretch of text then names two
-entities, the place and its government (the actor), as it already does for the entity stage's
-"Deputy Prime Minister of Ukraine" (the government of Ukraine). An actor is added only if some
-role uses it.
-
-The functions are pure: :func:`state_actors` prepares the actors before the roles are read (so
-that a sense's class constraints see a government, not a country), :func:`actor_mentions` says
-which words name each one where it was used, and :func:`with_actor_mentions` gives the used ones
-their mentions and drops the others.
+The functions are pure: :func:`state_actors` prepares the actors before the roles are read,
+:func:`actor_mentions` says which words name each one where it was used, and
+:func:`with_actor_mentions` gives the used ones their mentions and drops the others.
 """
 
 from __future__ import annotations
@@ -43,9 +30,7 @@ from kg.extract.eventdata import read_event_table
 from kg.extract.known import country_named, demonym_before, group_identity
 from kg.gazetteer.table import Gazetteer
 from kg.model import Entity, Mention
-from kg.names import normalise
 
-GOVERNMENT = "GovernmentBody"
 ARMED_FORCES = "ArmedForces"
 COUNTRY = "Country"
 PLACE = "Place"
@@ -56,20 +41,13 @@ COORDINATORS = frozenset({"and", "or", ",", "&"})
 
 @dataclass(frozen=True, slots=True)
 class ActorTables:
-    """Capitals (normalised name -> country name) and military crafts (lemmas)."""
+    """Military crafts (lemmas)."""
 
-    capitals: Mapping[str, str]
     crafts: frozenset[str]
 
 
 def load_actor_tables() -> ActorTables:
-    return ActorTables(load_capitals(), load_crafts())
-
-
-def load_capitals() -> Mapping[str, str]:
-    """Normalised capital name -> country name (``kg/data/events/capitals.tsv``)."""
-    rows = read_event_table("capitals.tsv", 2)
-    return MappingProxyType({normalise(capital): country for capital, country in rows})
+    return ActorTables(load_crafts())
 
 
 def load_crafts() -> frozenset[str]:
@@ -81,29 +59,27 @@ def load_crafts() -> frozenset[str]:
 class StateActors:
     """The article's entities followed by the actors it lacks, and what stands for which.
 
-    ``states`` maps a country (or capital) entity's index to its government's index in
-    ``entities``; ``armed`` maps the token of a craft noun to the armed forces its nationality
-    words name, and ``phrases`` gives the words naming each there. The first ``known`` entities
-    are the article's own; the rest are added and have no mention yet.
+    ``armed`` maps the token of a craft noun to the armed forces its nationality words name, and
+    ``phrases`` gives the words naming each there. The first ``known`` entities are the
+    article's own; the rest are added and have no mention yet.
     """
 
     entities: tuple[Entity, ...]
-    states: Mapping[int, int]
     known: int
     armed: Mapping[int, tuple[int, ...]] = field(default_factory=lambda: MappingProxyType({}))
     phrases: Mapping[tuple[int, int], Mention] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def actors(self) -> frozenset[int]:
-        """The governments and armed forces that may stand in a role for other words."""
-        return frozenset(self.states.values()) | {f for found in self.armed.values() for f in found}
+        """The armed forces that may stand in a role for other words."""
+        return frozenset(f for found in self.armed.values() for f in found)
 
 
 def state_actors(
     entities: Sequence[Entity], gazetteer: Gazetteer, tables: ActorTables, doc: Doc | None = None
 ) -> StateActors:
-    """The government each country or capital entity stands for as an actor, and (given the
-    parsed ``doc``) the armed forces each nationality's crafts stand for."""
+    """The article's entities and (given the parsed ``doc``) the armed forces each
+    nationality's crafts stand for."""
     extended = list(entities)
     by_key = {
         entity.key: number
@@ -118,11 +94,6 @@ def state_actors(
             extended.append(Entity(key=key, name=name, cls=kind, mentions=(), country=qid))
         return by_key[key]
 
-    states: dict[int, int] = {}
-    for number, entity in enumerate(entities):
-        qid = state_of(entity, gazetteer, tables.capitals)
-        if qid is not None:
-            states[number] = group(qid, GOVERNMENT)
     armed: dict[int, tuple[int, ...]] = {}
     phrases: dict[tuple[int, int], Mention] = {}
     if doc is not None:
@@ -139,29 +110,10 @@ def state_actors(
                 armed[token.i] = tuple(dict.fromkeys(forces))
     return StateActors(
         tuple(extended),
-        MappingProxyType(states),
         len(entities),
         MappingProxyType(armed),
         MappingProxyType(phrases),
     )
-
-
-def state_of(entity: Entity, gazetteer: Gazetteer, capitals: Mapping[str, str]) -> str | None:
-    """The QID of the country a country entity is, or a capital city entity is the seat of."""
-    names = (entity.name, *(m.anchor for m in entity.mentions))
-    if entity.cls == COUNTRY:
-        if entity.link is not None:
-            return entity.link.qid
-        found = (country_named(gazetteer, name) for name in names)
-    elif entity.cls == PLACE:
-        found = (
-            country_named(gazetteer, capitals[normalise(name)])
-            for name in names
-            if normalise(name) in capitals
-        )
-    else:
-        return None
-    return next((qid for qid in found if qid is not None), None)
 
 
 def _covered_tokens(doc: Doc, entities: Sequence[Entity]) -> set[int]:
@@ -207,22 +159,12 @@ def _nationality(doc: Doc, word: Token, gazetteer: Gazetteer) -> tuple[str | Non
 def actor_mentions(
     doc: Doc, actors: StateActors, uses: Iterable[tuple[int, int]]
 ) -> list[tuple[int, Mention]]:
-    """(actor, mention) for each use (actor, token): the words of the craft phrase, or the
-    country's (capital's) mention that holds the token."""
-    by_government: dict[int, list[Mention]] = {}
-    for country, government in actors.states.items():
-        by_government.setdefault(government, []).extend(actors.entities[country].mentions)
+    """(actor, mention) for each use (actor, token): the words of the craft phrase."""
     found: list[tuple[int, Mention]] = []
     for actor, token in uses:
         phrase = actors.phrases.get((actor, token))
         if phrase is not None:
             found.append((actor, phrase))
-            continue
-        offset = doc[token].idx
-        for mention in by_government.get(actor, ()):
-            if mention.begin <= offset < mention.end:
-                found.append((actor, mention))
-                break
     return found
 
 

@@ -107,8 +107,6 @@ class EntityIndex:
     token_sentence: tuple[int, ...]
     antecedents: Antecedents
     forces_by_modifier: Mapping[str, frozenset[int]]
-    #: Country entity -> the government entity it stands for as an actor (empty: no metonymy).
-    states: Mapping[int, int] = field(default_factory=lambda: MappingProxyType({}))
     #: Craft noun token -> the armed forces its nationality names ("Israeli jets").
     armed: Mapping[int, tuple[int, ...]] = field(default_factory=lambda: MappingProxyType({}))
     #: The entities above that stand for other words (governments, armed forces).
@@ -132,14 +130,12 @@ def build_entity_index(
     doc: Doc,
     entities: Sequence[Entity],
     antecedents: Antecedents,
-    states: Mapping[int, int] | None = None,
     armed: Mapping[int, tuple[int, ...]] | None = None,
 ) -> EntityIndex:
     """Index the entities' mentions by token (longest mention wins) and by offset.
 
-    ``states`` maps country entities to the government entities that act for them, ``armed``
-    craft nouns to the armed forces they stand for (:mod:`kg.extract.actors`); without them a
-    country is never an actor and "Israeli jets" no entity.
+    ``armed`` maps craft nouns to the armed forces they stand for (:mod:`kg.extract.actors`);
+    without it "Israeli jets" name no entity.
     """
     starts = [token.idx for token in doc]
     token_entity = [NO_ENTITY] * len(doc)
@@ -173,10 +169,8 @@ def build_entity_index(
         sentence_starts=tuple(sentence_starts),
         token_sentence=tuple(token_sentence),
         antecedents=antecedents,
-        states=MappingProxyType(dict(states or {})),
         armed=MappingProxyType(dict(armed or {})),
-        actors=frozenset((states or {}).values())
-        | {f for found in (armed or {}).values() for f in found},
+        actors=frozenset(f for found in (armed or {}).values() for f in found),
     )
     return replace(index, introduced=MappingProxyType(_introductions(doc, index)))
 
@@ -197,16 +191,6 @@ def _introductions(doc: Doc, index: EntityIndex) -> dict[str, tuple[tuple[int, i
         if entity is not None:
             found.setdefault(lemma, []).append((index.token_sentence[token.i], token.i, entity))
     return {lemma: tuple(pairs) for lemma, pairs in found.items()}
-
-
-def as_actor(resolved: Resolved, index: EntityIndex) -> Resolved:
-    """A country named in an actor's role stands for its government ("Russia seized the port",
-    "Israel denied the report"): the state acting, not the place. Only where a word of the
-    phrase names the country (not by anaphora), so that word can be the government's mention."""
-    government = index.states.get(resolved.entity)
-    if government is None or resolved.token < 0:
-        return resolved
-    return Resolved(government, resolved.quality, resolved.token)
 
 
 def forces_by_modifier(entities: Sequence[Entity]) -> Mapping[str, frozenset[int]]:
@@ -341,7 +325,7 @@ def _reporter(token: Token, index: EntityIndex) -> Resolved | None:
                 entity = index.entity_at(subject) if subject.dep_ == "nsubj" else None
                 if entity is None:
                     continue
-                found = as_actor(Resolved(entity, "anaphora", subject.i), index)
+                found = Resolved(entity, "anaphora", subject.i)
                 if index.fits(found.entity, classes):
                     return found if found.entity != entity else Resolved(entity, "anaphora")
             return None

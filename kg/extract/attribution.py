@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from kg.extract.arguments import EntityIndex, Resolved, as_actor, resolve_phrase
+from kg.extract.arguments import EntityIndex, Resolved, resolve_phrase
 from kg.extract.factuality import FactualityCues
 from kg.model import Factuality, Mention
 
@@ -35,6 +35,8 @@ CONTENT_DEPS = frozenset({"ccomp", "xcomp"})
 PARENTHETICAL_DEPS = frozenset({"parataxis", "ccomp", "advcl"})
 ACCUSATION_PREPS = frozenset({"of", "for"})
 SPEAKER_CORE_CLASSES = frozenset({"Person", "Organisation"})
+#: A country speaks as itself ("Israel denied the report"; README, "Metonymy").
+SPEAKER_ENTITY_CLASSES = frozenset({"Country"})
 ACCORDING_TO = "according to"
 #: How a representative noun names whom it speaks for: "a Pentagon official", "the ministry's
 #: spokesman", "an official at / of / from / for the agency".
@@ -180,13 +182,13 @@ def _speaker_token(verb: Token) -> Token | None:
 
 
 def _speaker(token: Token | None, index: EntityIndex) -> Resolved | None:
-    """The person or organisation the speaker phrase names; a country speaks through its
-    government ("Israel denied the report")."""
+    """The person, organisation or country the speaker phrase names ("Israel denied the
+    report": the country)."""
     if token is None:
         return None
     for resolved in resolve_phrase(token, index) or _represented(token, index):
-        resolved = as_actor(resolved, index)
-        if index.entities[resolved.entity].core_class in SPEAKER_CORE_CLASSES:
+        record = index.entities[resolved.entity]
+        if record.core_class in SPEAKER_CORE_CLASSES or record.cls in SPEAKER_ENTITY_CLASSES:
             return resolved
     return None
 

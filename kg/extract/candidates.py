@@ -23,6 +23,14 @@ WEAK = 4
 
 POSSESSIVE_ENDINGS = frozenset({"'s", "’s", "'", "’"})
 LEADING_WORDS = frozenset({"the", "a", "an"})
+TIME_PREPOSITIONS = frozenset({"on", "in", "at", "since", "until", "by", "from"})
+CALENDAR_WORDS = frozenset(
+    {
+        *("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+        *("January", "February", "March", "April", "May", "June", "July", "August"),
+        *("September", "October", "November", "December"),
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +54,8 @@ class Candidate:
     qid: str | None = None
     generic: bool = False
     stem: str | None = None
+    level: str = ""  # "town" or "region" where the words around say (kg.model.Entity.level)
+    partial: bool = False  # the span is part of ``name`` ("Kherson" of "the Kherson region")
 
     @property
     def length(self) -> int:
@@ -53,12 +63,25 @@ class Candidate:
 
 
 def trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """Drop a leading article and a trailing possessive or punctuation ("the Pentagon's")."""
+    """Drop a leading article, a trailing possessive or punctuation ("the Pentagon's") and a
+    trailing time the NER swallowed ("the Donetsk People's Republic on Monday")."""
     while start < end and doc[start].lower_ in LEADING_WORDS:
         start += 1
+    end = _before_a_time(doc, start, end)
     while end > start and (doc[end - 1].text in POSSESSIVE_ENDINGS or doc[end - 1].is_punct):
         end -= 1
     return start, end
+
+
+def _before_a_time(doc: Doc, start: int, end: int) -> int:
+    """Where a name ends if its tail is a lower-case preposition and a weekday or month name,
+    perhaps with numbers ("on Monday", "in March 2022"): names do not go on that way."""
+    for i in range(start + 1, end - 1):
+        if doc[i].text in TIME_PREPOSITIONS and all(
+            t.text in CALENDAR_WORDS or t.like_num or t.is_punct for t in doc[i + 1 : end]
+        ):
+            return i
+    return end
 
 
 def select(candidates: Iterable[Candidate], blocked: Iterable[int] = ()) -> list[Candidate]:

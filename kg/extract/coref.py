@@ -189,8 +189,12 @@ def _entity(doc: Doc, members: Sequence[Candidate], gazetteer: Gazetteer) -> Ent
         name = max(named, key=lambda c: (len(c.name.split()), len(c.name))).name
         key = normalise(name)
     mentions = sorted({_mention(doc, c) for c in members})
-    anchors = dict.fromkeys(m.anchor for m in mentions if m.anchor != name)
+    # a mention that stands for a longer name ("Donetsk" in "the Donetsk and Luhansk People's
+    # Republics", "Kherson" in "the Kherson region") is no name of the entity: not an alias
+    whole = {_mention(doc, c).anchor for c in members if not c.partial}
+    anchors = dict.fromkeys(m.anchor for m in mentions if m.anchor != name and m.anchor in whole)
     country = next((c.country for c in members if c.country), None)
+    level = next((c.level for c in members if c.level), "")
     return Entity(
         key=key,
         name=name,
@@ -198,6 +202,7 @@ def _entity(doc: Doc, members: Sequence[Candidate], gazetteer: Gazetteer) -> Ent
         mentions=tuple(mentions),
         aliases=tuple(anchors),
         country=country,
+        level=level,
     )
 
 

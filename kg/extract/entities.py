@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Span
 
 from kg.extract.candidates import FIXED, GAZETTEER, NER, WEAK, Candidate, select, trim
+from kg.extract.coordination import with_shared_heads
 from kg.extract.coref import initials, resolve
 from kg.extract.facilities import (
     IsCountryWord,
@@ -24,8 +25,8 @@ from kg.extract.facilities import (
     head_of,
 )
 from kg.extract.groups import group_candidates
+from kg.extract.kinds import dateline_candidates, kind_candidates, with_kinds
 from kg.extract.known import (
-    GROUP_NAMES,
     agreed,
     cores_of,
     country_named,
@@ -33,12 +34,14 @@ from kg.extract.known import (
     group_identity,
     identify,
 )
+from kg.extract.levels import with_levels
 from kg.extract.lexicon import Lexicon
+from kg.extract.metonymy import capitals_as_countries
 from kg.extract.ruler import FACILITY_SPANS, GAZETTEER_SPANS
 from kg.extract.titles import TitleMatch, find_titles
 from kg.gazetteer.table import Gazetteer, GazetteerEntry
 from kg.model import CORE_CLASS, Entity, Mention, Position
-from kg.names import normalise
+from kg.names import GROUP_NAMES, normalise
 
 #: spaCy NER labels that name entities, and the class each gives; NORP, DATE etc. do not.
 NER_CLASSES = {
@@ -85,6 +88,9 @@ def find_entities(
     facilities = facility_candidates(
         doc, _spans(doc, FACILITY_SPANS), context.lexicon, _country_words(context)
     )
+    kinds = context.lexicon.kind_nouns
+    known = with_kinds(doc, known, kinds)
+    known += kind_candidates(doc, known, kinds) + dateline_candidates(doc, known)
     proposed = [
         *(_identified(context, c) for c in _title_candidates(context, titles, countries, demonyms)),
         *group_candidates(doc, gazetteer, context.lexicon, countries),
@@ -92,9 +98,20 @@ def find_entities(
         *(_identified(context, _with_appositive_class(context, c)) for c in known),
     ]
     chosen = select(proposed, blocked=_title_tokens(titles))
+    chosen = [c for c in chosen if not _names_a_document(context, c)]
+    chosen = with_shared_heads(doc, with_levels(doc, chosen), context.lexicon.place_heads)
+    chosen = capitals_as_countries(doc, chosen, gazetteer, context.lexicon)
     entities, entity_of = resolve(doc, chosen, gazetteer)
     positions = _positions(doc, titles, chosen, entity_of)
     return entities, positions
+
+
+def _names_a_document(context: Context, candidate: Candidate) -> bool:
+    """A place name that is part of a document's name ("the Minsk agreements")."""
+    doc = context.doc
+    if candidate.end >= len(doc) or CORE_CLASS[candidate.cls] != "Place":
+        return False
+    return doc[candidate.end].lemma_.lower() in context.lexicon.document_heads
 
 
 def _person_words(doc: Doc, ner: Sequence[Candidate]) -> frozenset[str]:
@@ -226,7 +243,7 @@ def _ner_candidate(
     doc, gazetteer = context.doc, context.gazetteer
     text = doc[start:end].text
     core = CORE_CLASS[_class_from_words(context, start, end, core, label)]
-    entries = gazetteer.lookup(text) or _single(gazetteer.lookup_variant(text))
+    entries = gazetteer.lookup(text) or _one_core(gazetteer.lookup_variant(text))
     known_cores = cores_of(entries)
     if entries and core not in known_cores and len(known_cores) == 1:
         only = next(iter(known_cores))
@@ -243,9 +260,10 @@ def _ner_candidate(
     return _with_demonym(context, candidate) if core == "Organisation" else candidate
 
 
-def _single(entries: tuple[GazetteerEntry, ...]) -> tuple[GazetteerEntry, ...]:
-    """Entries found by a loose key count only when there is one ("Avdiivka" / "Avdiyivka")."""
-    return entries if len(entries) == 1 else ()
+def _one_core(entries: tuple[GazetteerEntry, ...]) -> tuple[GazetteerEntry, ...]:
+    """Entries found by a loose key count only when they agree on the core class ("Kiev":
+    Kyiv or Kyjov, a place either way; which one is the linker's question)."""
+    return entries if len(cores_of(entries)) == 1 else ()
 
 
 def _headless_facility(context: Context, start: int, end: int, cls: str) -> bool:
@@ -271,7 +289,7 @@ def _trust_gazetteer(
     any person's name in the article (news introduces people by full name); for an ORG whose
     last word is no organisation word ("Bamako said").
     """
-    if known_core != "Place":
+    if known_core != "Place" or _obscure_namesake(context, start, end, entries, ner_core):
         return False
     doc = context.doc
     before = doc[start - 1].lower_ if start > 0 else ""
@@ -324,6 +342,9 @@ def _ends_organisation(lexicon: Lexicon, start: int, end: int, last: str) -> boo
     return end - start > 2 or last not in lexicon.org_surnames
 
 
+POSSESSIVES = frozenset({"'s", "’s"})
+
+
 def _names_feature(context: Context, start: int, end: int, core: str) -> bool:
     """A capitalised name of two or more words ending in a geographic feature or area word
     (``place_heads.tsv``): "the Red Forest", "Kherson Oblast", "Chernobyl Exclusion Zone".
@@ -337,7 +358,8 @@ def _names_feature(context: Context, start: int, end: int, core: str) -> bool:
     if end - start < 2 or last not in lexicon.place_heads or not doc[end - 1].text[:1].isupper():
         return False
     for token in doc[start : end - 1]:
-        if not (token.is_punct or token.text[:1].isupper()) or token.lower_ in lexicon.org_heads:
+        written = token.is_punct or token.text[:1].isupper() or token.lower_ in POSSESSIVES
+        if not written or token.lower_ in lexicon.org_heads:  # "Luhansk People's Republic"
             return False
     if core == "Person" and last in lexicon.place_surnames:
         return start > 0 and doc[start - 1].lower_ == "the"
@@ -403,9 +425,15 @@ def gazetteer_candidates(context: Context, ner: Sequence[Candidate]) -> list[Can
         entries = gazetteer.lookup(text)
         if start == end or not entries or not _written_as_name(doc[start:end], entries):
             continue
+        if _adjective_modifier(doc, start, end):
+            continue  # "Russian military vehicles": the name only describes the vehicles
+        if _inside_a_longer_name(context, start, end):
+            continue  # "Jinping" of "Xi Jinping": the name is someone else's
         if _is_demonym(context, text):
             continue
         cores = cores_of(entries)
+        if _obscure_namesake(context, start, end, entries, ner_core.get((start, end))):
+            continue
         core = next(iter(cores)) if len(cores) == 1 else ner_core.get((start, end))
         cls, qid = agreed(entries, core) if core in cores else (None, None)
         if cls is None or (end - start == 1 and start in not_names):
@@ -415,6 +443,53 @@ def gazetteer_candidates(context: Context, ner: Sequence[Candidate]) -> list[Can
         rank = WEAK if end - start == 1 and cls == "Place" else GAZETTEER
         candidates.append(Candidate(start, end, cls, text, rank, qid=qid))
     return candidates
+
+
+#: Below this prominence a gazetteer place does not overrule the NER's reading of its name as an
+#: organisation ("Halden Group said": not a hamlet called Halden Group).
+OBSCURE_PLACE_PROMINENCE = 0.5
+
+
+def _obscure_namesake(
+    context: Context, start: int, end: int, entries: Sequence[GazetteerEntry], ner_core: str | None
+) -> bool:
+    """Whether the gazetteer knows the name only as obscure places the NER reads otherwise.
+
+    A prominence of 0 is unknown (no population or sitelinks in the source: Boston as much as a
+    hamlet), so such a place yields only to a name that ends in an organisation word ("the White
+    House said": not White House, Tennessee).
+    """
+    if ner_core is None or ner_core == "Place":
+        return False
+    if not all(CORE_CLASS[e.cls] == "Place" and e.cls != "Country" for e in entries):
+        return False
+    if all(e.prominence == 0 for e in entries):
+        return context.doc[end - 1].lower_ in context.lexicon.org_heads
+    return max(e.prominence for e in entries) < OBSCURE_PLACE_PROMINENCE
+
+
+def _inside_a_longer_name(context: Context, start: int, end: int) -> bool:
+    """A capitalised proper noun before the match that is part of the same name (a compound of
+    its head) and no known name or title itself: "Xi" before "Jinping", "Port" before "Sudan"."""
+    if start == 0:
+        return False
+    before = context.doc[start - 1]
+    return (
+        before.pos_ == "PROPN"
+        and before.dep_ == "compound"
+        and start <= before.head.i < end
+        and before.text[:1].isupper()
+        and not context.lexicon.is_title_word(before.text)
+        and not context.gazetteer.lookup(before.text)
+        and context.gazetteer.country_of_demonym(before.text) is None
+    )
+
+
+def _adjective_modifier(doc: Doc, start: int, end: int) -> bool:
+    """A span ending in an adjective that modifies a noun after it ("Russian military" of
+    "Russian military vehicles")."""
+    last = doc[end - 1]
+    return last.pos_ == "ADJ" and last.head.i >= end and last.head.pos_ in ("NOUN", "PROPN")
 
 
 def _written_as_name(span: Span, entries: Sequence[object]) -> bool:
@@ -509,34 +584,50 @@ def _title_candidates(
     countries: dict[int, tuple[int, str]],
     demonyms: dict[int, tuple[int, str]],
 ) -> Iterator[Candidate]:
-    """The person each title names, and the organisation before it when that is a country."""
+    """The person each title names, and the organisation its title names.
+
+    A country in the title ("the President of Ukraine") is the country, and a nationality word
+    ("the Ukrainian President") no mention at all (README, "Metonymy"): neither is a body the
+    person is a member of. A named body is ("Energoatom CEO", "the commander of the armed forces
+    of Ukraine": the country's armed forces).
+    """
     doc, gazetteer = context.doc, context.gazetteer
     for match in titles:
         start, end = match.person
         yield Candidate(start, end, "Person", doc[start:end].text, FIXED)
-        if match.organisation is None:
+        if match.organisation is None or match.slot == "demonym":
             continue
         org_start, org_end = match.organisation
-        country = demonyms.get(org_end, (0, None))[1] if match.slot == "demonym" else None
-        if match.slot == "span" and countries.get(org_end, (-1, ""))[0] == org_start:
-            country = countries[org_end][1]
-        if country is not None:
-            kind = _title_kind(context, match)
-            name, key, qid = group_identity(gazetteer, country, kind)
-            yield Candidate(
-                org_start, org_end, kind, name, FIXED, country=country, key=key, qid=qid
-            )
+        country_span = countries.get(org_end)
+        if match.slot == "span" and country_span is not None:
+            country_start, country = country_span
+            kind = _group_kind(context, org_start, country_start)
+            if kind is None:
+                text = doc[country_start:org_end].text
+                entry = gazetteer.by_qid(country)
+                name = entry.label if entry is not None else text
+                yield Candidate(country_start, org_end, "Country", name, FIXED, qid=country)
+            else:
+                name, key, qid = group_identity(gazetteer, country, kind)
+                yield Candidate(
+                    org_start, org_end, kind, name, FIXED, country=country, key=key, qid=qid
+                )
         elif match.slot == "name":  # an unknown proper name before a title ("Ukrenergo CEO")
             text = doc[org_start:org_end].text
             cls = _class_from_words(context, org_start, org_end, "Organisation", "ORG")
             yield Candidate(org_start, org_end, cls, text, GAZETTEER)
 
 
-def _title_kind(context: Context, match: TitleMatch) -> str:
-    """The armed forces for military titles ("Israeli army spokesman"), else the government."""
-    words = {(t.lower_,) for t in context.doc[match.title[0] : match.title[1]]}
-    kinds = {context.lexicon.group_nouns.get(w) for w in words}
-    return "ArmedForces" if "ArmedForces" in kinds else "GovernmentBody"
+def _group_kind(context: Context, start: int, end: int) -> str | None:
+    """The kind of group the words before a country name ("the armed forces of" Ukraine) name,
+    if they name one."""
+    words = [t.lower_ for t in context.doc[start:end]]
+    for width in range(len(words), 0, -1):
+        for first in range(len(words) - width + 1):
+            kind = context.lexicon.group_nouns.get(tuple(words[first : first + width]))
+            if kind is not None:
+                return kind
+    return None
 
 
 def _title_tokens(titles: Sequence[TitleMatch]) -> set[int]:

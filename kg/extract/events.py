@@ -68,7 +68,7 @@ FRAMING_FACTOR: Mapping[Factuality, float] = MappingProxyType(
 )
 UNDATED_FACTOR = 0.9
 MILITARY_ACTOR_CLASSES = frozenset(
-    {"ArmedForces", "GovernmentBody", "Organisation", "InternationalOrganisation"}
+    {"ArmedForces", "GovernmentBody", "Organisation", "InternationalOrganisation", "Country"}
 )
 #: How a trigger hangs from a verb that only carries it: "began withdrawing", "launched an
 #: attack", "the withdrawal began".
@@ -177,10 +177,9 @@ def build_context(
     entities: Sequence[Entity],
     anchor: datetime | None,
     tables: Tables,
-    states: Mapping[int, int] | None = None,
     armed: Mapping[int, tuple[int, ...]] | None = None,
 ) -> DocumentContext:
-    index = build_entity_index(doc, entities, tables.antecedents, states, armed)
+    index = build_entity_index(doc, entities, tables.antecedents, armed)
     cues = tables.cues
     regions = quotation_regions(doc.text)
     statements = find_statements(doc, index, cues, regions)
@@ -287,16 +286,16 @@ def find_events_and_actors(
     gazetteer: Gazetteer,
     tables: Tables,
 ) -> tuple[tuple[Entity, ...], tuple[Statement, ...], tuple[Event, ...]]:
-    """:func:`find_events`, with countries as actors standing for their governments.
+    """:func:`find_events`, with crafts standing for their armed forces.
 
-    "Russia seized the port": the agent is Russia's government; "Israel denied the report": so
-    is the speaker (:mod:`kg.extract.actors`). Returns the entities (``entities`` unchanged and
-    in place, each government used as an actor given the country words as mentions, then the
-    governments the article lacked), the statements and the events, which index the returned
-    entities. ``gazetteer`` names the governments.
+    "Russia seized the port": the agent is Russia, the country acting (README, "Metonymy");
+    "Israeli jets struck": Israel's armed forces (:mod:`kg.extract.actors`). Returns the entities
+    (``entities`` unchanged and in place, then the armed forces the article lacked, mentioned by
+    the craft phrases), the statements and the events, which index the returned entities.
+    ``gazetteer`` names the armed forces.
     """
     actors = state_actors(entities, gazetteer, tables.actors, doc)
-    context = build_context(doc, actors.entities, anchor, tables, actors.states, actors.armed)
+    context = build_context(doc, actors.entities, anchor, tables, actors.armed)
     found_statements, kept = kept_statements(context.statements)
     built = _events(doc, context, kept)
     uses = [(entity, token) for _, roles in built for entity, token in roles.states]

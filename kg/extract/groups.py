@@ -38,6 +38,7 @@ def group_candidates(
             continue
         end, kind = match
         yield from _groups_before(doc, i, end, kind, gazetteer, lexicon, countries_ending_at)
+        yield from _group_of_country(doc, i, end, kind, gazetteer, countries_ending_at)
         i = end
 
 
@@ -48,7 +49,13 @@ def _group_noun_at(doc: Doc, i: int, lexicon: Lexicon, longest: int) -> tuple[in
         words = tuple(t.lower_ for t in doc[i : i + width])
         kind = lexicon.group_nouns.get(words)
         last = doc[i + width - 1]
-        if kind is not None and last.pos_ in ("NOUN", "PROPN") and last.dep_ not in MODIFIER_DEPS:
+        modifies_next = last.head.i == i + width and last.head.pos_ in ("NOUN", "PROPN")
+        if (
+            kind is not None
+            and last.pos_ in ("NOUN", "PROPN")
+            and last.dep_ not in MODIFIER_DEPS
+            and not modifies_next  # "Russian military vehicles": a modifier, not the group
+        ):
             return i + width, kind
     return None
 
@@ -78,6 +85,25 @@ def _groups_before(
             return
         start, country = other
         yield _group(gazetteer, start, demonym_end, kind, country)
+
+
+def _group_of_country(
+    doc: Doc,
+    noun_start: int,
+    noun_end: int,
+    kind: str,
+    gazetteer: Gazetteer,
+    countries_ending_at: Mapping[int, tuple[int, str]],
+) -> Iterator[Candidate]:
+    """ "the armed forces of Ukraine", "the government of Poland": the group noun, "of" and a
+    country name name that country's group."""
+    if noun_end + 1 >= len(doc) or doc[noun_end].lower_ != "of":
+        return
+    for end in range(noun_end + 2, min(noun_end + 5, len(doc)) + 1):
+        found = countries_ending_at.get(end)
+        if found is not None and found[0] == noun_end + 1:
+            yield _group(gazetteer, noun_start, end, kind, found[1])
+            return
 
 
 def _country_before(

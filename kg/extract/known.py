@@ -12,10 +12,7 @@ from spacy.tokens import Doc
 
 from kg.gazetteer.table import Gazetteer, GazetteerEntry
 from kg.model import CORE_CLASS, ENTITY_CLASSES
-from kg.names import normalise
-
-#: How a group of each kind is named when the gazetteer has no entry for it.
-GROUP_NAMES = {"ArmedForces": "Armed forces of {}", "GovernmentBody": "Government of {}"}
+from kg.names import GROUP_NAMES, group_key, normalise
 
 
 def entry_class(entry: GazetteerEntry) -> str | None:
@@ -109,7 +106,7 @@ def group_identity(gazetteer: Gazetteer, country: str, kind: str) -> tuple[str, 
     same identity: ``"armed forces of q159"``.
     """
     template = GROUP_NAMES[kind]
-    key = normalise(template.format(country))
+    key = group_key(kind, country)
     entry = gazetteer.group(country, kind)
     if entry is not None:
         return entry.label, key, entry.qid

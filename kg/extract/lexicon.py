@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from importlib import resources
 
+from kg.extract.eventdata import read_event_table
 from kg.model import ENTITY_CLASSES
 
 PATTERN_PACKAGE = "kg"
@@ -53,6 +54,16 @@ class Lexicon:
     #: Titles before which a proper name is the organisation whose office it is ("Energoatom
     #: CEO"), even where the NER reads the name as a person: see ``title_words.tsv``.
     organisation_titles: frozenset[str]
+    #: Verbs whose subject acts as a state (``state_verbs.tsv`` and the speech verbs), and the
+    #: nouns of a city's own things (``city_nouns.tsv``): see :mod:`kg.extract.metonymy`.
+    state_verbs: frozenset[str] = frozenset()
+    city_nouns: frozenset[str] = frozenset()
+    #: Nouns after which "for/to/against/on/with X" names a state (``state_nouns.tsv``).
+    state_nouns: frozenset[str] = frozenset()
+    #: Documents named after a place ("the Minsk agreements"): ``document_heads.tsv``.
+    document_heads: frozenset[str] = frozenset()
+    #: Nouns that say what kind of organisation a name beside them is: ``kind_nouns.tsv``.
+    kind_nouns: dict[tuple[str, ...], str] = field(default_factory=dict)
 
     #: Facility heads by the form of their last word (singular or plural), in lexicon order.
     heads_by_last_word: dict[str, tuple[FacilityHead, ...]] = field(
@@ -131,6 +142,15 @@ def load_lexicon() -> Lexicon:
         name_particles=frozenset(row[0] for row in read_rows("name_particles.tsv")),
         place_prepositions=frozenset(row[0] for row in places),
         unknown_place_prepositions=frozenset(row[0] for row in places if row[1] == "yes"),
+        state_verbs=frozenset(row[0] for row in read_rows("state_verbs.tsv"))
+        | frozenset(lemma for lemma, _ in read_event_table("speech.tsv", 2)),
+        city_nouns=frozenset(row[0] for row in read_rows("city_nouns.tsv")),
+        state_nouns=frozenset(row[0] for row in read_rows("state_nouns.tsv")),
+        document_heads=frozenset(row[0] for row in read_rows("document_heads.tsv")),
+        kind_nouns={
+            tuple(phrase.split()): _checked_class(cls, "kind_nouns.tsv")
+            for phrase, cls in read_rows("kind_nouns.tsv")
+        },
     )
 
 

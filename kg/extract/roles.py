@@ -32,13 +32,15 @@ from kg.extract.arguments import (
     EntityIndex,
     Quality,
     Resolved,
-    as_actor,
     forces_named_by,
     resolve_phrase,
 )
 from kg.extract.eventdata import read_event_table
 from kg.extract.triggers import ROLES, Role, Trigger
 
+#: A country in an actor's role is the country acting ("Russia seized the port"), not a place
+#: and not a government chosen for it (README, "Metonymy").
+ACTOR_ENTITY_CLASSES = frozenset({"Country"})
 ROLE_CORE_CLASSES: Mapping[Role, frozenset[str]] = MappingProxyType(
     {
         "agent": frozenset({"Person", "Organisation"}),
@@ -82,9 +84,8 @@ class Argument:
 class Roles:
     """Entity indices per role, and the weakest way any of them was reached.
 
-    ``states``: (actor entity, token) for each agent that other words stand for there (a
-    government for "Russia seized ...", armed forces for "Israeli jets struck ..."), so that
-    the words can be the actor's mention.
+    ``states``: (actor entity, token) for each agent that other words stand for there (armed
+    forces for "Israeli jets struck ..."), so that the words can be the actor's mention.
     """
 
     agents: tuple[int, ...]
@@ -289,7 +290,7 @@ def _modifier_arguments(noun: Token, index: EntityIndex) -> Iterator[Argument]:
         if child.dep_ == "poss":
             for resolved in resolve_phrase(child, index):
                 record = index.entities[resolved.entity]
-                state = record.cls == "Country" or resolved.entity in index.states
+                state = record.cls == "Country"
                 if record.core_class in ACTOR_CLASSES or state:
                     # "Russia's withdrawal": a state, not a target (an actor where states act)
                     yield Argument("agent", resolved)
@@ -344,12 +345,14 @@ def trigger_roles(trigger: Trigger, index: EntityIndex, tables: RoleTables) -> R
     for argument in arguments:
         resolved = argument.resolved
         if argument.role == "agent":
-            resolved = as_actor(resolved, index)
             if resolved.entity in index.actors and resolved.token >= 0:
                 states.append((resolved.entity, resolved.token))
         entity = resolved.entity
-        core = index.entities[entity].core_class
-        if entity in used or core not in ROLE_CORE_CLASSES[argument.role]:
+        record = index.entities[entity]
+        fits = record.core_class in ROLE_CORE_CLASSES[argument.role] or (
+            argument.role == "agent" and record.cls in ACTOR_ENTITY_CLASSES
+        )
+        if entity in used or not fits:
             continue
         used.add(entity)
         by_role[argument.role].append(entity)

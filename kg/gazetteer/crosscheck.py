@@ -259,16 +259,24 @@ def region_aliases(rows: Sequence[SourceRow], towns: Iterable[SourceRow]) -> tup
     """Give each region the names news calls it by: "<town> region", "<town> oblast",
     "<town> province" (:data:`REGION_WORDS`), where the town is the one its name is made from:
     its own name before a designator ("Bryansk" of "Bryansk Oblast"), or the most populous town
-    of the same subdivision whose name the region's name starts with ("Donetska" after Donetsk).
-    The bare town name stays the town's."""
+    of the same subdivision whose name the region's name starts with ("Donetska" after Donetsk),
+    or failing that such a town of the country near it (a city with a status of its own sits
+    in the region named after it: Kyiv in Kyivska). The bare town name stays the town's."""
     by_subdivision: defaultdict[str, list[SourceRow]] = defaultdict(list)
+    by_country: defaultdict[str | None, list[SourceRow]] = defaultdict(list)
     for town in towns:
         if town.subdivision:
             by_subdivision[town.subdivision].append(town)
+        if town.source == "dr5hn/states":  # a city that is a subdivision of its own
+            by_country[town.country].append(town)
     result = []
     for row in rows:
         if row.source == "dr5hn/states" and row.kind == "region":
-            stems = {t.name for t in _towns_named_in(row, by_subdivision[row.subdivision])}
+            near = [t for t in by_country[row.country] if within_km(row, t, NAMED_AFTER_KM)]
+            named = _towns_named_in(row, by_subdivision[row.subdivision]) or _towns_named_in(
+                row, near, whole=True
+            )
+            stems = {t.name for t in named}
             own = _designated_stem(row.name)
             if own is not None:
                 stems.add(own)
@@ -288,14 +296,18 @@ def _designated_stem(name: str) -> str | None:
     return None
 
 
-def _towns_named_in(region: SourceRow, towns: Sequence[SourceRow]) -> list[SourceRow]:
-    """The most populous town of the region whose name the region's name starts with."""
+def _towns_named_in(
+    region: SourceRow, towns: Sequence[SourceRow], *, whole: bool = False
+) -> list[SourceRow]:
+    """The most populous town of the region whose name the region's name starts with; with
+    ``whole``, a town whose whole name it starts with counts however short ("Kyiv")."""
     key = variant_key(region.name)
     named = []
     for town in towns:
         stem = variant_key(town.name)
         shared = len(_common_prefix(key, stem))
-        if shared >= STEM_LETTERS and shared >= STEM_SHARE * len(stem):
+        enough = shared >= STEM_LETTERS or (whole and shared == len(stem) >= 3)
+        if enough and shared >= STEM_SHARE * len(stem):
             named.append(town)
     return sorted(named, key=lambda t: (-t.prominence, t.name))[:1]
 

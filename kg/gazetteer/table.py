@@ -19,7 +19,7 @@ from types import MappingProxyType
 
 from kg.errors import KgError
 from kg.model import ENTITY_CLASSES
-from kg.names import normalise, variant_key, variant_of_normalised
+from kg.names import close_variants, normalise, variant_key, variant_of_normalised
 
 GAZETTEER_DIR = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
 
@@ -118,17 +118,49 @@ class Gazetteer:
         return self._exact.get(normalise(name), ())
 
     def lookup_variant(self, name: str) -> tuple[GazetteerEntry, ...]:
-        """Entries with a label or alias equal to ``name`` under :func:`kg.names.variant_key`."""
-        return self._variant.get(variant_key(name), ())
+        """Entries with a label or alias that is a spelling variant of ``name``
+        (:func:`kg.names.close_variants`)."""
+        return tuple(
+            e
+            for e in self._variant.get(variant_key(name), ())
+            if any(close_variants(name, n) for n in (e.label, *e.aliases))
+        )
 
     @cached_property
     def _variant(self) -> Mapping[str, tuple[GazetteerEntry, ...]]:
         """Built on first use: loading stays fast for callers that never need variants."""
         return _frozen(_variant_index(self._exact))
 
+    def lookup_surname(self, name: str) -> tuple[GazetteerEntry, ...]:
+        """People whose full name ends in ``name`` or a spelling variant of it ("Zelensky":
+        Volodymyr Zelenskyy). News calls the people it has introduced, and leaders, by surname."""
+        key = variant_key(name)
+        return tuple(
+            e
+            for e in self._surnames.get(key, ())
+            if any(close_variants(name, n.split()[-1]) for n in (e.label, *e.aliases) if " " in n)
+        )
+
+    @cached_property
+    def _surnames(self) -> Mapping[str, tuple[GazetteerEntry, ...]]:
+        index: dict[str, list[GazetteerEntry]] = defaultdict(list)
+        for entry in self.entries:
+            if entry.cls != "Person":
+                continue
+            for name in (entry.label, *entry.aliases):
+                words = name.split()
+                if len(words) > 1 and entry not in index[variant_key(words[-1])]:
+                    index[variant_key(words[-1])].append(entry)
+        return _frozen(index)
+
     def withheld(self, name: str) -> tuple[Withheld, ...]:
-        """Withheld names equal to ``name`` under :func:`kg.names.variant_key`."""
-        return self._withheld_index.get(variant_key(name), ())
+        """Withheld names that are spelling variants of ``name`` (see
+        :func:`kg.names.close_variants`)."""
+        return tuple(
+            w
+            for w in self._withheld_index.get(variant_key(name), ())
+            if close_variants(name, w.name)
+        )
 
     @cached_property
     def _withheld_index(self) -> Mapping[str, tuple[Withheld, ...]]:

@@ -18,9 +18,17 @@ from dataclasses import replace
 from typing import Protocol
 
 from kg.gazetteer.table import Gazetteer
-from kg.link.scoring import LINK_FAMILY, Candidate, Decision, Rival, choose, country_focus
+from kg.link.scoring import (
+    LINK_FAMILY,
+    Candidate,
+    Decision,
+    Rival,
+    choose,
+    country_focus,
+    towns_over_regions,
+)
 from kg.model import Entity, Extraction, Link
-from kg.names import facility_core, normalise
+from kg.names import facility_core, group_key, normalise
 from kg.settings import Settings
 
 #: Confidence of a national-group link ("Russian troops" -> Russian Armed Forces): the name says
@@ -110,6 +118,12 @@ def link_entity(
     for name, head in name_forms(entity):
         candidates.extend(linker.candidates(name, head=head))
         rivals.extend(linker.rivals(name))
+    if len(normalise(entity.name).split()) > 1:  # "Maria Zakharova" is no other Zakharova
+        candidates = [c for c in candidates if c.match != "surname"]
+    if entity.level:  # "the city of Bryansk": never the oblast; "the Donetsk region": no town
+        candidates = [c for c in candidates if c.level == entity.level]
+    else:
+        candidates = towns_over_regions(candidates)
     decision = choose(candidates, entity.cls, focus, rivals)
     if decision is None:
         decision = group_decision(entity, linker)
@@ -136,6 +150,9 @@ def group_decision(entity: Entity, linker: Linker) -> Decision | None:
     nouns = GROUP_NOUNS.get(entity.cls)
     if nouns is None:
         return None
+    if entity.country is not None and entity.key == group_key(entity.cls, entity.country):
+        group = linker.group(entity.country, entity.cls)  # "the armed forces of Ukraine"
+        return None if group is None else Decision(group, GROUP_CONFIDENCE)
     words = normalise(entity.name).split()
     for split in range(1, len(words)):
         demonym, noun = " ".join(words[:split]), " ".join(words[split:])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from kg.gazetteer.table import Gazetteer, GazetteerEntry
 from kg.link.scoring import Candidate, Rival, match_of
 
@@ -17,10 +19,18 @@ class OfflineLinker:
         self.gazetteer = gazetteer
 
     def candidates(self, name: str, *, head: bool = False) -> tuple[Candidate, ...]:
-        """Entries answering to ``name`` exactly, or failing that as a spelling variant."""
+        """Entries answering to ``name`` exactly or as a spelling variant: "Odessa" is Odesa
+        in Ukraine as well as Odessa, Texas; the scores weigh the looser match less."""
         exact = self.gazetteer.lookup(name)
-        entries = exact or self.gazetteer.lookup_variant(name)
-        return tuple(candidate_of(entry, name, head=head) for entry in entries)
+        entries = (*exact, *(e for e in self.gazetteer.lookup_variant(name) if e not in exact))
+        found = [candidate_of(entry, name, head=head) for entry in entries]
+        if " " not in name.strip():
+            found += [
+                replace(candidate_of(entry, name), match="surname")
+                for entry in self.gazetteer.lookup_surname(name)
+                if entry not in entries
+            ]
+        return tuple(found)
 
     def rivals(self, name: str) -> tuple[Rival, ...]:
         return tuple(Rival(w.cls, w.country, w.prominence) for w in self.gazetteer.withheld(name))
@@ -45,4 +55,5 @@ def candidate_of(entry: GazetteerEntry, name: str, *, head: bool = False) -> Can
         name=name,
         source=f"{SOURCE_PREFIX}:{entry.source}",
         head=head,
+        level=entry.level,
     )

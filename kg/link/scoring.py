@@ -10,10 +10,11 @@ so the rules are the same whatever found them:
    alias, spelling variant), whether the name is specific (two or more words, or a facility
    head such as "plant"), how much the article is about the candidate's country (context),
    how prominent the candidate is, and whether its class is exactly the mention's.
+   Without a level word, a name that is a region and a town of one country is the town.
 3. Short names ("UN", "IAEA", words of three letters) link only on an exact match with their
-   country in the article; a person links only by a name of two or more words; a name the build
-   had to withhold (a more prominent
-   namesake whose QID was unusable) blocks the link; two candidates within
+   country in the article; a person links by a name of two or more words, or by a known
+   surname alone in news about their country; a name the build had to withhold (a more
+   prominent namesake whose QID was unusable) blocks the link; two candidates within
    :data:`AMBIGUITY_MARGIN` of each other mean abstain; below :data:`LINK_THRESHOLD`, abstain.
 
 The score is an additive evidence score, not a fitted probability: the weights were set by
@@ -28,7 +29,7 @@ from typing import Literal
 
 from kg.names import facility_core, is_short_name, normalise, variant_key
 
-MatchKind = Literal["label", "alias", "variant_label", "variant_alias"]
+MatchKind = Literal["label", "alias", "variant_label", "variant_alias", "surname"]
 
 #: Link only at or above this score.
 LINK_THRESHOLD = 0.6
@@ -40,7 +41,10 @@ MATCH_WEIGHT: Mapping[MatchKind, float] = {
     "alias": 0.45,
     "variant_label": 0.4,
     "variant_alias": 0.35,
+    "surname": 0.35,
 }
+#: A surname alone links to a person only when the article is this much about their country.
+SURNAME_CONTEXT = 0.5
 SPECIFIC_NAME_WEIGHT = 0.1
 CONTEXT_WEIGHT = 0.15
 PROMINENCE_WEIGHT = 0.2
@@ -85,6 +89,7 @@ class Candidate:
     name: str
     source: str
     head: bool = False
+    level: str = ""  # country, region or town, where the gazetteer says
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,8 +152,12 @@ def score(candidate: Candidate, mention_cls: str, focus: Mapping[str, float]) ->
     ):
         return None
     words = len(normalise(candidate.name).split())
-    if candidate.cls == "Person" and words < 2:
-        return None  # one word ("Grossi", a nickname) does not identify a person
+    if (
+        candidate.cls == "Person"
+        and words < 2
+        and (candidate.match != "surname" or context < SURNAME_CONTEXT)
+    ):
+        return None  # one word identifies a person only as a known surname in their country's news
     specific = candidate.head or words >= 2
     exact_class = candidate.cls == mention_cls and mention_cls not in GENERIC_CLASSES
     total = (
@@ -159,6 +168,19 @@ def score(candidate: Candidate, mention_cls: str, focus: Mapping[str, float]) ->
         + EXACT_CLASS_WEIGHT * exact_class
     )
     return round(min(1.0, total * fit), 3)
+
+
+def towns_over_regions(candidates: Iterable[Candidate]) -> list[Candidate]:
+    """Without a level word, a name that is both a region and a town of one country is read as
+    the town: "New York", "Washington" and "Kharkiv" said bare are the cities far more often
+    than the state or oblast, which news names as such ("Washington state", "Kharkiv region")."""
+    candidates = list(candidates)
+    towns = {(c.country, normalise(c.label)) for c in candidates if c.level == "town"}
+    return [
+        c
+        for c in candidates
+        if not (c.level == "region" and (c.country, normalise(c.label)) in towns)
+    ]
 
 
 def choose(
