@@ -106,6 +106,7 @@ class Scores:
     links_unscored: int = 0
     verified: int = 0
     verified_linked: int = 0
+    unlinked: list[str] = field(default_factory=list)  # verified mentions left without a link
     entities: Counter[str] = field(default_factory=Counter)  # right, wrong, verified, recalled
     split_counts: list[int] = field(default_factory=list)
     splits: list[str] = field(default_factory=list)
@@ -176,6 +177,8 @@ def _score_link(scores: Scores, g: Gold, best: Predicted, ref_links: dict[str, l
     if g.qid and g.qid != "unknown" and best.qid == g.qid:
         scores.verified_linked += 1
     if best.qid is None:
+        if g.qid and g.qid != "unknown":
+            scores.unlinked.append(f"{g.article} {g.text!r} ({best.cls}); gold {g.qid}")
         return
     scores.links_made += 1
     if g.qid == "unknown":
@@ -270,6 +273,9 @@ def report(scores: Scores, *, errors: bool) -> str:
             *(f"  {m}" for m in scores.missed),
         ]
         lines += [
+            "",
+            f"verified mentions left unlinked ({len(scores.unlinked)}):",
+            *(f"  {u}" for u in scores.unlinked),
             "",
             f"class errors ({len(scores.class_errors)}):",
             *(f"  {c}" for c in scores.class_errors),

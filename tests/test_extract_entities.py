@@ -607,6 +607,18 @@ def test_extract_entities_date_before_a_title_is_no_organisation(extract: Any) -
     ]
 
 
+def test_extract_entities_honorifics_are_no_name_and_no_position(extract: Any) -> None:
+    text = (
+        "General Sir Patrick Sanders said the army was ready. Patrick Sanders added that "
+        "Mr Varadkar agreed."
+    )
+    entities, positions = extract(text)
+    sanders = entity(entities, "Patrick Sanders")
+    assert len(sanders.mentions) == 2  # "Sir Patrick Sanders" and "Patrick Sanders": one man
+    found = positions_by_person(entities, positions)
+    assert found == {"Patrick Sanders": ("General", None, "General Sir Patrick Sanders")}
+
+
 def test_extract_entities_former_title_is_no_current_position(extract: Any) -> None:
     entities, positions = extract("Former President Omar al-Bashir remains in custody.")
     assert entity(entities, "Omar al-Bashir").cls == "Person"

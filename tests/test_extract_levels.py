@@ -82,3 +82,16 @@ def test_extract_a_gazetteer_name_inside_a_longer_name_is_not_taken(extract: Any
     # a person whose surname is a town's name
     entities = extract("Olek Kursk, the striker, scored twice on Sunday.")
     assert all(e.name != "Kursk" for e in entities)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The trial took place in The Hague, Netherlands\n\nLviv was shelled again overnight.",
+        "Russia fired missiles called Kindżały\n\nUntil now they were rare.",
+    ],
+)
+def test_extract_no_name_runs_across_a_line_break(extract: Any, text: str) -> None:
+    entities = extract(text)
+    assert entities
+    assert all("\n" not in m.anchor for e in entities for m in e.mentions)

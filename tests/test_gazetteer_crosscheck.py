@@ -6,6 +6,7 @@ from kg.gazetteer.build import withheld_lines
 from kg.gazetteer.crosscheck import (
     combine,
     confirm_capitals,
+    correct_capitals,
     distance_km,
     drop_ambiguous_titles,
     drop_shared_qids,
@@ -123,6 +124,23 @@ def test_gazetteer_crosscheck_capital_needs_confirmation() -> None:
     assert confirm_capitals([capital], [], frozenset({"Q84"})).kept == (capital,)
     same = row("Q84", "London", "hearvox/us-cities", country="Q145")
     assert confirm_capitals([capital], [same], frozenset()).kept == (capital,)
+    assert confirm_capitals([capital], [], frozenset(), frozenset({"Q84"})).kept == (capital,)
+
+
+def test_gazetteer_crosscheck_public_evidence_corrects_a_capital_qid() -> None:
+    wrong = row("Q33690701", "Lisbon", kind="capital", country="Q45")
+    evidence = {("lisbon", "Q45"): "Q597"}
+    (fixed,) = correct_capitals([wrong], evidence)
+    assert (fixed.qid, fixed.name) == ("Q597", "Lisbon")
+    # the QID is another row's under another name (a city-state's country): no correction
+    country = row("Q334", "Singapore", "dr5hn/countries", kind="country", country="Q334")
+    city = row("Q191698", "Singapore", kind="capital", country="Q334")
+    renamed = row("Q334", "Republic of Singapore", "dr5hn/countries", kind="country")
+    evidence = {("singapore", "Q334"): "Q334"}
+    assert correct_capitals([country, city], evidence)[1].qid == "Q334"  # same name: fine
+    assert correct_capitals([renamed, city], evidence)[1].qid == "Q191698"
+    other = row("Q2", "Lisbon", kind="city", country="Q45")
+    assert correct_capitals([other], {("lisbon", "Q45"): "Q597"}) == (other,)  # not a capital
 
 
 def test_gazetteer_crosscheck_combine_reports_each_row_once() -> None:

@@ -163,6 +163,17 @@ def test_link_entities_a_surname_links_a_person_only_in_news_of_their_country(
     assert links(link_entities(shared, linker)) == {"Petrenko": None}  # two Petrenkos
 
 
+def test_link_entities_a_full_name_spelt_otherwise_links_on_its_surname(
+    linker: OfflineLinker,
+) -> None:
+    x = extraction(
+        UKRAINE_TEXT,
+        entity("Iwan Petrenko", "Person"),  # Ivan, spelt the Polish way
+        entity("Oleh Petrenko", "Person"),  # neither Ivan nor Olena
+    )
+    assert links(link_entities(x, linker)) == {"Iwan Petrenko": "Q7", "Oleh Petrenko": None}
+
+
 def test_link_entities_abstains_on_ambiguity(linker: OfflineLinker) -> None:
     x = extraction("American voters in Springfield.", entity("Springfield", "Place"))
     assert links(link_entities(x, linker)) == {"Springfield": None}

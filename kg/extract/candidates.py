@@ -63,14 +63,27 @@ class Candidate:
 
 
 def trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """Drop a leading article, a trailing possessive or punctuation ("the Pentagon's") and a
-    trailing time the NER swallowed ("the Donetsk People's Republic on Monday")."""
+    """Drop a leading article, a trailing possessive or punctuation ("the Pentagon's"), all
+    after a line break, and a trailing time the NER swallowed ("the Donetsk People's Republic
+    on Monday")."""
     while start < end and doc[start].lower_ in LEADING_WORDS:
         start += 1
+    end = _before_a_line_break(doc, start, end)
     end = _before_a_time(doc, start, end)
     while end > start and (doc[end - 1].text in POSSESSIVE_ENDINGS or doc[end - 1].is_punct):
         end -= 1
     return start, end
+
+
+def _before_a_line_break(doc: Doc, start: int, end: int) -> int:
+    """Where a name ends if a line break falls inside it: no name runs from one line or
+    paragraph into the next ("Poland" of "...reach Poland\n\nAccording to")."""
+    for i in range(start, end):
+        if "\n" in doc[i].text:
+            return i
+        if "\n" in doc[i].whitespace_:
+            return i + 1
+    return end
 
 
 def _before_a_time(doc: Doc, start: int, end: int) -> int:

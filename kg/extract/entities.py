@@ -102,7 +102,7 @@ def find_entities(
     chosen = with_shared_heads(doc, with_levels(doc, chosen), context.lexicon.place_heads)
     chosen = capitals_as_countries(doc, chosen, gazetteer, context.lexicon)
     entities, entity_of = resolve(doc, chosen, gazetteer)
-    positions = _positions(doc, titles, chosen, entity_of)
+    positions = _positions(doc, titles, chosen, entity_of, context.lexicon.honorifics)
     return entities, positions
 
 
@@ -323,7 +323,7 @@ def _class_from_words(context: Context, start: int, end: int, core: str, label: 
     if _names_feature(context, start, end, core):
         return "Place"
     if core == "Organisation":
-        return lexicon.org_heads.get(last, core)
+        return lexicon.org_heads.get(last) or _head_before_of(context, start, end) or core
     if core == "Person" and last in lexicon.org_heads:
         # a "person" ending in an organisation word is none ("Getty Images", "X People's
         # Liberation Front"), unless the word is also a surname and the name short ("Emily Post")
@@ -336,6 +336,15 @@ def _class_from_words(context: Context, start: int, end: int, core: str, label: 
                 return head.cls
         return "Facility"
     return core
+
+
+def _head_before_of(context: Context, start: int, end: int) -> str | None:
+    """The class the word before a name's first "of" gives it ("Ministry of Defence", "House
+    of Representatives"): in such names the head comes first."""
+    words = [t.lower_ for t in context.doc[start:end]]
+    if "of" not in words[1:]:
+        return None
+    return context.lexicon.org_heads.get(words[words.index("of", 1) - 1])
 
 
 def _ends_organisation(lexicon: Lexicon, start: int, end: int, last: str) -> bool:
@@ -640,8 +649,23 @@ def _title_tokens(titles: Sequence[TitleMatch]) -> set[int]:
     return tokens
 
 
+def _without_honorifics(doc: Doc, title: tuple[int, int], honorifics: frozenset[str]) -> str | None:
+    """The title's text without the honorifics at its ends ("General Sir" -> "General"); None
+    if nothing else is left."""
+    start, end = title
+    while start < end and doc[start].lower_ in honorifics:
+        start += 1
+    while end > start and doc[end - 1].lower_ in honorifics:
+        end -= 1
+    return doc[start:end].text if end > start else None
+
+
 def _positions(
-    doc: Doc, titles: Sequence[TitleMatch], chosen: Sequence[Candidate], entity_of: Sequence[int]
+    doc: Doc,
+    titles: Sequence[TitleMatch],
+    chosen: Sequence[Candidate],
+    entity_of: Sequence[int],
+    honorifics: frozenset[str],
 ) -> tuple[Position, ...]:
     """One position per current title whose person (and organisation, if any) was kept."""
     at_token = {i: n for n, c in enumerate(chosen) for i in range(c.start, c.end)}
@@ -655,11 +679,14 @@ def _positions(
             found = at_token.get(match.organisation[0])
             if found is not None and CORE_CLASS[chosen[found].cls] == "Organisation":
                 organisation = entity_of[found]
+        title = _without_honorifics(doc, match.title, honorifics)
+        if title is None:
+            continue  # "Mr Varadkar" states no position
         span = doc[match.start : match.person[1]]
         positions.append(
             Position(
                 person=entity_of[person],
-                title=doc[match.title[0] : match.title[1]].text,
+                title=title,
                 organisation=organisation,
                 mention=Mention(span.start_char, span.end_char, span.text),
             )

@@ -40,6 +40,8 @@ class Lexicon:
     group_modifiers: frozenset[str]
     title_heads: frozenset[str]
     title_modifiers: frozenset[str]
+    #: Words before a name that are no part of it and state no position ("Mr", "Sir").
+    honorifics: frozenset[str]
     org_heads: dict[str, str]
     #: Organisation words that also end people's names ("Post", "Bank"): see ``org_heads.tsv``.
     org_surnames: frozenset[str]
@@ -130,7 +132,8 @@ def load_lexicon() -> Lexicon:
             for noun, kind in read_rows("group_nouns.tsv")
         },
         group_modifiers=frozenset(row[0] for row in read_rows("group_modifiers.tsv")),
-        title_heads=frozenset(word for word, role, _ in titles if role == "head"),
+        title_heads=frozenset(word for word, role, _ in titles if role in ("head", "honorific")),
+        honorifics=frozenset(word for word, role, _ in titles if role == "honorific"),
         title_modifiers=frozenset(word for word, role, _ in titles if role == "modifier"),
         org_heads={word: _checked_class(cls, "org_heads.tsv") for word, cls, _ in org_heads},
         org_surnames=frozenset(word for word, _, surname in org_heads if surname == "yes"),

@@ -240,8 +240,10 @@ def _collect(root: Path) -> _Collected:
     units = keep(crosscheck.plants_of_units(src.read_geonuclear_units(root, countries), plants))
     country_names = src.read_econandrew(root, countries, skipped)
 
-    raw = [*countries_rows, *states, *cities]
-    dr5hn = keep(_checked_dr5hn(raw, [*countries_rows, *states, *us_cities, *wiki.rows], wiki))
+    capitals = src.read_capital_evidence()
+    raw = list(crosscheck.correct_capitals([*countries_rows, *states, *cities], capitals))
+    others = [*countries_rows, *states, *us_cities, *wiki.rows]
+    dr5hn = keep(_checked_dr5hn(raw, others, wiki, frozenset(capitals.values())))
     towns = [r for r in raw if r.kind in TOWN_KINDS]
     dr5hn = crosscheck.qualify_region_names(dr5hn, towns)
     dr5hn = crosscheck.region_aliases(dr5hn, towns)
@@ -270,15 +272,19 @@ TOWN_KINDS = frozenset({"city", "capital"})
 
 
 def _checked_dr5hn(
-    raw: Sequence[SourceRow], others: Sequence[SourceRow], wiki: src.Yyyuanfish
+    raw: Sequence[SourceRow],
+    others: Sequence[SourceRow],
+    wiki: src.Yyyuanfish,
+    evidenced: frozenset[str],
 ) -> Checked:
     """dr5hn's rows through its three rules, each seeing every raw row (see ``combine``);
-    a capital is confirmed only by rows outside dr5hn's city files (``others``)."""
+    a capital is confirmed only by rows outside dr5hn's city files (``others``) or by public
+    evidence for its QID (``evidenced``)."""
     return crosscheck.combine(
         raw,
         crosscheck.drop_shared_qids(raw, levels=DR5HN_LEVELS, place_evidence=wiki.place_evidence),
         crosscheck.resolve_town_conflicts(raw, wiki.place_evidence),
-        crosscheck.confirm_capitals(raw, others, wiki.place_evidence),
+        crosscheck.confirm_capitals(raw, others, wiki.place_evidence, evidenced),
     )
 
 

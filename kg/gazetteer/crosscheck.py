@@ -194,16 +194,40 @@ def resolve_town_conflicts(rows: Sequence[SourceRow], place_evidence: frozenset[
     return _split(rows, lambda r: rejected.get(r.origin))
 
 
+def correct_capitals(
+    rows: Sequence[SourceRow], evidence: Mapping[tuple[str, str], str]
+) -> tuple[SourceRow, ...]:
+    """Capital rows of dr5hn's city files with the QID public evidence gives the city where it
+    differs (Lisbon: Q597, not dr5hn's Q33690701), unless another row already holds that QID
+    under another name (a region, or the country of a city-state: then the row stays as it
+    is, to be withheld)."""
+    names_of: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        names_of[row.qid].add(normalise(row.name))
+    result = []
+    for row in rows:
+        found = evidence.get((normalise(row.name), row.country or ""))
+        if row.kind == "capital" and found and found != row.qid:
+            if names_of.get(found, set()) <= {normalise(row.name)}:
+                row = replace(row, qid=found, origin=f"{row.origin} (QID from public evidence)")
+        result.append(row)
+    return tuple(result)
+
+
 def confirm_capitals(
-    rows: Sequence[SourceRow], others: Sequence[SourceRow], place_evidence: frozenset[str]
+    rows: Sequence[SourceRow],
+    others: Sequence[SourceRow],
+    place_evidence: frozenset[str],
+    evidenced: frozenset[str] = frozenset(),
 ) -> Checked:
     """Keep a capital row of dr5hn's city files only if its QID is confirmed: another source
-    gives the same QID to the same name, or a third source uses it as a place (SOURCES.md:
-    "never take a capital's QID from cities/*.json without checking it")."""
+    gives the same QID to the same name, a third source uses it as a place, or public files
+    pair the city with it (``evidenced``; SOURCES.md: "never take a capital's QID from
+    cities/*.json without checking it")."""
     confirmed = {(r.qid, variant_key(r.name)) for r in others if r.kind != "capital"}
 
     def reason(row: SourceRow) -> str | None:
-        if row.kind != "capital" or row.qid in place_evidence:
+        if row.kind != "capital" or row.qid in place_evidence or row.qid in evidenced:
             return None
         if (row.qid, variant_key(row.name)) in confirmed:
             return None

@@ -145,6 +145,24 @@ def valid_qid(value: object) -> str | None:
 # --- dr5hn -----------------------------------------------------------------------------------
 
 
+#: Public evidence for capital-city QIDs that dr5hn alone gives (see the file's comments).
+CAPITAL_EVIDENCE = Path(__file__).parent / "evidence" / "capitals.tsv"
+
+
+def read_capital_evidence(path: Path = CAPITAL_EVIDENCE) -> dict[tuple[str, str], str]:
+    """(normalised capital name, country QID) -> the capital's QID as public files show it."""
+    lines = [line for line in path.read_text("utf-8").splitlines() if not line.startswith("#")]
+    evidence: dict[tuple[str, str], str] = {}
+    for number, line in enumerate(lines[1:], start=2):
+        fields = line.split("\t")
+        if len(fields) != 5 or valid_qid(fields[2]) is None or valid_qid(fields[1]) is None:
+            raise SourceError(f"{path}: data line {number}: expected name, country, qid, "
+                              "verdict, evidence with valid QIDs")  # fmt: skip
+        name, country, qid, _, _ = fields
+        evidence[(normalise(name), country)] = qid
+    return evidence
+
+
 def read_countries(root: Path) -> tuple[list[SourceRow], Countries]:
     data = _json(root / DR5HN / "json/countries.json")
     countries = Countries()

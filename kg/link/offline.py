@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from kg.gazetteer.table import Gazetteer, GazetteerEntry
 from kg.link.scoring import Candidate, Rival, match_of
+from kg.names import variant_key
 
 SOURCE_PREFIX = "newskg-gazetteer"
 
@@ -24,11 +25,18 @@ class OfflineLinker:
         exact = self.gazetteer.lookup(name)
         entries = (*exact, *(e for e in self.gazetteer.lookup_variant(name) if e not in exact))
         found = [candidate_of(entry, name, head=head) for entry in entries]
-        if " " not in name.strip():
+        words = name.split()
+        if len(words) == 1:
             found += [
                 replace(candidate_of(entry, name), match="surname")
                 for entry in self.gazetteer.lookup_surname(name)
                 if entry not in entries
+            ]
+        elif len(words) == 2:  # "Aleksandr Lukashenko": Alexander Lukashenko, spelt otherwise
+            found += [
+                replace(candidate_of(entry, name), match="variant_label")
+                for entry in self.gazetteer.lookup_surname(words[1])
+                if entry not in entries and same_given_name(words[0], entry.label.split()[0])
             ]
         return tuple(found)
 
@@ -41,6 +49,19 @@ class OfflineLinker:
     def group(self, country_qid: str, kind: str) -> Candidate | None:
         entry = self.gazetteer.group(country_qid, kind)
         return None if entry is None else candidate_of(entry, entry.label)
+
+
+#: Two spellings of one given name share this many first letters of their variant keys
+#: ("Aleksandr" and "Alexander": "alek"); "Maria" and "Svetlana" do not.
+GIVEN_NAME_PREFIX = 4
+
+
+def same_given_name(name: str, other: str) -> bool:
+    """Whether two given names are spellings of one ("Aleksandr", "Alexander", "Oleksandr" is
+    not: transliterations keep the start of a name)."""
+    a, b = variant_key(name), variant_key(other)
+    shared = min(len(a), len(b), GIVEN_NAME_PREFIX)
+    return len(a) > 1 and len(b) > 1 and a[:shared] == b[:shared]
 
 
 def candidate_of(entry: GazetteerEntry, name: str, *, head: bool = False) -> Candidate:
