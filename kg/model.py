@@ -65,6 +65,12 @@ EVENT_TYPES = (
     "Explosion",
     "Deployment",
     "Fortification",
+    "Invasion",
+    "Offensive",
+    "Combat",
+    "Siege",
+    "Annexation",
+    "Sabotage",
 )
 
 

@@ -323,11 +323,14 @@ def noun_arguments(trigger: Trigger, index: EntityIndex, tables: RoleTables) -> 
         if prep == "of":
             yield from _sense_prep_arguments(trigger, obj, index)
     verb = noun.head
-    if noun.dep_ == "dobj" and verb.lemma_.lower() in tables.light_verbs:
+    if verb.i == noun.i or verb.lemma_.lower() not in tables.light_verbs:
+        return
+    if noun.dep_ == "dobj":
         subjects = _children(verb, {"nsubj"}) or controllers(verb, tables.object_control)
         for subject in subjects:
             resolved = _with("inherited", resolve_phrase(subject, index))
             yield from (Argument("agent", r) for r in resolved)
+    if noun.dep_ in ("dobj", "nsubj"):  # "fighting continued in Bakhmut"
         yield from _prep_arguments(trigger, verb, "NOUN", index, tables)
 
 

@@ -422,6 +422,18 @@ CLASS_MAPPINGS: tuple[ClassMapping, ...] = (
             "village in Henichesk Raion, Kherson Oblast, Ukraine",
         ),
     ),
+    _m(
+        "Q34763",
+        "Place",
+        (
+            CLASSIFIED,
+            1699,
+            "Q7835",
+            "Crimea",
+            "Eastern European peninsula, in the Black Sea and Sea of Azov, disputed between "
+            "Ukraine (de jure) and Russia (de facto)",
+        ),
+    ),
 )
 
 #: Nuclear power plants: the eulalia files are the result of a Wikidata query for P31 = Q134447
