@@ -52,7 +52,10 @@ def build(
     """Build the graph of the articles under ``paths`` into ``settings.out``, atomically."""
     started = time.time()
     ingested = read_articles(
-        paths, max_bytes=settings.max_article_bytes, max_chars=settings.max_article_chars
+        paths,
+        max_bytes=settings.max_article_bytes,
+        max_chars=settings.max_article_chars,
+        max_word_chars=settings.max_word_chars,
     )
     report = BuildReport(
         out=str(settings.out), started=stamp(started), base_iri=settings.base_iri,
