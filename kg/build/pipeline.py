@@ -123,7 +123,7 @@ def prepare(settings: Settings, toolkit: Toolkit | None = None) -> Run:
         ontology=file_hash(settings.ontology_path),
     )
     return Run(
-        stage=ArticleStage(toolkit, iris, activity, settings.batch_size),
+        stage=ArticleStage(toolkit, iris, activity, settings.batch_size, settings.article_timeout),
         iris=iris,
         cache=Cache(settings.resolved_cache_dir),
         context=context,
