@@ -110,22 +110,24 @@ def _walk(folder: Path, root: Path, inside: str) -> Iterator[tuple[Path, str] | 
 
 def _link(path: Path, root: Path, inside: str) -> Iterator[tuple[Path, str] | Problem]:
     """A symbolic link inside an input folder: read only when it is a file inside that folder,
-    and then through the path it resolved to (a link swapped later cannot lead elsewhere)."""
+    and then through the path it resolved to (a link swapped later cannot lead elsewhere).
+    Problems quote the link as written, not the builder's resolved paths."""
     target = os.path.realpath(path)
+    written = os.readlink(path)
     if os.path.isdir(target):
         yield Problem(
             str(path),
-            f"symbolic link to a folder ({target}): not followed; give that folder to kg build "
+            f"symbolic link to a folder ({written}): not followed; give that folder to kg build "
             "to read it",
         )
     elif path.suffix.lower() not in SUFFIXES:
         return
     elif not os.path.exists(target):
-        yield Problem(str(path), f"symbolic link to {os.readlink(path)}, which does not exist")
+        yield Problem(str(path), f"symbolic link to {written}, which does not exist")
     elif os.path.commonpath([inside, target]) != inside:
         yield Problem(
             str(path),
-            f"symbolic link to {target}, outside the input folder {root}: not read; give that "
+            f"symbolic link to {written}, outside the input folder {root}: not read; give that "
             "file to kg build to read it",
         )
     else:
