@@ -1,7 +1,7 @@
 """What issue 21's guards cost a build, and what they save it.
 
 ``extract``: :func:`kg.build.stage.extract_each` on bench corpus articles with the time limit per
-article (``KG_ARTICLE_TIMEOUT``, a ``SIGALRM`` timer set and cleared around each extraction)
+article (``KG_ARTICLE_TIMEOUT``, a CPU timer set and cleared around each extraction)
 against the same without it, alternately, in CPU time. ``ingest``: :func:`read_articles` on a
 JSON Lines corpus (files found and read safely, fields checked, the run-without-whitespace
 guard) against the raw engine, ``json.loads`` of every line of the same file. ``tokenizer``: the

@@ -64,9 +64,9 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "article_timeout",
-        120.0,
-        "Seconds the extraction of one article may take; a slower article is quarantined and the"
-        " build goes on (0: no limit).",
+        300.0,
+        "Seconds of CPU time the extraction of one article may take; a slower article is"
+        " quarantined and the build goes on (0: no limit).",
     ),
     Setting("cache_dir", None, "Incremental-build cache [default: .<out>-builds/cache]."),
     Setting("wikidata_cache", None, "On-disk cache of the online linker (default: in cache_dir)."),
@@ -125,7 +125,7 @@ class Settings:
     max_article_bytes: int = 5 * 1024 * 1024
     max_article_chars: int = 1_000_000
     max_word_chars: int = 1_000
-    article_timeout: float = 120.0
+    article_timeout: float = 300.0
     cache_dir: Path | None = None
     wikidata_cache: Path | None = None
     host: str = "127.0.0.1"

@@ -151,7 +151,8 @@ def extract_each(
     When the stream fails, the article it stopped at is retried alone: if it fails again it
     is the culprit, else its extraction is kept; the stream resumes after it.
 
-    ``seconds`` (0: none) bounds the wait for each next extraction (:mod:`kg.build.timelimit`).
+    ``seconds`` (0: none) bounds the CPU time spent on each next extraction
+    (:mod:`kg.build.timelimit`).
     spaCy parses a batch before it yields its first document, so when the time runs out it is
     not known which article of the batch is at fault: the articles not yet extracted are then
     extracted one at a time, each within the limit, and an article that runs out of time alone
@@ -198,7 +199,7 @@ def _extract_alone(extract: Extract, article: Article, seconds: float) -> Extrac
 
 def _too_slow(seconds: float) -> str:
     return (
-        f"extraction was stopped after {seconds:g} s, the time limit per article "
+        f"extraction was stopped after {seconds:g} s of CPU time, the time limit per article "
         "(KG_ARTICLE_TIMEOUT): spaCy may be stuck on pathological text (long runs of "
         "punctuation, very long lines); check the text, or raise the limit"
     )
