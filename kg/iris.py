@@ -29,9 +29,10 @@ def article_segment(article_id: str) -> str:
     """The article id as one IRI path segment: percent-encoded (``a b/c`` -> ``a%20b%2Fc``).
 
     The ids ``.`` and ``..`` would be dot segments, which clients remove from a path (RFC 3986
-    section 5.2.4; ``<base>id/article/..`` is ``<base>id/``), and so would ``%2E`` (the WHATWG
-    URL standard counts it as a dot), so these two get a ``!`` in front (``!.``, ``!..``): no
-    other id's segment starts with ``!``, which percent-encoding always escapes.
+    section 5.2.4; ``<base>id/article/..`` is ``<base>id/``), and percent-encoding their dots
+    would not help (the WHATWG URL standard reads ``%2E`` as a dot), so these two get a ``!`` in
+    front (``!.``, ``!..``): no other id's segment starts with ``!``, which percent-encoding
+    always escapes.
     """
     segment = quote(article_id, safe="-._~")
     return f"!{segment}" if segment in (".", "..") else segment

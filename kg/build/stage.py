@@ -152,17 +152,16 @@ def extract_each(
     is the culprit, else its extraction is kept; the stream resumes after it.
 
     ``seconds`` (0: none) bounds the CPU time spent on each next extraction
-    (:mod:`kg.build.timelimit`).
-    spaCy parses a batch before it yields its first document, so when the time runs out it is
-    not known which article of the batch is at fault: the articles not yet extracted are then
-    extracted one at a time, each within the limit, and an article that runs out of time alone
-    is the one that failed.
+    (:mod:`kg.build.timelimit`). spaCy parses a batch before it yields its first document, so
+    when the time runs out it is not known which article of the batch is at fault: the articles
+    not yet extracted are then extracted one at a time, each within the limit, and an article
+    that runs out of time alone is the one that failed.
     """
     remaining = articles
     while remaining:
         done = 0
-        stream = iter(extract(remaining, batch_size=batch_size))
         try:
+            stream = iter(extract(remaining, batch_size=batch_size))
             while done < len(remaining):
                 with time_limit(seconds):
                     extraction = next(stream, None)
