@@ -6,7 +6,10 @@ validation found violations); 2 it could not run (bad flags, missing files, an i
 
 from __future__ import annotations
 
+import errno
+import re
 import sys
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +24,9 @@ def _settings(**overrides: Any) -> Settings:
 
 
 class KgGroup(click.Group):
-    """Turns every :class:`KgError` into one readable line and exit code 2 (or the error's own)."""
+    """Turns every error into one readable line and an exit code, never a traceback: a
+    :class:`KgError` keeps its own code (2 unless it says otherwise), an ``OSError`` (a full disk,
+    a file that vanished) and any other exception (a bug) exit 2."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -29,6 +34,50 @@ class KgGroup(click.Group):
         except KgError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(exc.exit_code)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except OSError as exc:
+            click.echo(f"error: {_command(ctx)} stopped: {_os_error(exc)}", err=True)
+            sys.exit(2)
+        except Exception as exc:
+            click.echo(
+                f"error: {_command(ctx)} stopped by an internal error: {_one_line(exc)}"
+                f"{_where(exc)}; please report it with the command that caused it",
+                err=True,
+            )
+            sys.exit(2)
+
+
+def _command(ctx: click.Context) -> str:
+    return " ".join(["kg", *([ctx.invoked_subcommand] if ctx.invoked_subcommand else [])])
+
+
+def _os_error(exc: OSError) -> str:
+    what = exc.strerror or _one_line(exc)
+    if exc.filename is not None:
+        what += f": {exc.filename}"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        what += " (free some space, or write elsewhere with --out, and run it again)"
+    return what
+
+
+def _one_line(exc: BaseException, limit: int = 300) -> str:
+    """The exception's type and message on one line, cut at ``limit`` characters."""
+    text = " ".join(f"{type(exc).__name__}: {exc}".split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _where(exc: BaseException) -> str:
+    """Where in newskg's code the exception was raised (the innermost frame of ours)."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if _OURS.search(f.filename)]
+    if not frames:
+        return ""
+    match = _OURS.search(frames[-1].filename)
+    assert match is not None
+    return f" (at {match.group(0)}:{frames[-1].lineno})"
+
+
+_OURS = re.compile(r"(?<![^/])(?:kg|server)/.+\.py$")
 
 
 @click.group(cls=KgGroup)

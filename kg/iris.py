@@ -25,6 +25,19 @@ HASH_LENGTH = 12
 ARTICLE_GRAPH_PATH = "graph/article/"
 
 
+def article_segment(article_id: str) -> str:
+    """The article id as one IRI path segment: percent-encoded (``a b/c`` -> ``a%20b%2Fc``).
+
+    The ids ``.`` and ``..`` would be dot segments, which clients remove from a path (RFC 3986
+    section 5.2.4; ``<base>id/article/..`` is ``<base>id/``), and percent-encoding their dots
+    would not help (the WHATWG URL standard reads ``%2E`` as a dot), so these two get a ``!`` in
+    front (``!.``, ``!..``): no other id's segment starts with ``!``, which percent-encoding
+    always escapes.
+    """
+    segment = quote(article_id, safe="-._~")
+    return f"!{segment}" if segment in (".", "..") else segment
+
+
 def short_hash(*parts: str) -> str:
     """A stable short hash of the parts (joined unambiguously)."""
     digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
@@ -54,7 +67,7 @@ class Iris:
         return NamedNode(self.base + path)
 
     def article(self, article_id: str) -> NamedNode:
-        return self._node("id/article/" + quote(article_id, safe="-._~"))
+        return self._node("id/article/" + article_segment(article_id))
 
     def mention(self, article_id: str, begin: int, end: int) -> NamedNode:
         return NamedNode(f"{self.article(article_id).value}#char={begin},{end}")
@@ -89,7 +102,7 @@ class Iris:
         return self._node(f"id/software/{slug(name)}-{slug(version, 80)}")
 
     def article_graph(self, article_id: str) -> NamedNode:
-        return self._node(ARTICLE_GRAPH_PATH + quote(article_id, safe="-._~"))
+        return self._node(ARTICLE_GRAPH_PATH + article_segment(article_id))
 
     def is_article_graph(self, name: str) -> bool:
         """Whether ``name`` is the IRI of an article graph of this base."""
@@ -120,7 +133,7 @@ class Iris:
         """The published data's validation report, or (not published) one quarantined article's."""
         if article_id is None:
             return self._node("id/validation/report")
-        return self._node("id/validation/article/" + quote(article_id, safe="-._~"))
+        return self._node("id/validation/article/" + article_segment(article_id))
 
     def prefixes(self) -> dict[str, str]:
         """Turtle prefixes for the minted IRIs whose local names are always plain

@@ -9,9 +9,11 @@ that were quarantined, one folder each. Everything that reads or writes a build 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
+
+from kg.iris import article_segment
 
 NQUADS = "kg.nq"
 TURTLE = "kg.ttl"
@@ -24,6 +26,9 @@ CHECKSUMS = "SHA256SUMS"
 REPORT = "build-report.json"
 STORE = "store"
 QUARANTINE = "quarantine"
+#: Longest quarantine folder name (file systems allow 255 bytes; an id of 200 characters may
+#: take 2,400 percent-encoded).
+MAX_FOLDER_NAME = 200
 
 #: The dumps, in the order they are written (N-Quads first: the store is loaded from it).
 DUMPS = (NQUADS, NQUADS_GZ, TURTLE, TURTLE_GZ)
@@ -77,6 +82,12 @@ class Layout:
         return self.root / QUARANTINE
 
     def quarantined(self, article_id: str) -> Path:
-        """The folder of one quarantined article: its id percent-encoded, so that any id (``..``,
-        ``a/b``) names one folder inside :attr:`quarantine` and two ids never share one."""
-        return self.quarantine / (quote(article_id, safe="-_~") or "_")
+        """The folder of one quarantined article, named as the article's IRI ends
+        (:func:`kg.iris.article_segment`), so that any id (``..``, ``a/b``) names one folder
+        inside :attr:`quarantine` and two ids never share one. A name too long for a file system
+        is cut and ends with ``+`` and a hash of the id (``+`` is never in a segment)."""
+        name = article_segment(article_id) or "!"  # (ingest refuses empty ids)
+        if len(name) > MAX_FOLDER_NAME:
+            digest = hashlib.sha256(article_id.encode("utf-8", "surrogatepass")).hexdigest()
+            name = f"{name[: MAX_FOLDER_NAME - 17]}+{digest[:16]}"
+        return self.quarantine / name

@@ -56,6 +56,18 @@ SETTINGS: tuple[Setting, ...] = (
         1_000_000,
         "Longer article texts are rejected (spaCy's own limit; news is far shorter).",
     ),
+    Setting(
+        "max_word_chars",
+        1_000,
+        "Articles with a longer run of characters without whitespace are rejected (spaCy's"
+        " tokenizer takes time that grows with the square of such a run).",
+    ),
+    Setting(
+        "article_timeout",
+        300.0,
+        "Seconds of CPU time the extraction of one article may take; a slower article is"
+        " quarantined and the build goes on (0: no limit).",
+    ),
     Setting("cache_dir", None, "Incremental-build cache [default: .<out>-builds/cache]."),
     Setting("wikidata_cache", None, "On-disk cache of the online linker (default: in cache_dir)."),
     Setting("host", "127.0.0.1", "Address the server listens on."),
@@ -112,6 +124,8 @@ class Settings:
     batch_size: int = 32
     max_article_bytes: int = 5 * 1024 * 1024
     max_article_chars: int = 1_000_000
+    max_word_chars: int = 1_000
+    article_timeout: float = 300.0
     cache_dir: Path | None = None
     wikidata_cache: Path | None = None
     host: str = "127.0.0.1"
@@ -147,11 +161,19 @@ class Settings:
             "threads",
             "query_workers",
             "query_memory_mb",
+            "max_article_bytes",
+            "max_article_chars",
+            "max_word_chars",
         ):
             if getattr(self, name) < 1:
                 raise SettingsError(f"setting {name} must be at least 1")
         if self.query_timeout <= 0:
             raise SettingsError("setting query_timeout must be positive")
+        if not 0 <= self.article_timeout < float("inf"):
+            raise SettingsError(
+                f"setting article_timeout must be a number of seconds, not {self.article_timeout}",
+                fix="give KG_ARTICLE_TIMEOUT a positive number, or 0 for no limit",
+            )
 
     @property
     def builds_dir(self) -> Path:

@@ -121,3 +121,14 @@ def test_bench_every_section_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
     query = json.loads((results / "query.json").read_text(encoding="utf-8"))
     assert set(query["data"]["seconds"]) == set(QUERIES)
     assert (results / PLOT_FILE).stat().st_size > 1000
+
+
+@pytest.mark.slow
+def test_bench_limits_runs_end_to_end(capsys: pytest.CaptureFixture[str]) -> None:
+    from bench.limits import main as limits
+
+    limits(["--articles", "8", "--repeat", "1", "--word-chars", "50"])
+    rows = capsys.readouterr().out.splitlines()
+    assert [row.split()[0] for row in rows] == ["extract", "ingest", "tokenizer", "tokenizer"]
+    assert "ratio" in rows[0]
+    assert "ratio" in rows[1]

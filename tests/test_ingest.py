@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -102,7 +103,6 @@ def test_ingest_json_list_and_single_object(tmp_path: Path) -> None:
         ("blank.txt", b"  \n\n ", "file is empty"),
         ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
         ("latin1.txt", "Café in Kyiv".encode("latin-1"), "not valid UTF-8"),
-        ("header-only.txt", b"1648718679 Headline only\n", "article has no text"),
     ],
 )
 def test_ingest_bad_file_is_named_and_skipped(
@@ -127,14 +127,14 @@ def test_ingest_oversized_file_is_rejected(tmp_path: Path) -> None:
 def test_ingest_unreadable_file_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     locked = write(tmp_path / "locked.txt", "text")
     write(tmp_path / "good.txt", "Good.")
-    real_read = Path.read_bytes
+    real_open = os.open
 
-    def read_bytes(self: Path) -> bytes:
-        if self == locked:  # root ignores chmod 0, so simulate the denial the OS would give
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_read(self)
+    def fake_open(path: str | os.PathLike[str], flags: int, *args: int) -> int:
+        if Path(path) == locked:  # root ignores chmod 0, so simulate the denial the OS would give
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", fake_open)
     result = read_articles([tmp_path])
     assert [a.id for a in result.articles] == ["good"]
     problem = only_problem(result.problems)

@@ -19,6 +19,7 @@ from kg.build.cache import Cache
 from kg.build.release import STAGING_PREFIX
 from kg.dataset.stats import stats
 from kg.dataset.store import open_store
+from kg.errors import BuildError
 from kg.layout import CHECKSUMS, NQUADS, QUARANTINE, TURTLE, VOID_TTL
 from kg.shacl.validate import validate_build
 from kg.vocab import NK
@@ -257,8 +258,9 @@ def test_pipeline_failed_build_leaves_the_previous_output_untouched(
         raise OSError("disk full")
 
     monkeypatch.setattr(stage, explode)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(BuildError, match=r"could not write the build into .*disk full") as failed:
         build_with(extractor, [write_articles(tmp_path / "in", ["a1", "a2"])], config)
+    assert isinstance(failed.value.__cause__, OSError)
     assert config.out.resolve() == target
     after = {p.relative_to(target): p.read_bytes() for p in target.rglob("*") if p.is_file()}
     assert after == before

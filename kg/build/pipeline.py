@@ -52,7 +52,10 @@ def build(
     """Build the graph of the articles under ``paths`` into ``settings.out``, atomically."""
     started = time.time()
     ingested = read_articles(
-        paths, max_bytes=settings.max_article_bytes, max_chars=settings.max_article_chars
+        paths,
+        max_bytes=settings.max_article_bytes,
+        max_chars=settings.max_article_chars,
+        max_word_chars=settings.max_word_chars,
     )
     report = BuildReport(
         out=str(settings.out), started=stamp(started), base_iri=settings.base_iri,
@@ -120,7 +123,7 @@ def prepare(settings: Settings, toolkit: Toolkit | None = None) -> Run:
         ontology=file_hash(settings.ontology_path),
     )
     return Run(
-        stage=ArticleStage(toolkit, iris, activity, settings.batch_size),
+        stage=ArticleStage(toolkit, iris, activity, settings.batch_size, settings.article_timeout),
         iris=iris,
         cache=Cache(settings.resolved_cache_dir),
         context=context,

@@ -37,6 +37,13 @@ def staged_build(out: Path, builds_dir: Path) -> Iterator[Path]:
     staging.mkdir()
     try:
         yield staging
+    except OSError as exc:  # a full disk, a quota, a file size limit: say where, not how
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildError(
+            f"could not write the build into {staging}",
+            why=f"{exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}",
+            fix=f"free some space or choose another --out; {out} is unchanged",
+        ) from exc
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

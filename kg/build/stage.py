@@ -18,6 +18,7 @@ from typing import Any
 
 from pyoxigraph import Quad, Triple
 
+from kg.build.timelimit import TimeLimitExceeded, time_limit
 from kg.build.toolkit import Extract, Toolkit
 from kg.codec import extraction_from_json, extraction_to_json
 from kg.graph.context import context_of, entity_contexts
@@ -62,12 +63,14 @@ Outcome = Published | Quarantined
 
 @dataclass(frozen=True)
 class ArticleStage:
-    """What the stage needs: the toolkit, the IRIs, the build activity and the batch size."""
+    """What the stage needs: the toolkit, the IRIs, the build activity, the batch size and the
+    time limit on one article's extraction (seconds; 0: none)."""
 
     toolkit: Toolkit
     iris: Iris
     activity: Activity
     batch_size: int
+    article_timeout: float = 0.0
 
 
 def run_batch(stage: ArticleStage, batch: Sequence[tuple[Article, str]]) -> list[Outcome]:
@@ -76,7 +79,9 @@ def run_batch(stage: ArticleStage, batch: Sequence[tuple[Article, str]]) -> list
     The batch is validated together (:meth:`Validator.validate_each` screens all its graphs with
     one query); if that fails, each graph is validated alone to find the one at fault.
     """
-    extracted = extract_each(stage.toolkit.extract, [a for a, _ in batch], stage.batch_size)
+    extracted = extract_each(
+        stage.toolkit.extract, [a for a, _ in batch], stage.batch_size, stage.article_timeout
+    )
     mapped = [
         _mapped(stage, article, key, outcome)
         for (article, key), (_, outcome) in zip(batch, extracted, strict=True)
@@ -168,29 +173,64 @@ def _without_violating_facts(
 
 
 def extract_each(
-    extract: Extract, articles: Sequence[Article], batch_size: int
+    extract: Extract, articles: Sequence[Article], batch_size: int, seconds: float = 0.0
 ) -> Iterator[tuple[Article, Extraction | str]]:
     """Each article with its extraction, or why it failed (in input order).
 
     When the stream fails, the article it stopped at is retried alone: if it fails again it
     is the culprit, else its extraction is kept; the stream resumes after it.
+
+    ``seconds`` (0: none) bounds the CPU time spent on each next extraction
+    (:mod:`kg.build.timelimit`). spaCy parses a batch before it yields its first document, so
+    when the time runs out it is not known which article of the batch is at fault: the articles
+    not yet extracted are then extracted one at a time, each within the limit, and an article
+    that runs out of time alone is the one that failed.
     """
     remaining = articles
     while remaining:
         done = 0
         try:
-            for extraction in extract(remaining, batch_size=batch_size):
+            stream = iter(extract(remaining, batch_size=batch_size))
+            while done < len(remaining):
+                with time_limit(seconds):
+                    extraction = next(stream, None)
+                if extraction is None:
+                    return
                 yield remaining[done], extraction
                 done += 1
             return
+        except TimeLimitExceeded:
+            stalled = remaining[done:]
+            if len(stalled) == 1:
+                yield stalled[0], _too_slow(seconds)
+            else:
+                for article in stalled:
+                    yield article, _extract_alone(extract, article, seconds)
+            return
         except Exception:  # one bad article must not sink the others
             suspect = remaining[done]
-            try:
-                (extraction,) = list(extract([suspect], batch_size=1))
-                yield suspect, extraction
-            except Exception as exc:
-                yield suspect, _error("extraction failed", exc)
+            yield suspect, _extract_alone(extract, suspect, seconds)
             remaining = remaining[done + 1 :]
+
+
+def _extract_alone(extract: Extract, article: Article, seconds: float) -> Extraction | str:
+    """One article's extraction within the time limit, or why it failed."""
+    try:
+        with time_limit(seconds):
+            (extraction,) = list(extract([article], batch_size=1))
+    except TimeLimitExceeded:
+        return _too_slow(seconds)
+    except Exception as exc:
+        return _error("extraction failed", exc)
+    return extraction
+
+
+def _too_slow(seconds: float) -> str:
+    return (
+        f"extraction was stopped after {seconds:g} s of CPU time, the time limit per article "
+        "(KG_ARTICLE_TIMEOUT): spaCy may be stuck on pathological text (long runs of "
+        "punctuation, very long lines); check the text, or raise the limit"
+    )
 
 
 # -- outcomes in the cache ------------------------------------------------------------------------
