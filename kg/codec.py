@@ -80,6 +80,7 @@ def _entity_json(entity: Entity) -> dict[str, Any]:
         "link": None if link is None else [link.qid, link.confidence, link.label, link.source],
         "country": entity.country,
         "level": entity.level,
+        "named": entity.named,
     }
 
 
@@ -94,6 +95,7 @@ def _entity(data: dict[str, Any]) -> Entity:
         link=None if link is None else Link(link[0], float(link[1]), link[2], link[3]),
         country=data["country"],
         level=str(data["level"]),
+        named=bool(data["named"]),
     )
 
 

@@ -114,7 +114,9 @@ class Entity:
     ``name`` the full name to show ("Rafael Grossi", not "Grossi"); ``cls`` a name from
     :data:`ENTITY_CLASSES`; ``country`` a country QID for groups such as "Russian troops";
     ``level`` what kind of place the text says a place is ("town" for "the city of Bryansk",
-    "region" for "the Donetsk region"), empty when it does not say.
+    "region" for "the Donetsk region"), empty when it does not say. ``named`` is False for a
+    thing the text calls by a common noun only ("an ammunition depot" that was struck): such an
+    entity is never linked and never one with another article's (its key holds the article).
     """
 
     key: str
@@ -125,6 +127,7 @@ class Entity:
     link: Link | None = None
     country: str | None = None
     level: str = ""
+    named: bool = True
 
     @property
     def core_class(self) -> str:

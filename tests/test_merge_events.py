@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
+from functools import partial
 from random import Random
 
 import pytest
@@ -162,3 +164,59 @@ def test_merge_events_every_event_report_is_in_exactly_one_event(items: list[Rep
         assert all(r.type == event.type and r.targets == event.targets for r in event.reports)
         named = {r.agents for r in event.reports if r.agents}
         assert len(named) <= 1
+
+
+def test_merge_events_undated_reports_merge_only_within_their_article() -> None:
+    undated = partial(report, earliest=None, latest=None)
+    apart = merge_reports([undated("r1", article="a1"), undated("r2", article="a2")])
+    assert len(apart) == 2  # "Russia attacked Ukraine" in two articles: 2014's or 2022's?
+    together = merge_reports([report("r1", article="a1"), undated("r2", article="a1")])
+    assert len(together) == 1
+    # an undated report of a1 does not pull a2's report in through a1's dated one
+    events = merge_reports(
+        [
+            report("r1", article="a1"),
+            undated("r2", article="a1"),
+            report("r3", article="a2"),
+        ]
+    )
+    assert sorted(len(e.reports) for e in events) == [1, 2]
+
+
+def test_merge_events_an_attack_and_a_shelling_of_one_target_are_one_shelling() -> None:
+    (event,) = merge_reports(
+        [report("r1", type="Attack", article="a1"), report("r2", type="Shelling", article="a2")]
+    )
+    assert event.type == "Shelling"
+    assert "types Attack and Shelling (one Shelling)" in event.reason
+    airstrike = merge_reports([report("r1", type="Airstrike"), report("r2", type="Shelling")])
+    assert len(airstrike) == 2
+
+
+def test_merge_events_a_country_and_its_armed_forces_are_one_side() -> None:
+    country = replace(report("r1", agents=("https://example.org/e/russia",), article="a1"),
+                      sides=frozenset({"state:Q159"}))  # fmt: skip
+    forces = replace(report("r2", agents=(ARMY,), article="a2"), sides=frozenset({"state:Q159"}))
+    (event,) = merge_reports([country, forces])
+    assert "agents of one side (state:Q159)" in event.reason
+    other = replace(report("r3", agents=(MILITIA,), article="a3"), sides=frozenset({"state:Q212"}))
+    assert len(merge_reports([country, other])) == 2
+
+
+def test_merge_events_without_target_merge_on_the_same_location() -> None:
+    fighting = partial(report, type="Combat", targets=())
+    first = replace(fighting("r1"), locations=frozenset({CITY}))
+    second = replace(fighting("r2", article="a2"), locations=frozenset({CITY}))
+    (event,) = merge_reports([first, second])
+    assert "no target, same location" in event.reason
+
+
+def test_merge_events_side_of_an_agent() -> None:
+    from kg.graph.merge import side_of
+    from kg.model import Entity, Link
+
+    russia = Entity("russia", "Russia", "Country", (), link=Link("Q159", 0.9, "Russia", "t"))
+    army = Entity("armed forces of q159", "Russian Armed Forces", "ArmedForces", (), country="Q159")
+    militia = Entity("militia", "A militia", "ArmedForces", ())
+    assert side_of(russia, "iri:1") == side_of(army, "iri:2") == "state:Q159"
+    assert side_of(militia, "iri:3") == "iri:3"

@@ -28,7 +28,7 @@ from typing import Any
 from kg.model import Article
 
 #: Bump when the entry layout changes: every older entry then misses.
-CACHE_FORMAT = "newskg-cache-3"
+CACHE_FORMAT = "newskg-cache-4"
 _MAGIC = CACHE_FORMAT.encode("ascii")
 _SUFFIX = ".entry"
 _ENTRY_NAME = re.compile(r"[0-9a-f]{64}\.entry")

@@ -49,7 +49,12 @@ class Extractor:
         for doc, article in self._parse(articles, batch_size):
             entities, positions = find_entities(doc, self.gazetteer, self.tables.lexicon)
             entities, statements, events = find_events_and_actors(
-                doc, entities, article.published, gazetteer=self.gazetteer, tables=self.tables
+                doc,
+                entities,
+                article.published,
+                gazetteer=self.gazetteer,
+                tables=self.tables,
+                article_id=article.id,
             )
             yield Extraction(
                 article=article,

@@ -1,4 +1,5 @@
-"""Crafts as actors: "Israeli jets" stand for Israel's armed forces.
+"""Crafts as actors: "Israeli jets" stand for Israel's armed forces; so does a nationality word
+on an event noun: "the Russian invasion", "Ukrainian shelling" (``ActorTables.event_nouns``).
 
 A country's military aircraft or warships ("Israeli jets", "American and British warplanes",
 "Russia's warships"; ``kg/data/events/crafts.tsv``) stand for its armed forces (key ``"armed
@@ -28,6 +29,7 @@ from spacy.tokens import Doc, Token
 
 from kg.extract.eventdata import read_event_table
 from kg.extract.known import country_named, demonym_before, group_identity
+from kg.extract.triggers import nominal
 from kg.gazetteer.table import Gazetteer
 from kg.model import Entity, Mention
 
@@ -41,13 +43,14 @@ COORDINATORS = frozenset({"and", "or", ",", "&"})
 
 @dataclass(frozen=True, slots=True)
 class ActorTables:
-    """Military crafts (lemmas)."""
+    """Military crafts, and the event nouns a nationality word names the doer of (lemmas)."""
 
     crafts: frozenset[str]
+    event_nouns: frozenset[str] = frozenset()
 
 
-def load_actor_tables() -> ActorTables:
-    return ActorTables(load_crafts())
+def load_actor_tables(event_nouns: frozenset[str] = frozenset()) -> ActorTables:
+    return ActorTables(load_crafts(), event_nouns)
 
 
 def load_crafts() -> frozenset[str]:
@@ -99,10 +102,14 @@ def state_actors(
     if doc is not None:
         covered = _covered_tokens(doc, entities)
         for token in doc:
-            if token.i in covered or token.lemma_.lower() not in tables.crafts:
+            if token.i in covered:
+                continue
+            lemma = token.lemma_.lower()
+            craft = lemma in tables.crafts
+            if not craft and not (lemma in tables.event_nouns and nominal(token)):
                 continue
             forces = []
-            for qid, mention in _nationalities(doc, token, gazetteer):
+            for qid, mention in _nationalities(doc, token, gazetteer, demonyms_only=not craft):
                 found = group(qid, ARMED_FORCES)
                 forces.append(found)
                 phrases.setdefault((found, token.i), mention)
@@ -127,20 +134,28 @@ def _covered_tokens(doc: Doc, entities: Sequence[Entity]) -> set[int]:
     return covered
 
 
-def _nationalities(doc: Doc, craft: Token, gazetteer: Gazetteer) -> list[tuple[str, Mention]]:
+def _nationalities(
+    doc: Doc, craft: Token, gazetteer: Gazetteer, *, demonyms_only: bool = False
+) -> list[tuple[str, Mention]]:
     """(country QID, words naming its forces) for each nationality of a craft phrase: "Israeli
     jets", "American and British warplanes" ("American"; "British warplanes"), "Russia's ships".
-    A hyphen-joined nationality ("Russian-made jets") names the maker, so none."""
+    A hyphen-joined nationality ("Russian-made jets") names the maker, so none. With
+    ``demonyms_only`` (an event noun), a country's name is no doer: "the Ukraine invasion"."""
     found: list[tuple[str, Mention]] = []
     for child in craft.children:
         if child.dep_ not in NATIONALITY_DEPS or child.i > craft.i:
             continue
         for word in (child, *(c for c in child.children if c.dep_ == "conj")):
             qid, start = _nationality(doc, word, gazetteer)
-            if qid is None:
+            if qid is None or (
+                demonyms_only and demonym_before(doc, word.i + 1, gazetteer) is None
+            ):
                 continue
             between = doc[word.i + 1 : craft.i]
-            end = word.i + 1 if any(t.lower_ in COORDINATORS for t in between) else craft.i + 1
+            alone = demonyms_only or any(t.lower_ in COORDINATORS for t in between)
+            end = (
+                word.i + 1 if alone else craft.i + 1
+            )  # an event noun: "Russian" of "Russian strikes"
             span = doc[start:end]
             found.append((qid, Mention(span.start_char, span.end_char, span.text)))
     return found

@@ -233,6 +233,7 @@ def resolve_phrase(head: Token, index: EntityIndex) -> list[Resolved]:
     and Zaporizhzhia plants" (two plants), "the towns of Sudzha and Korenevo" (two towns).
     """
     found: dict[int, tuple[int, Resolved]] = {}
+    head = _counted(head)
     for token in conjuncts(head):
         for forces in index.armed.get(token.i, ()):  # "American and British warplanes"
             found.setdefault(forces, (token.i, Resolved(forces, "direct", token.i)))
@@ -244,6 +245,24 @@ def resolve_phrase(head: Token, index: EntityIndex) -> list[Resolved]:
                 named = resolved.token if entity == resolved.entity else position
                 found[entity] = (position, Resolved(entity, resolved.quality, named))
     return [resolved for _, resolved in sorted(found.values(), key=lambda pair: pair[0])]
+
+
+#: Nouns that only count what their of-phrase names ("dozens of silos", "a number of towns").
+QUANTITY_NOUNS = frozenset(
+    {"dozen", "hundred", "thousand", "number", "couple", "pair", "handful", "series", "lot"}
+)
+
+
+def _counted(head: Token) -> Token:
+    """What a quantity noun counts ("silos" of "dozens of silos"), else the head itself."""
+    if head.lemma_.lower() not in QUANTITY_NOUNS:
+        return head
+    for child in head.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    return obj
+    return head
 
 
 def _coordinated_names(head: Token, entity: int, index: EntityIndex) -> list[tuple[int, int]]:

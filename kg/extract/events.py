@@ -8,12 +8,13 @@ linear in the document: each index (token to entity, token to statement, time ex
 word they modify, quotation marks) is built in one pass, and each trigger then looks only at its
 own neighbourhood in the tree.
 
-An event is kept only if one of its roles resolves to an entity: a trigger with no participant
-("the withdrawal comes a day after ...") usually refers back to an event already reported, and
-nobody could find it by asking who did what to which place. When its only participant is an
-agent, that agent must be able to wage a military action (:func:`has_participants`). Noun
-triggers that modify another noun ("attack helicopters", "evacuation order") and triggers inside
-an entity's name are not events.
+An event needs a participant: one of its roles resolves to an entity, and when its only
+participant is an agent, that agent must be able to wage a military action
+(:func:`has_participants`). A reliable trigger (:data:`BARE_TRIGGER_STRENGTH`) with no
+participant ("the invasion", "fighting raged") is kept too: it refers to another report of its
+type in the article, before it or else after it, and takes that report's roles
+(:func:`with_antecedent_roles`). Noun triggers that modify another noun ("attack helicopters",
+"evacuation order") and triggers inside an entity's name are not events.
 
 Confidence of one event report, in [0, 1], is the product of five evidence factors::
 
@@ -50,12 +51,20 @@ from kg.extract.attribution import (
 from kg.extract.factuality import (
     FactualityCues,
     factuality_of,
+    is_background,
     strongest,
 )
-from kg.extract.roles import Roles, RoleTables, meets_requirements, trigger_roles
+from kg.extract.roles import (
+    Roles,
+    RoleTables,
+    carries_impact,
+    meets_requirements,
+    trigger_roles,
+)
 from kg.extract.tables import Tables
 from kg.extract.timex import FoundTime, resolve_times
 from kg.extract.triggers import Trigger, TriggerLexicon, find_triggers
+from kg.extract.unnamed import unnamed_targets
 from kg.gazetteer.table import Gazetteer
 from kg.model import Entity, Event, Factuality, Mention, Statement, TimeExpression
 
@@ -67,6 +76,9 @@ FRAMING_FACTOR: Mapping[Factuality, float] = MappingProxyType(
     {"asserted": 1.0, "reported": 0.95, "hypothetical": 0.85, "denied": 0.85}
 )
 UNDATED_FACTOR = 0.9
+#: A trigger this reliable is an event even with no participant ("fighting raged", "the invasion"):
+#: it is reported, and merging may give it the roles another report of it has.
+BARE_TRIGGER_STRENGTH = 0.8
 MILITARY_ACTOR_CLASSES = frozenset(
     {"ArmedForces", "GovernmentBody", "Organisation", "InternationalOrganisation", "Country"}
 )
@@ -117,13 +129,18 @@ def times_by_governor(found: Sequence[FoundTime]) -> dict[int, TimeExpression]:
 
 
 def time_of(
-    trigger: Trigger, times: Mapping[int, TimeExpression], light: frozenset[str]
+    trigger: Trigger,
+    times: Mapping[int, TimeExpression],
+    light: frozenset[str],
+    impact: frozenset[str] = frozenset(),
 ) -> TimeExpression | None:
-    """The time attached to the trigger, to the verb carrying it, or to a coordinated verb."""
+    """The time attached to the trigger, to the verb carrying it ("launched an attack on
+    Monday", "a strike destroyed the depot on Monday"), or to a coordinated verb."""
     token = trigger.token
     carriers = [token]
     head = token.head
-    if head.i != token.i and token.dep_ in CARRIED_DEPS and head.lemma_.lower() in light:
+    carried = head.lemma_.lower() in light or (trigger.nominal and head.lemma_.lower() in impact)
+    if head.i != token.i and token.dep_ in CARRIED_DEPS and carried:
         carriers.append(head)
     if not any(child.dep_ == "dobj" for child in token.children):
         # "looted and destroyed the museum on Monday": one phrase, one time.
@@ -206,6 +223,8 @@ def framing(token: Token, context: DocumentContext) -> Factuality:
     values: list[Factuality] = [
         factuality_of(token, context.cues, light_verbs=context.tables.light_verbs)
     ]
+    if is_background(token, context.light_verbs):
+        return values[0]  # background is taken for granted by the speaker too
     statement = context.statement_at[token.i]
     if statement != NO_STATEMENT:
         values.append(context.statements[statement].factuality)
@@ -227,12 +246,14 @@ def event_and_roles(
 ) -> tuple[Event, Roles] | None:
     """:func:`build_event`, with the roles the event was built from."""
     roles = trigger_roles(trigger, context.index, context.tables)
-    if not has_participants(roles, context.index):
+    if not has_participants(roles, context.index) and (
+        not roles.empty or trigger.sense.strength < BARE_TRIGGER_STRENGTH
+    ):
         return None
     if not meets_requirements(trigger, roles, context.index):
         return None
     factuality = framing(trigger.token, context)
-    time = time_of(trigger, context.times, context.light_verbs)
+    time = time_of(trigger, context.times, context.light_verbs, context.tables.impact_verbs)
     named = context.named_statement_at[trigger.token.i]
     phrase = doc[trigger.first : trigger.last + 1]
     event = Event(
@@ -285,17 +306,22 @@ def find_events_and_actors(
     *,
     gazetteer: Gazetteer,
     tables: Tables,
+    article_id: str = "",
 ) -> tuple[tuple[Entity, ...], tuple[Statement, ...], tuple[Event, ...]]:
-    """:func:`find_events`, with crafts standing for their armed forces.
+    """:func:`find_events`, with crafts standing for their armed forces and unnamed facilities
+    as targets.
 
     "Russia seized the port": the agent is Russia, the country acting (README, "Metonymy");
-    "Israeli jets struck": Israel's armed forces (:mod:`kg.extract.actors`). Returns the entities
-    (``entities`` unchanged and in place, then the armed forces the article lacked, mentioned by
-    the craft phrases), the statements and the events, which index the returned entities.
-    ``gazetteer`` names the armed forces.
+    "Israeli jets struck": Israel's armed forces (:mod:`kg.extract.actors`); "strikes on an
+    ammunition depot": an unnamed facility (:mod:`kg.extract.unnamed`, its key holding
+    ``article_id``). Returns the entities (``entities`` unchanged and in place, then the armed
+    forces and unnamed facilities some role uses), the statements and the events, which index
+    the returned entities. ``gazetteer`` names the armed forces.
     """
     actors = state_actors(entities, gazetteer, tables.actors, doc)
-    context = build_context(doc, actors.entities, anchor, tables, actors.armed)
+    unnamed = unnamed_targets(doc, entities, tables.target_heads, article_id)
+    every = (*actors.entities, *unnamed)
+    context = build_context(doc, every, anchor, tables, actors.armed)
     found_statements, kept = kept_statements(context.statements)
     built = _events(doc, context, kept)
     uses = [(entity, token) for _, roles in built for entity, token in roles.states]
@@ -304,29 +330,96 @@ def find_events_and_actors(
         if speaker is not None and speaker.entity in actors.actors and speaker.token >= 0:
             uses.append((speaker.entity, speaker.token))
     final, renumbered = with_actor_mentions(actors, actor_mentions(doc, actors, uses))
+    first_unnamed = len(actors.entities)
+    used = sorted({i for e, _ in built for i in _role_entities(e) if i >= first_unnamed})
+    renumbered.update({number: len(final) + k for k, number in enumerate(used)})
+    final = (*final, *(every[number] for number in used))
 
     def kept_index(number: int) -> int | None:
         return number if number < actors.known else renumbered.get(number)
+
+    def kept_all(numbers: Sequence[int]) -> tuple[int, ...]:
+        return tuple(n for n in map(kept_index, numbers) if n is not None)
 
     statements = tuple(
         replace(s, speaker=kept_index(s.speaker) if s.speaker is not None else None)
         for s in found_statements
     )
     events = tuple(
-        replace(e, agents=tuple(a for a in map(kept_index, e.agents) if a is not None))
+        replace(
+            e,
+            agents=kept_all(e.agents),
+            targets=kept_all(e.targets),
+            locations=kept_all(e.locations),
+        )
         for e, _ in built
     )
     return final, statements, events
+
+
+def _role_entities(event: Event) -> tuple[int, ...]:
+    return (*event.agents, *event.targets, *event.locations)
+
+
+#: Event types whose report an impact verb coordinated with it only continues ("were shelling
+#: and destroying the infrastructure": one shelling).
+ATTACK_TYPES = frozenset({"Shelling", "Airstrike", "Attack"})
+
+
+def _impact_of_another(trigger: Trigger, others: Mapping[int, Trigger], tables: RoleTables) -> bool:
+    """A verb that only tells what another event did: its subject is the event ("shelling hit
+    the plant"), its by-phrase is ("destroyed by Russian bombardment"), or it is coordinated
+    with an attack ("shelling and destroying")."""
+    token = trigger.token
+    if trigger.nominal or token.lemma_.lower() not in tables.impact_verbs:
+        return False
+    for child in token.children:
+        if child.dep_ == "nsubj" and child.i in others and carries_impact(child, tables):
+            return True
+        if child.dep_ == "agent":
+            if any(o.i in others and others[o.i].nominal for o in child.children):
+                return True
+    head = others.get(token.head.i) if token.dep_ == "conj" else None
+    return head is not None and head.type in ATTACK_TYPES
 
 
 def _events(
     doc: Doc, context: DocumentContext, kept: Mapping[int, int]
 ) -> list[tuple[Event, Roles]]:
     found: list[tuple[Event, Roles]] = []
-    for trigger in find_triggers(doc, context.triggers):
+    triggers = find_triggers(doc, context.triggers)
+    by_token = {t.token.i: t for t in triggers}
+    for trigger in triggers:
         if not is_event_candidate(trigger, context.index):
             continue
+        if _impact_of_another(trigger, by_token, context.tables):
+            continue  # "a strike hit the depot": one event, the strike's
         built = event_and_roles(doc, trigger, context, kept)
         if built is not None:
             found.append(built)
-    return found
+    return with_antecedent_roles(found)
+
+
+def with_antecedent_roles(found: Sequence[tuple[Event, Roles]]) -> list[tuple[Event, Roles]]:
+    """A report with no participant ("the invasion", "fighting raged") refers to the last report
+    of its type before it in the article, or failing that to the first one after it (a lead's
+    "the invasion" told in full below): it takes that one's roles and, if it has none, its time
+    (the reader resolves "the invasion" so too). One with neither keeps no roles."""
+    full = [(n, e) for n, (e, r) in enumerate(found) if not r.empty]
+    result: list[tuple[Event, Roles]] = []
+    for number, (event, roles) in enumerate(found):
+        if roles.empty:
+            before = [e for n, e in full if e.type == event.type and n < number]
+            after = [e for n, e in full if e.type == event.type and n > number]
+            other = before[-1] if before else (after[0] if after else None)
+            if other is not None:
+                event = replace(
+                    event,
+                    agents=other.agents,
+                    targets=other.targets,
+                    locations=other.locations,
+                    time=event.time or other.time,
+                    confidence=round(event.confidence * PATH_FACTOR["anaphora"], 3),
+                )
+        result.append((event, roles))
+    return result

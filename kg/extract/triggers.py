@@ -169,10 +169,15 @@ def _object_child(token: Token, lemma: str) -> Token | None:
     return None
 
 
+#: Where a word the tagger calls an adjective stands as a noun ("the Ukrainian counter-offensive
+#: began": "offensive" tagged ADJ, but the subject of "began").
+NOMINAL_POSITIONS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "attr"})
+
+
 def _part_of_speech(token: Token) -> str | None:
     if token.pos_ == "VERB":
         return "VERB"
-    if token.pos_ == "NOUN":
+    if token.pos_ == "NOUN" or (token.pos_ == "ADJ" and token.dep_ in NOMINAL_POSITIONS):
         return "NOUN"
     return None
 
@@ -225,3 +230,25 @@ def find_triggers(doc: Doc, lexicon: TriggerLexicon) -> tuple[Trigger, ...]:
     """Every trigger of the document, in text order (one pass over the tokens)."""
     found = (match_trigger(token, lexicon) for token in doc)
     return tuple(trigger for trigger in found if trigger is not None)
+
+
+#: Event types whose noun a nationality word names the victim of, not the doer: "the American
+#: evacuation" moves Americans out.
+VICTIM_NAMED_TYPES = frozenset({"Evacuation"})
+
+
+def doer_nouns(lexicon: TriggerLexicon) -> frozenset[str]:
+    """Nominal trigger lemmas a nationality word before names the doer of ("Russian shelling",
+    "the Ukrainian counter-offensive")."""
+    lemmas = frozenset(
+        sense.lemma
+        for senses in lexicon.senses.values()
+        for sense in senses
+        if sense.pos == "NOUN" and sense.type not in VICTIM_NAMED_TYPES
+    )
+    return lemmas | {form for form, lemma in lexicon.lemmas.items() if lemma in lemmas}
+
+
+def nominal(token: Token) -> bool:
+    """Whether the token stands as a noun (see :data:`NOMINAL_POSITIONS`)."""
+    return _part_of_speech(token) == "NOUN"

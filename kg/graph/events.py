@@ -7,11 +7,16 @@ reports stay reports.
 
 Two reports describe the same action when they have
 
-* the same type;
-* the same, non-empty set of targets (without a target there is nothing to tell two shellings
-  by the same army apart, so such a report is an event of its own);
-* compatible agents: equal sets, or one side gives no agent (a passive "the plant was seized");
-* compatible dates: their ``[earliest, latest]`` intervals overlap, or one side is undated.
+* the same type, or an unspecified ``Attack`` and a ``Shelling`` or ``Airstrike`` (the merged
+  event takes the specific type);
+* the same, non-empty set of targets, or no target and the same, non-empty set of locations
+  (without either there is nothing to tell two shellings by the same army apart, so such a
+  report is an event of its own);
+* compatible agents: the same sides, where a country, its armed forces and its government are
+  one side (``ReportKey.sides``), or one report gives no agent (a passive "the plant was seized");
+* compatible dates: their ``[earliest, latest]`` intervals overlap; a report without a date
+  joins only reports of its own article (an undated "Russia attacked Ukraine" may be 2014's or
+  2022's: across articles only dates can tell, so only dated reports merge across articles).
 
 Compatibility is not transitive (an undated report fits two dated ones that do not fit each
 other), so grouping is done in a fixed order, which makes the output independent of the input
@@ -37,6 +42,9 @@ from kg.model import Factuality
 
 MAX_CONFIDENCE = 0.99
 EVENT_FACTUALITIES: frozenset[Factuality] = frozenset({"asserted", "reported"})
+#: The unspecified attack, and the specific kinds a report of it may turn out to be.
+UNSPECIFIED_ATTACK = "Attack"
+SPECIFIC_ATTACKS = frozenset({"Shelling", "Airstrike"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +61,14 @@ class ReportKey:
     latest: date | None
     factuality: Factuality
     confidence: float
+    #: The agents' sides: a country, its armed forces and its government are one side (the
+    #: agents themselves when not given).
+    sides: frozenset[str] = frozenset()
+
+    @property
+    def parties(self) -> frozenset[str]:
+        """The sides of the agents, or the agents where no sides were given."""
+        return self.sides or self.agents
 
     @property
     def dated(self) -> bool:
@@ -85,6 +101,7 @@ def sort_key(report: ReportKey) -> tuple[object, ...]:
         report.type,
         sorted(report.targets),
         sorted(report.agents),
+        sorted(report.sides),
         report.earliest or date.min,
         report.latest or date.max,
         report.iri,
@@ -95,20 +112,39 @@ def sort_key(report: ReportKey) -> tuple[object, ...]:
     )
 
 
+def specific_type(known: str, other: str) -> str | None:
+    """The type two reports of one action have together, or None if they cannot be one."""
+    if known == other:
+        return known
+    if known == UNSPECIFIED_ATTACK and other in SPECIFIC_ATTACKS:
+        return other
+    if other == UNSPECIFIED_ATTACK and known in SPECIFIC_ATTACKS:
+        return known
+    return None
+
+
 @dataclass
 class _Group:
     """A group being built (local to one call of :func:`merge_reports`)."""
 
     members: list[ReportKey]
-    agents: frozenset[str]
+    sides: frozenset[str]
     interval: tuple[date, date] | None
+    type: str = ""
 
     def accepts(self, report: ReportKey) -> bool:
         first = self.members[0]
-        if report.type != first.type or report.targets != first.targets or not report.targets:
+        if specific_type(self.type or first.type, report.type) is None:
             return False
-        if report.agents and self.agents and report.agents != self.agents:
+        if not _same_place(first, report):
             return False
+        if report.parties and self.sides and report.parties != self.sides:
+            return False
+        if any(
+            m.article_id != report.article_id and not (m.dated and report.dated)
+            for m in self.members
+        ):
+            return False  # across articles, only dates tell one action from another
         if self.interval is None or not report.dated:
             return True
         low, high = report.interval
@@ -116,7 +152,8 @@ class _Group:
 
     def add(self, report: ReportKey) -> None:
         self.members.append(report)
-        self.agents = self.agents or report.agents
+        self.sides = self.sides or report.parties
+        self.type = specific_type(self.type or self.members[0].type, report.type) or self.type
         if report.dated:
             low, high = report.interval
             if self.interval is None:
@@ -125,16 +162,22 @@ class _Group:
                 self.interval = (max(low, self.interval[0]), min(high, self.interval[1]))
 
 
+def _same_place(first: ReportKey, report: ReportKey) -> bool:
+    if first.targets or report.targets:
+        return bool(report.targets) and report.targets == first.targets
+    return bool(report.locations) and report.locations == first.locations
+
+
 def _home(report: ReportKey, groups: Sequence[_Group]) -> _Group | None:
     """The group a report joins: the first compatible one, but a report without agents joins a
     group with agents only when exactly one such group fits (else it could be either action)."""
     fitting = [group for group in groups if group.accepts(report)]
-    if report.agents:
+    if report.parties:
         return fitting[0] if fitting else None
-    with_agents = [group for group in fitting if group.agents]
+    with_agents = [group for group in fitting if group.sides]
     if len(with_agents) == 1:
         return with_agents[0]
-    return next((group for group in fitting if not group.agents), None)
+    return next((group for group in fitting if not group.sides), None)
 
 
 def _group(reports: Sequence[ReportKey], groups: list[_Group]) -> None:
@@ -142,7 +185,7 @@ def _group(reports: Sequence[ReportKey], groups: list[_Group]) -> None:
         home = _home(report, groups)
         if home is None:
             interval = report.interval if report.dated else None
-            groups.append(_Group([report], report.agents, interval))
+            groups.append(_Group([report], report.parties, interval, report.type))
         else:
             home.add(report)
 
@@ -167,7 +210,7 @@ def _dates(report: ReportKey) -> str:
     return low if low == high else f"{low}..{high}"
 
 
-def merge_reason(members: Sequence[ReportKey]) -> str:
+def merge_reason(members: Sequence[ReportKey], event_type: str = "") -> str:
     """A sentence a reader can check: what the reports share and why their dates fit."""
     first = members[0]
     if len(members) == 1:
@@ -175,13 +218,26 @@ def merge_reason(members: Sequence[ReportKey]) -> str:
         if first.targets:
             return f"single report; {why} the same type, target, agent and compatible dates"
         return f"single report of type {first.type}; {why}"
-    parts = [f"{len(members)} reports: same type {first.type}"]
-    parts.append(f"same target {_names(first.targets)}")
+    types = sorted({m.type for m in members})
+    kind = (
+        f"same type {first.type}"
+        if len(types) == 1
+        else (f"types {' and '.join(types)} (one {event_type})")
+    )
+    parts = [f"{len(members)} reports: {kind}"]
+    if first.targets:
+        parts.append(f"same target {_names(first.targets)}")
+    else:
+        parts.append(f"no target, same location {_names(first.locations)}")
     agents = frozenset().union(*(m.agents for m in members))
     without = sum(1 for m in members if not m.agents)
     if agents:
         note = f" ({without} without an agent)" if without else ""
-        parts.append(f"same agent {_names(agents)}{note}")
+        sides = frozenset().union(*(m.parties for m in members))
+        same = (
+            "same agent" if len(agents) == len(sides) else f"agents of one side ({_names(sides)})"
+        )
+        parts.append(f"{same} {_names(agents)}{note}")
     else:
         parts.append("no agent given")
     dated = [m for m in members if m.dated]
@@ -200,8 +256,9 @@ def _event(group: _Group) -> MergedEvent:
     dated = [m for m in members if m.dated]
     earliest = max((m.earliest for m in dated if m.earliest), default=None)
     latest = min((m.latest for m in dated if m.latest), default=None)
+    event_type = group.type or members[0].type
     return MergedEvent(
-        type=members[0].type,
+        type=event_type,
         reports=members,
         agents=frozenset().union(*(m.agents for m in members)),
         targets=members[0].targets,
@@ -209,7 +266,7 @@ def _event(group: _Group) -> MergedEvent:
         earliest=earliest,
         latest=latest,
         confidence=merged_confidence(m.confidence for m in members),
-        reason=merge_reason(members),
+        reason=merge_reason(members, event_type),
     )
 
 
@@ -220,7 +277,7 @@ def merge_reports(reports: Iterable[ReportKey]) -> tuple[MergedEvent, ...]:
     """
     eligible = sorted((r for r in set(reports) if r.factuality in EVENT_FACTUALITIES), key=sort_key)
     groups: list[_Group] = []
-    _group([r for r in eligible if r.agents], groups)
-    _group([r for r in eligible if not r.agents], groups)
+    _group([r for r in eligible if r.parties], groups)
+    _group([r for r in eligible if not r.parties], groups)
     events = [_event(group) for group in groups]
     return tuple(sorted(events, key=lambda e: sort_key(e.reports[0])))

@@ -30,7 +30,7 @@ from kg.graph.context import context_of, entity_contexts
 from kg.graph.events import MergedEvent, ReportKey, merge_reports
 from kg.graph.map import Triple, confidence_literal, distinct_reports
 from kg.iris import Iris
-from kg.model import CORE_CLASS, Extraction
+from kg.model import CORE_CLASS, Entity, Extraction
 from kg.vocab import GAF, NK, OWL, PROV, RDF, RDFS, SEM, SKOS, WD, XSD
 
 #: Each entity class's direct superclass in the ontology (core classes have none).
@@ -222,6 +222,7 @@ def _report_keys(extraction: Extraction, iris: Iris) -> Iterator[tuple[ReportKey
             article_id=article_id,
             type=event.type,
             agents=frozenset(entity_iris[i] for i in event.agents),
+            sides=frozenset(side_of(extraction.entities[i], entity_iris[i]) for i in event.agents),
             targets=frozenset(entity_iris[i] for i in event.targets),
             locations=frozenset(entity_iris[i] for i in event.locations),
             earliest=time.earliest if time else None,
@@ -230,6 +231,21 @@ def _report_keys(extraction: Extraction, iris: Iris) -> Iterator[tuple[ReportKey
             confidence=event.confidence,
         )
         yield key, _Trigger(article, iris.mention(article_id, begin, end))
+
+
+#: The side of a state: a country, its armed forces and its government act for one state.
+STATE_SIDE = "state:{}"
+STATE_GROUPS = frozenset({"ArmedForces", "GovernmentBody"})
+
+
+def side_of(entity: Entity, iri: str) -> str:
+    """The side an agent acts for: its state for a linked country or a national group ("Russia",
+    "the Russian army", "the Russian government" are one side), else the agent itself."""
+    if entity.cls == "Country" and entity.link is not None:
+        return STATE_SIDE.format(entity.link.qid)
+    if entity.cls in STATE_GROUPS and entity.country is not None:
+        return STATE_SIDE.format(entity.country)
+    return iri
 
 
 def _describe_event(event: MergedEvent, iris: Iris, triggers: dict[str, _Trigger]) -> Description:

@@ -110,7 +110,7 @@ def link_entity(
     entity: Entity, linker: Linker, counts: Mapping[str, int], *, own: Mapping[str, int]
 ) -> Link | None:
     """One entity's link, from its names and the article's country counts (minus its own)."""
-    if entity.cls not in LINK_FAMILY:
+    if entity.cls not in LINK_FAMILY or not entity.named:
         return None
     focus = country_focus(Counter(counts) - Counter(own))
     candidates: list[Candidate] = []
