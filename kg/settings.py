@@ -126,6 +126,9 @@ class Settings:
     cors: bool = True
     ontology_path: Path = field(default=RESOURCES / "ontology.ttl")
     shapes_path: Path = field(default=RESOURCES / "shapes.ttl")
+    #: The settings given by a flag or a ``KG_*`` variable (not defaults): ``kg serve`` takes the
+    #: base IRI from the build unless one was given, and then they must agree.
+    given: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if not self.base_iri.endswith("/"):
@@ -181,4 +184,4 @@ class Settings:
         unknown = set(values) - known
         if unknown:
             raise SettingsError(f"unknown settings: {', '.join(sorted(unknown))}")
-        return cls(**values)
+        return cls(**values, given=frozenset(values))

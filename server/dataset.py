@@ -18,7 +18,13 @@ from pathlib import Path
 from pyoxigraph import Store
 
 from kg.counts import Counts
-from kg.dataset.info import BuildInfo, count_store, counts_from_void, read_build_info
+from kg.dataset.info import (
+    BuildInfo,
+    count_store,
+    counts_from_void,
+    read_build_info,
+    served_base_iri,
+)
 from kg.dataset.store import open_store
 from kg.errors import KgError
 from kg.layout import REPORT, Layout
@@ -36,6 +42,8 @@ class Dataset:
     def __init__(self, info: BuildInfo, settings: Settings) -> None:
         self.info = info
         self.settings = settings
+        #: The build's own base IRI (a conflicting --base-iri / KG_BASE_IRI is an error).
+        self.base_iri = served_base_iri(info, settings)
         self.store: Store = open_store(info.path)
         self._pool: QueryPool | None = None
         self._counts: Counts | None = None
@@ -66,7 +74,7 @@ class Dataset:
                 try:
                     found = self.pool.call(
                         count_store,
-                        self.settings.base_iri,
+                        self.base_iri,
                         timeout=self.settings.query_timeout,
                     )
                 except KgError as exc:

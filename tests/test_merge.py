@@ -57,7 +57,7 @@ def test_merge_linked_entity_takes_the_gazetteer_label_and_sameas() -> None:
     assert (
         plant,
         NK.linkConfidence,
-        Literal("0.930", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#decimal")),
+        Literal("0.93", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#decimal")),
     ) in found
     alt = {o.value for s, p, o in found if s == plant and p == SKOS.altLabel}  # type: ignore[attr-defined]
     assert alt == {"ZNPP", "Zaporizhzhia nuclear power plant"}

@@ -40,7 +40,7 @@ from kg.iris import Iris
 from kg.layout import Layout
 from kg.publish.dumps import Dumps, nquads_block
 from kg.publish.files import Publication, publish
-from kg.publish.store import store_loading
+from kg.publish.store import add_description, store_loading
 from kg.settings import Settings
 from kg.shacl.validate import ValidationReport
 from kg.vocab import PREFIXES
@@ -76,6 +76,7 @@ def build(
                 dumps = publish(layout, _publication(published, merged, run.iris), run.iris,
                                 run.prefixes, ontology=settings.ontology_path,
                                 shapes=settings.shapes_path, nquads_written=load)  # fmt: skip
+            add_description(layout, run.iris.void_graph)
             report = _completed(report, done, merged, dumps, started)
             layout.report.write_text(report.published(list(paths)).to_json(), encoding="utf-8")
     except NothingPublished as exc:

@@ -1,0 +1,136 @@
+"""Browsing without SPARQL: entities by class with a name search, and the timeline of events.
+
+The events table itself is :meth:`kg.dataset.events.EventReader.rows`. Everything here reads the
+store's default graph (the merge of the named graphs) of a released build.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from pyoxigraph import Literal, NamedNode, QuerySolutions, Store
+
+from kg.counts import ENTITY_TYPES
+from kg.dataset.events import EventRow
+from kg.dataset.labels import Labeller
+
+PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class ClassCount:
+    iri: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class EntityRow:
+    iri: str
+    label: str
+    cls: str
+    wikidata: str | None
+    mentions: int
+
+
+def _solutions(store: Store, query: str) -> QuerySolutions:
+    result = store.query(query)
+    assert isinstance(result, QuerySolutions)
+    return result
+
+
+def _int(term: object) -> int:
+    return int(term.value) if isinstance(term, Literal) else 0
+
+
+def entity_classes(store: Store, labeller: Labeller) -> list[ClassCount]:
+    """The entity classes in use, with how many entities each has (most first)."""
+    space = json.dumps(labeller.base + "id/entity/")
+    query = (
+        "SELECT ?class (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?class "
+        f"FILTER(STRSTARTS(STR(?e), {space})) }} GROUP BY ?class"
+    )
+    found = [
+        ClassCount(row["class"].value, labeller.label(row["class"]), _int(row["n"]))
+        for row in _solutions(store, query)
+        if isinstance(row["class"], NamedNode) and row["class"].value in ENTITY_TYPES
+    ]
+    return sorted(found, key=lambda c: (-c.count, c.label))
+
+
+def find_entities(
+    store: Store,
+    labeller: Labeller,
+    *,
+    cls: str = "",
+    name: str = "",
+    offset: int = 0,
+    limit: int = PAGE_SIZE,
+) -> tuple[list[EntityRow], int]:
+    """Entities of class ``cls`` (an IRI; any entity class when empty) whose label or other
+    names contain ``name`` (case-insensitive), by label; and how many there are in all."""
+    space = json.dumps(labeller.base + "id/entity/")
+    filters = [f"FILTER(STRSTARTS(STR(?e), {space}))"]
+    if cls:
+        filters.append(f"FILTER(?class = <{NamedNode(cls).value}>)")
+    if name.strip():
+        words = json.dumps(name.strip().casefold(), ensure_ascii=False)
+        filters.append(
+            "FILTER EXISTS { ?e <http://www.w3.org/2000/01/rdf-schema#label>|"
+            "<http://www.w3.org/2004/02/skos/core#altLabel> ?name "
+            f"FILTER(CONTAINS(LCASE(STR(?name)), {words})) }}"
+        )
+    query = (
+        "SELECT ?e ?label ?class (SAMPLE(?item) AS ?wd) (COUNT(DISTINCT ?m) AS ?mentions) WHERE { "
+        "?e a ?class ; <http://www.w3.org/2000/01/rdf-schema#label> ?label . "
+        + " ".join(filters)
+        + " OPTIONAL { ?e <http://www.w3.org/2002/07/owl#sameAs> ?item } "
+        "OPTIONAL { ?e <http://groundedannotationframework.org/gaf#denotedBy> ?m } "
+        "} GROUP BY ?e ?label ?class ORDER BY LCASE(STR(?label)) ?e"
+    )
+    rows = [
+        EntityRow(
+            row["e"].value,
+            row["label"].value,
+            labeller.label(row["class"]),
+            row["wd"].value.rsplit("/", 1)[-1] if row["wd"] is not None else None,
+            _int(row["mentions"]),
+        )
+        for row in _solutions(store, query)
+        if row["class"].value in ENTITY_TYPES
+    ]
+    return rows[offset : offset + limit], len(rows)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Events per day by type: ``days`` (date, counts by type), the types, the largest day."""
+
+    days: tuple[tuple[date, dict[str, int]], ...]
+    types: tuple[str, ...]
+    peak: int
+    undated: int
+    spanning: int
+
+
+def timeline(rows: list[EventRow]) -> Timeline:
+    """Count dated events per day and type; events known only to a range of days, and undated
+    ones, are counted apart (a range is not one day)."""
+    per_day: dict[date, Counter[str]] = {}
+    undated = spanning = 0
+    for row in rows:
+        if row.earliest is None and row.latest is None:
+            undated += 1
+            continue
+        if row.earliest is None or row.earliest != row.latest:
+            spanning += 1
+            continue
+        kind = "; ".join(t.label for t in row.types) or "Military action"
+        per_day.setdefault(row.earliest, Counter())[kind] += 1
+    types = tuple(sorted({k for counts in per_day.values() for k in counts}))
+    days = tuple((day, dict(per_day[day])) for day in sorted(per_day))
+    peak = max((sum(c.values()) for _, c in days), default=0)
+    return Timeline(days, types, peak, undated, spanning)
