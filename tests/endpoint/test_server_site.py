@@ -39,6 +39,21 @@ def test_server_site_examples_run(client: FlaskClient) -> None:
         assert response.get_json()["results"]["bindings"], example["title"]
 
 
+def test_server_site_event_examples_give_one_row_per_event(client: FlaskClient) -> None:
+    for example in EXAMPLES:
+        if "one row per" not in example.title:
+            continue
+        rows = client.post("/sparql", data={"query": example.query}).get_json()["results"]
+        first = next(iter(rows["bindings"][0]))  # the event (or report) is the first column
+        subjects = [row[first]["value"] for row in rows["bindings"]]
+        assert len(subjects) == len(set(subjects)), example.title
+    events = next(e for e in EXAMPLES if e.title.startswith("Military actions"))
+    (row,) = client.post("/sparql", data={"query": events.query}).get_json()["results"]["bindings"]
+    assert row["type"]["value"] == "Seizure"
+    assert row["agents"]["value"] == "Russian Armed Forces"
+    assert row["reports"]["value"] == "1"
+
+
 def test_server_site_static_editor_is_vendored(client: FlaskClient) -> None:
     response = client.get("/static/vendor/yasgui/yasgui.min.js")
     assert response.status_code == 200
