@@ -71,7 +71,7 @@ def build(
             published = _published(done)  # raises NothingPublished: nothing to release
             write_quarantine(layout, _quarantined(done), run.iris, run.prefixes)
             merged = merge_articles(published, run.iris, run.stage.toolkit.validator, run.cache,
-                                    run.merged_key)  # fmt: skip
+                                    run.merged_key, run.stage.toolkit.places)  # fmt: skip
             with store_loading(layout, background=settings.processes > 1) as load:
                 dumps = publish(layout, _publication(published, merged, run.iris), run.iris,
                                 run.prefixes, ontology=settings.ontology_path,

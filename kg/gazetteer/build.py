@@ -297,6 +297,7 @@ def entry_lines(rows: Sequence[SourceRow]) -> list[tuple[str, ...]]:
                 seen.add(normalise(name))
                 aliases.append(name)
         prominence = max(r.prominence for r in group)
+        point = next((r for r in group if r.lat is not None and r.lon is not None), None)
         lines.append(
             (
                 qid,
@@ -306,9 +307,19 @@ def entry_lines(rows: Sequence[SourceRow]) -> list[tuple[str, ...]]:
                 next((r.country for r in group if r.country), None) or "",
                 f"{prominence:.3f}" if prominence > 0 else "",
                 "+".join(sorted({r.source for r in group})),
+                degrees(point.lat) if point else "",
+                degrees(point.lon) if point else "",
             )
         )
     return lines
+
+
+def degrees(value: float | None) -> str:
+    """A latitude or longitude to 4 decimals (about 10 m), without trailing zeros."""
+    if value is None:
+        return ""
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
 
 
 def _write_entries(out_dir: Path, rows: Sequence[SourceRow]) -> list[OutputFile]:

@@ -9,6 +9,7 @@ becomes an alias.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -31,7 +32,11 @@ ENTRY_FILES = (
     "econandrew-mit.tsv",
     "geonucleardata-odbl.tsv",
 )
-ENTRY_COLUMNS = ("qid", "cls", "label", "aliases", "country", "prominence", "source")
+ENTRY_COLUMNS = (
+    "qid", "cls", "label", "aliases", "country", "prominence", "source", "lat", "lon"
+)  # fmt: skip
+#: Entry files written before the coordinate columns (lat, lon) still read, without coordinates.
+ENTRY_COLUMNS_WITHOUT_COORDINATES = ENTRY_COLUMNS[:-2]
 DEMONYM_FILE = "demonyms-odbl.tsv"
 DEMONYM_COLUMNS = ("demonym", "country")
 GROUP_FILE = "groups-cc0.tsv"
@@ -62,6 +67,9 @@ class GazetteerEntry:
     country: str | None
     source: str
     prominence: float = 0.0
+    #: WGS84 latitude and longitude in degrees, from the entry's own source (its licence).
+    lat: float | None = None
+    lon: float | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -168,7 +176,11 @@ def read_gazetteer(directory: Path) -> Gazetteer:
     """Read and merge the gazetteer files of ``directory`` (no caching)."""
     rows: list[GazetteerEntry] = []
     for name in ENTRY_FILES:
-        rows.extend(parse_entry_rows(_read_table(directory / name, ENTRY_COLUMNS)))
+        rows.extend(
+            parse_entry_rows(
+                _read_table(directory / name, ENTRY_COLUMNS, ENTRY_COLUMNS_WITHOUT_COORDINATES)
+            )
+        )
     demonyms = {w: c for w, c in _read_table(directory / DEMONYM_FILE, DEMONYM_COLUMNS)}
     groups = {(c, k): q for c, k, q in _read_table(directory / GROUP_FILE, GROUP_COLUMNS)}
     withheld = [
@@ -184,7 +196,7 @@ def read_gazetteer(directory: Path) -> Gazetteer:
 def parse_entry_rows(table: Iterable[tuple[str, ...]]) -> Iterator[GazetteerEntry]:
     """Entry rows as :class:`GazetteerEntry` values (one per file row, not yet merged)."""
     classes = frozenset(ENTITY_CLASSES)
-    for qid, cls, label, aliases, country, prominence, source in table:
+    for qid, cls, label, aliases, country, prominence, source, *point in table:
         if not (_is_qid(qid) and cls in classes and (not country or _is_qid(country))):
             raise GazetteerError(
                 f"malformed gazetteer row for {qid!r}",
@@ -199,7 +211,26 @@ def parse_entry_rows(table: Iterable[tuple[str, ...]]) -> Iterator[GazetteerEntr
             country or None,
             source,
             float(prominence) if prominence else 0.0,
+            *_coordinates(qid, point),
         )
+
+
+def _coordinates(qid: str, point: list[str]) -> tuple[float | None, float | None]:
+    """Latitude and longitude of a row (both or neither), checked to be on the globe."""
+    lat, lon = ([*point, "", ""])[:2]
+    if not lat and not lon:
+        return None, None
+    try:
+        found = float(lat), float(lon)
+    except ValueError:
+        found = (math.nan, math.nan)
+    if not (-90 <= found[0] <= 90 and -180 <= found[1] <= 180):
+        raise GazetteerError(
+            f"malformed gazetteer coordinates for {qid!r}: {lat!r}, {lon!r}",
+            why="latitude must be in [-90, 90] and longitude in [-180, 180] degrees",
+            fix="rebuild the gazetteer with `kg gazetteer build`",
+        )
+    return found
 
 
 def _is_qid(text: str) -> bool:
@@ -236,7 +267,14 @@ def _merge(rows: list[GazetteerEntry]) -> GazetteerEntry:
         country=next((r.country for r in rows if r.country), None),
         source="+".join(sources),
         prominence=max(r.prominence for r in rows),
+        **_first_point(rows),
     )
+
+
+def _first_point(rows: list[GazetteerEntry]) -> dict[str, float | None]:
+    """The coordinates of the first row that has them (files are read in label order)."""
+    row = next((r for r in rows if r.lat is not None and r.lon is not None), None)
+    return {"lat": row.lat, "lon": row.lon} if row else {"lat": None, "lon": None}
 
 
 def _exact_index(entries: tuple[GazetteerEntry, ...]) -> dict[str, list[GazetteerEntry]]:
@@ -273,8 +311,11 @@ def _unique_variants(table: Mapping[str, str]) -> Mapping[str, str]:
     return MappingProxyType({k: next(iter(v)) for k, v in found.items() if len(v) == 1})
 
 
-def _read_table(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
-    """Rows of a tab-separated file whose first line names exactly ``columns``."""
+def _read_table(
+    path: Path, columns: tuple[str, ...], *older: tuple[str, ...]
+) -> Iterator[tuple[str, ...]]:
+    """Rows of a tab-separated file whose first line names exactly ``columns`` (or one of the
+    ``older`` headers, whose rows then have fewer fields)."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -284,7 +325,10 @@ def _read_table(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[str, ...
             fix="reinstall newskg, or rebuild the gazetteer with `kg gazetteer build`",
         ) from exc
     lines = text.splitlines()
-    if not lines or tuple(lines[0].split("\t")) != columns:
+    header = tuple(lines[0].split("\t")) if lines else ()
+    if header in older:
+        columns = header
+    if not lines or header != columns:
         raise GazetteerError(
             f"gazetteer file {path} has an unexpected header",
             why=f"expected the columns {', '.join(columns)}",

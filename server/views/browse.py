@@ -16,6 +16,7 @@ from flask import Blueprint, Response, render_template, request
 
 from kg.dataset.browse import PAGE_SIZE, entity_classes, find_entities, timeline
 from kg.dataset.events import EventFilter, EventReader
+from kg.dataset.geo import map_view
 from kg.dataset.labels import Labeller
 from kg.errors import BadRequest
 from server import context
@@ -149,4 +150,18 @@ def timeline_page() -> Response:
         reader = EventReader(dataset.store, Labeller(dataset.store, dataset.base_iri))
         line = timeline(reader.rows(wanted))
         page = render_template("timeline.html", line=line, wanted=wanted, params=wanted.params())
+        return cached(Response(page, mimetype="text/html"), dataset.info, request)
+
+
+@bp.route("/map")
+def map_page() -> Response:
+    wanted = _filter()
+    with context.holder().use() as dataset:
+        labeller = Labeller(dataset.store, dataset.base_iri)
+        reader = EventReader(dataset.store, labeller)
+        view = map_view(dataset.store, labeller, reader.rows(wanted))
+        site = Site(dataset.base_iri, request.script_root)
+        page = render_template(
+            "map.html", view=view, wanted=wanted, params=wanted.params(), href=site.href
+        )
         return cached(Response(page, mimetype="text/html"), dataset.info, request)

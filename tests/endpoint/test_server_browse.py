@@ -82,3 +82,22 @@ def test_server_browse_timeline_counts_events_per_day_by_type(client: FlaskClien
     only = client.get("/timeline?factuality=denied").get_data(as_text=True)
     assert "1 day with events" in only
     assert "Seizure" not in only.split("<svg", 1)[1]
+
+
+def test_server_browse_map_draws_places_and_events_from_the_graphs_coordinates(
+    client: FlaskClient,
+) -> None:
+    page = client.get("/map", headers=HTML).get_data(as_text=True)
+    svg = page.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert svg.count('<path class="land"') > 5  # the vendored outline, clipped to the area
+    # both events act on the plant, which has coordinates: one circle, two events
+    assert (
+        "<title>Zaporizhzhia &lt;Nuclear&gt; &amp; &#34;Power&#34; Plant: 2 events</title>" in svg
+    )
+    table = page.split('<table class="places">', 1)[1]
+    assert '<td class="num">47.5119</td><td class="num">34.5858</td>' in table
+    only = client.get("/map?factuality=denied").get_data(as_text=True)
+    assert "Plant: 1 event</title>" in only
+    none = client.get("/map?factuality=hypothetical").get_data(as_text=True)
+    assert "<title>Zaporizhzhia &lt;Nuclear&gt; &amp; &#34;Power&#34; Plant</title>" in none
+    assert "http" not in svg.split("<path", 1)[0]  # no tile server, nothing fetched
