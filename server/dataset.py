@@ -18,6 +18,7 @@ from pathlib import Path
 from pyoxigraph import Store
 
 from kg.counts import Counts
+from kg.dataset.events import EventReader, EventRow
 from kg.dataset.info import (
     BuildInfo,
     count_store,
@@ -25,6 +26,7 @@ from kg.dataset.info import (
     read_build_info,
     served_base_iri,
 )
+from kg.dataset.labels import Labeller
 from kg.dataset.store import open_store
 from kg.errors import KgError
 from kg.layout import REPORT, Layout
@@ -49,6 +51,7 @@ class Dataset:
         self._counts: Counts | None = None
         self._counted = False
         self._graphs: list[str] | None = None
+        self._events: list[EventRow] | None = None
         self._lock = threading.Lock()
         self._users = 0
         self._retired = False
@@ -81,6 +84,15 @@ class Dataset:
                     log.warning("counting %s failed: %s", self.info.path, exc)
             self._counts, self._counted = found, True
         return self._counts
+
+    def event_rows(self) -> list[EventRow]:
+        """The events table of this build (every row, unfiltered), read once: a build never
+        changes, and the table, timeline and map all filter it."""
+        with self._lock:
+            if self._events is None:
+                reader = EventReader(self.store, Labeller(self.store, self.base_iri))
+                self._events = reader.rows()
+            return self._events
 
     def named_graphs(self) -> list[str]:
         if self._graphs is None:

@@ -115,6 +115,38 @@ class Timeline:
     undated: int
     spanning: int
 
+    @property
+    def span(self) -> int:
+        """Days from the first to the last day with events, both included (the time axis)."""
+        return (self.days[-1][0] - self.days[0][0]).days + 1 if self.days else 0
+
+    def offset(self, day: date) -> int:
+        """Days from the first day with events to ``day``."""
+        return (day - self.days[0][0]).days
+
+    def ticks(self, most: int = 10) -> list[date]:
+        """Days to label on the axis: first days of years, else of months, else the days
+        themselves, at most ``most`` of them."""
+        if not self.days:
+            return []
+        first, last = self.days[0][0], self.days[-1][0]
+        years = [date(y, 1, 1) for y in range(first.year + 1, last.year + 1)]
+        months = [
+            date(y, m, 1)
+            for y in range(first.year, last.year + 1)
+            for m in range(1, 13)
+            if first < date(y, m, 1) <= last
+        ]
+        for candidates in (months, years):
+            if 2 <= len(candidates) <= most:
+                return candidates
+        if len(months) > most and years:
+            step = max(1, len(years) // most + (len(years) % most > 0))
+            return years[::step]
+        days = [d for d, _ in self.days]
+        step = max(1, len(days) // most + (len(days) % most > 0))
+        return days[::step]
+
 
 def timeline(rows: list[EventRow]) -> Timeline:
     """Count dated events per day and type; events known only to a range of days, and undated

@@ -10,16 +10,18 @@ marked), factuality and speaker.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from pyoxigraph import DefaultGraph, Literal, NamedNode, Store
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Store, Triple
 
 from kg.dataset.labels import Labeller
 from kg.dataset.marks import Piece, Span, mark_text
 from kg.vocab import GAF, NIF, NK, PROV, RDF, SCHEMA, SEM
 
+Term = NamedNode | BlankNode | Literal | Triple
 #: Role properties and the word that introduces them in an event's sentence.
 ROLES = ((NK.target, "of"), (NK.agent, "by"), (NK.location, "in"))
 MONTHS = (
@@ -156,38 +158,6 @@ def _and(words: Sequence[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def _date(store: Store, node: NamedNode, predicate: NamedNode) -> date | None:
-    for quad in store.quads_for_pattern(node, predicate, None, DefaultGraph()):
-        if isinstance(quad.object, Literal):
-            try:
-                return date.fromisoformat(quad.object.value[:10])
-            except ValueError:
-                return None
-    return None
-
-
-def _nodes(store: Store, node: NamedNode, predicate: NamedNode) -> list[NamedNode]:
-    return sorted(
-        (
-            q.object
-            for q in store.quads_for_pattern(node, predicate, None, DefaultGraph())
-            if isinstance(q.object, NamedNode)
-        ),
-        key=lambda n: n.value,
-    )
-
-
-def dates_of(store: Store, node: NamedNode) -> tuple[date | None, date | None]:
-    """An event's or report's earliest and latest day (the same day for a time stamp)."""
-    stamp = _date(store, node, SEM.hasTimeStamp)
-    if stamp is not None:
-        return stamp, stamp
-    return (
-        _date(store, node, SEM.hasEarliestBeginTimeStamp),
-        _date(store, node, SEM.hasLatestEndTimeStamp),
-    )
-
-
 @dataclass
 class EventReader:
     """Reads events and reports from one store; labels come from one :class:`Labeller`."""
@@ -195,28 +165,60 @@ class EventReader:
     store: Store
     labels: Labeller
     _rows: dict[str, EventRow] = field(default_factory=dict)
+    _arcs: dict[str, dict[str, list[Term]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.labels.event_sentence = self.sentence
+
+    def arcs(self, node: NamedNode) -> dict[str, list[Term]]:
+        """Everything the default graph says of ``node``, by predicate (read once)."""
+        if node.value not in self._arcs:
+            found: dict[str, list[Term]] = defaultdict(list)
+            for quad in self.store.quads_for_pattern(node, None, None, DefaultGraph()):
+                found[quad.predicate.value].append(quad.object)
+            self._arcs[node.value] = found
+        return self._arcs[node.value]
+
+    def nodes(self, node: NamedNode, predicate: NamedNode) -> list[NamedNode]:
+        objects = self.arcs(node).get(predicate.value, [])
+        return sorted((o for o in objects if isinstance(o, NamedNode)), key=lambda n: n.value)
+
+    def dates(self, node: NamedNode) -> tuple[date | None, date | None]:
+        """An event's or report's earliest and latest day (the same day for a time stamp)."""
+        arcs = self.arcs(node)
+
+        def day(predicate: NamedNode) -> date | None:
+            for value in arcs.get(predicate.value, []):
+                if isinstance(value, Literal):
+                    try:
+                        return date.fromisoformat(value.value[:10])
+                    except ValueError:
+                        return None
+            return None
+
+        stamp = day(SEM.hasTimeStamp)
+        if stamp is not None:
+            return stamp, stamp
+        return day(SEM.hasEarliestBeginTimeStamp), day(SEM.hasLatestEndTimeStamp)
 
     def party(self, node: NamedNode) -> Party:
         return Party(node.value, self.labels.label(node))
 
     def types_of(self, node: NamedNode) -> list[NamedNode]:
         """An event's classes, or a report's ``nk:eventType``."""
-        found = [t for t in _nodes(self.store, node, RDF.type) if t.value.startswith(NK.base)]
+        found = [t for t in self.nodes(node, RDF.type) if t.value.startswith(NK.base)]
         kinds = [t for t in found if t != NK.EventReport]
-        return kinds or _nodes(self.store, node, NK.eventType)
+        return kinds or self.nodes(node, NK.eventType)
 
     def sentence(self, node: NamedNode) -> str:
         """ "Seizure of the plant by Russian troops in Enerhodar on 4 March 2022"."""
         kinds = self.types_of(node)
         words = [_and([self.labels.label(k) for k in kinds]) if kinds else "Military action"]
         for predicate, preposition in ROLES:
-            parties = [self.labels.label(n) for n in _nodes(self.store, node, predicate)]
+            parties = [self.labels.label(n) for n in self.nodes(node, predicate)]
             if parties:
                 words.append(f"{preposition} {_and(parties)}")
-        when = say_dates(*dates_of(self.store, node))
+        when = say_dates(*self.dates(node))
         if when:
             words.append(when)
         return " ".join(words)
@@ -224,24 +226,31 @@ class EventReader:
     def row(self, node: NamedNode) -> EventRow:
         if node.value in self._rows:
             return self._rows[node.value]
-        reports = _nodes(self.store, node, NK.hasReport)
+        reports = self.nodes(node, NK.hasReport)
         is_event = bool(reports)
         factualities = sorted(
             {
                 self.labels.label(f)
                 for r in (reports if is_event else [node])
-                for f in _nodes(self.store, r, NK.factuality)
+                for f in self.nodes(r, NK.factuality)
             }
         )
-        confidence = self.labels.first(node, (NK.confidence,))
-        earliest, latest = dates_of(self.store, node)
+        confidence = next(
+            (
+                c.value
+                for c in self.arcs(node).get(NK.confidence.value, [])
+                if isinstance(c, Literal)
+            ),
+            None,
+        )
+        earliest, latest = self.dates(node)
         row = EventRow(
             iri=node.value,
             kind="event" if is_event else "report",
             types=tuple(self.party(k) for k in self.types_of(node)),
-            agents=tuple(self.party(n) for n in _nodes(self.store, node, NK.agent)),
-            targets=tuple(self.party(n) for n in _nodes(self.store, node, NK.target)),
-            locations=tuple(self.party(n) for n in _nodes(self.store, node, NK.location)),
+            agents=tuple(self.party(n) for n in self.nodes(node, NK.agent)),
+            targets=tuple(self.party(n) for n in self.nodes(node, NK.target)),
+            locations=tuple(self.party(n) for n in self.nodes(node, NK.location)),
             earliest=earliest,
             latest=latest,
             factuality=tuple(factualities),
@@ -277,20 +286,20 @@ class EventReader:
         return sorted(rows, key=lambda r: (r.earliest or date.max, r.sentence, r.iri))
 
     def reports_of(self, event: NamedNode) -> list[ReportView]:
-        reports = _nodes(self.store, event, NK.hasReport) or [event]
+        reports = self.nodes(event, NK.hasReport) or [event]
         return [self.report(r) for r in reports]
 
     def report(self, node: NamedNode) -> ReportView:
         """One report: its article, sentence with the trigger marked, factuality, speaker."""
-        article = next(iter(_nodes(self.store, node, PROV.wasDerivedFrom)), None)
-        trigger = next(iter(_nodes(self.store, node, GAF.denotedBy)), None)
+        article = next(iter(self.nodes(node, PROV.wasDerivedFrom)), None)
+        trigger = next(iter(self.nodes(node, GAF.denotedBy)), None)
         pieces: list[Piece] = []
         trigger_href = None
         if trigger is not None and article is not None:
             trigger_href = trigger.value
             pieces = self.sentence_marked(article, trigger)
-        speakers = _nodes(self.store, node, PROV.wasAttributedTo)
-        factuality = _nodes(self.store, node, NK.factuality)
+        speakers = self.nodes(node, PROV.wasAttributedTo)
+        factuality = self.nodes(node, NK.factuality)
         published = self.labels.first(article, (SCHEMA.datePublished,)) if article else None
         return ReportView(
             iri=node.value,
@@ -311,7 +320,7 @@ class EventReader:
         span = _span(self.labels, mention)
         if text is None or span is None:
             return []
-        sentence = next(iter(_nodes(self.store, mention, NIF.sentence)), None)
+        sentence = next(iter(self.nodes(mention, NIF.sentence)), None)
         window = _span(self.labels, sentence) if sentence is not None else None
         begin, end = window or span
         pieces = mark_text(

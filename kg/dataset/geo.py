@@ -142,6 +142,16 @@ def _bounds(points: Sequence[Place]) -> tuple[float, float, float, float]:
     )
 
 
+def _thin(points: list[tuple[float, float]], step: float = 1.5) -> list[tuple[float, float]]:
+    """Drop points closer than ``step`` pixels to the last kept one (the outline's detail below
+    a pixel only makes the page heavier)."""
+    kept = points[:1]
+    for x, y in points[1:]:
+        if abs(x - kept[-1][0]) + abs(y - kept[-1][1]) >= step:
+            kept.append((x, y))
+    return kept
+
+
 def map_view(store: Store, labeller: Labeller, rows: Sequence[EventRow]) -> MapView:
     """The map of ``rows`` (the events shown) and of every place with coordinates."""
     located = places(store, labeller)
@@ -176,8 +186,9 @@ def map_view(store: Store, labeller: Labeller, rows: Sequence[EventRow]) -> MapV
         lats = [p[1] for p in ring]
         if max(lons) < west or min(lons) > east or max(lats) < south or min(lats) > north:
             continue
-        points = [project(lon, lat) for lon, lat in ring]
-        land.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in points) + "Z")
+        points = _thin([project(lon, lat) for lon, lat in ring])
+        if len(points) >= 3:
+            land.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in points) + "Z")
     markers = [
         Marker(
             p,

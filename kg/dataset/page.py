@@ -97,6 +97,7 @@ def resource_page(store: Store, description: Description, base_iri: str) -> Page
     seen = {a.node for a in (*description.outgoing, *description.incoming)}
     seen |= {a.predicate for a in (*description.outgoing, *description.incoming)}
     seen |= set(description.types)
+    seen |= {m.article for m in description.mentions if m.article is not None}
     labels = {n.value: labeller.label(n) for n in seen if isinstance(n, NamedNode)}
     return Page(description, title, kind, labels, **page)  # type: ignore[arg-type]
 

@@ -15,7 +15,7 @@ import flask
 from flask import Blueprint, Response, render_template, request
 
 from kg.dataset.browse import PAGE_SIZE, entity_classes, find_entities, timeline
-from kg.dataset.events import EventFilter, EventReader
+from kg.dataset.events import EventFilter
 from kg.dataset.geo import map_view
 from kg.dataset.labels import Labeller
 from kg.errors import BadRequest
@@ -121,9 +121,7 @@ def events(fmt: str = "html") -> Response:
         raise BadRequest(f"events are offered as html, csv or json, not {fmt!r}")
     wanted = _filter()
     with context.holder().use() as dataset:
-        labeller = Labeller(dataset.store, dataset.base_iri)
-        reader = EventReader(dataset.store, labeller)
-        every = reader.rows()
+        every = dataset.event_rows()
         rows = [r for r in every if wanted.keeps(r)]
         if fmt != "html":
             response = _event_download([r.as_dict() for r in rows], fmt)
@@ -147,8 +145,7 @@ def events(fmt: str = "html") -> Response:
 def timeline_page() -> Response:
     wanted = _filter()
     with context.holder().use() as dataset:
-        reader = EventReader(dataset.store, Labeller(dataset.store, dataset.base_iri))
-        line = timeline(reader.rows(wanted))
+        line = timeline([r for r in dataset.event_rows() if wanted.keeps(r)])
         page = render_template("timeline.html", line=line, wanted=wanted, params=wanted.params())
         return cached(Response(page, mimetype="text/html"), dataset.info, request)
 
@@ -158,8 +155,8 @@ def map_page() -> Response:
     wanted = _filter()
     with context.holder().use() as dataset:
         labeller = Labeller(dataset.store, dataset.base_iri)
-        reader = EventReader(dataset.store, labeller)
-        view = map_view(dataset.store, labeller, reader.rows(wanted))
+        rows = [r for r in dataset.event_rows() if wanted.keeps(r)]
+        view = map_view(dataset.store, labeller, rows)
         site = Site(dataset.base_iri, request.script_root)
         page = render_template(
             "map.html", view=view, wanted=wanted, params=wanted.params(), href=site.href
