@@ -35,7 +35,12 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("out", Path("dist"), "Output folder of a build; the server publishes it."),
-    Setting("base_iri", "http://127.0.0.1:8000/", "Base of every IRI the dataset mints."),
+    Setting(
+        "base_iri",
+        "http://127.0.0.1:8000/",
+        "Base of every IRI the dataset mints (kg serve uses the build's own; one given must"
+        " agree).",
+    ),
     Setting("strict", False, "Make any bad input fatal (exit 1) instead of skipping it."),
     Setting("linker", "offline", "Entity linker: offline (bundled gazetteer), wikidata, or none."),
     Setting(
