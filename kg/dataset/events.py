@@ -53,6 +53,7 @@ class EventRow:
     reports: int
     confidence: str | None
     sentence: str
+    articles: tuple[Party, ...] = ()  # where it was read (prov:wasDerivedFrom)
 
     @property
     def when(self) -> str:
@@ -77,6 +78,8 @@ class EventRow:
             "factuality": "; ".join(self.factuality),
             "reports": self.reports,
             "confidence": self.confidence or "",
+            "articles": "; ".join(p.label for p in self.articles),
+            "article_iris": " ".join(p.iri for p in self.articles),
         }
 
 
@@ -257,6 +260,7 @@ class EventReader:
             reports=len(reports) if is_event else 1,
             confidence=confidence,
             sentence=self.sentence(node),
+            articles=tuple(self.party(a) for a in self.nodes(node, PROV.wasDerivedFrom)),
         )
         self._rows[node.value] = row
         return row

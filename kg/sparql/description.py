@@ -55,7 +55,6 @@ def service_description(
         Triple(service, RDF.type, SD.Service),
         Triple(service, SD.endpoint, service),
         Triple(service, SD.supportedLanguage, SD.SPARQL11Query),
-        Triple(service, SD.feature, SD.UnionDefaultGraph),
         Triple(
             service, SD.defaultEntailmentRegime, NamedNode("http://www.w3.org/ns/entailment/Simple")
         ),

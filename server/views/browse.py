@@ -41,6 +41,8 @@ CSV_COLUMNS = (
     "factuality",
     "reports",
     "confidence",
+    "articles",
+    "article_iris",
 )
 
 

@@ -71,6 +71,8 @@ def test_server_browse_events_csv_has_the_same_rows_as_json(client: FlaskClient)
     assert first["agents"] == "Russian Armed Forces"
     assert first["earliest"] == first["latest"] == "2022-03-04"
     assert first["factuality"] == "asserted"
+    assert first["articles"] == "Troops seize the plant <b>now</b>"
+    assert first["article_iris"] == "http://kg.test/id/article/a1"
     assert client.get("/events.xml").status_code == 400
 
 

@@ -213,6 +213,11 @@ def test_server_sparql_describes_the_service(client: FlaskClient) -> None:
     assert "http://kg.test/graph/merged" in names
     assert b"at most 1000 rows" in response.data
     assert client.get("/sparql", headers={"Accept": "text/html"}).mimetype == "text/html"
+    # the default graph is the merge of the data's graphs, not of graph/void: no
+    # sd:UnionDefaultGraph claim (it would mean every named graph), a comment that says so
+    features = {t.object.value for t in triples if t.predicate.value == sd + "feature"}
+    assert sd + "UnionDefaultGraph" not in features
+    assert b"RDF merge of the named graphs that hold the data" in response.data
     formats = {t.object.value for t in triples if t.predicate.value == sd + "resultFormat"}
     registered = "http://www.w3.org/ns/formats/"
     assert formats == {
