@@ -18,6 +18,7 @@ from pathlib import Path
 from pyoxigraph import Store
 
 from kg.counts import Counts
+from kg.dataset.browse import EntityRow, all_entities
 from kg.dataset.events import EventReader, EventRow
 from kg.dataset.info import (
     BuildInfo,
@@ -52,6 +53,7 @@ class Dataset:
         self._counted = False
         self._graphs: list[str] | None = None
         self._events: list[EventRow] | None = None
+        self._entities: list[EntityRow] | None = None
         self._lock = threading.Lock()
         self._users = 0
         self._retired = False
@@ -93,6 +95,13 @@ class Dataset:
                 reader = EventReader(self.store, Labeller(self.store, self.base_iri))
                 self._events = reader.rows()
             return self._events
+
+    def entity_rows(self) -> list[EntityRow]:
+        """Every entity of this build with its names, read once (the entities page filters it)."""
+        with self._lock:
+            if self._entities is None:
+                self._entities = all_entities(self.store, Labeller(self.store, self.base_iri))
+            return self._entities
 
     def named_graphs(self) -> list[str]:
         if self._graphs is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -31,9 +32,11 @@ class ClassCount:
 class EntityRow:
     iri: str
     label: str
-    cls: str
+    cls: str  # the class's label
     wikidata: str | None
     mentions: int
+    cls_iri: str = ""
+    names: tuple[str, ...] = ()  # other names (skos:altLabel)
 
 
 def _solutions(store: Store, query: str) -> QuerySolutions:
@@ -46,24 +49,54 @@ def _int(term: object) -> int:
     return int(term.value) if isinstance(term, Literal) else 0
 
 
-def entity_classes(store: Store, labeller: Labeller) -> list[ClassCount]:
+def entity_classes(rows: Sequence[EntityRow]) -> list[ClassCount]:
     """The entity classes in use, with how many entities each has (most first)."""
-    space = json.dumps(labeller.base + "id/entity/")
-    query = (
-        "SELECT ?class (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?class "
-        f"FILTER(STRSTARTS(STR(?e), {space})) }} GROUP BY ?class"
-    )
-    found = [
-        ClassCount(row["class"].value, labeller.label(row["class"]), _int(row["n"]))
-        for row in _solutions(store, query)
-        if isinstance(row["class"], NamedNode) and row["class"].value in ENTITY_TYPES
-    ]
+    counts = Counter((row.cls_iri, row.cls) for row in rows)
+    found = [ClassCount(iri, label, n) for (iri, label), n in counts.items()]
     return sorted(found, key=lambda c: (-c.count, c.label))
 
 
+def all_entities(store: Store, labeller: Labeller) -> list[EntityRow]:
+    """Every entity (an instance of an entity class in the dataset's URI space), by label, with
+    its other names, Wikidata item and number of mentions: read once per build, then filtered
+    by :func:`find_entities`."""
+    space = json.dumps(labeller.base + "id/entity/")
+    query = (
+        "SELECT ?e ?label ?class (SAMPLE(?item) AS ?wd) (COUNT(DISTINCT ?m) AS ?mentions) "
+        '(GROUP_CONCAT(DISTINCT ?alt; separator="\\u001f") AS ?alts) WHERE { '
+        "?e a ?class ; <http://www.w3.org/2000/01/rdf-schema#label> ?label . "
+        f"FILTER(STRSTARTS(STR(?e), {space})) "
+        "OPTIONAL { ?e <http://www.w3.org/2002/07/owl#sameAs> ?item } "
+        "OPTIONAL { ?e <http://www.w3.org/2004/02/skos/core#altLabel> ?alt } "
+        "OPTIONAL { ?e <http://groundedannotationframework.org/gaf#denotedBy> ?m } "
+        "} GROUP BY ?e ?label ?class ORDER BY LCASE(STR(?label)) ?e"
+    )
+    rows = []
+    for row in _solutions(store, query):
+        node, label, cls, item, alts = (row[k] for k in ("e", "label", "class", "wd", "alts"))
+        if not (isinstance(node, NamedNode) and isinstance(label, Literal)):
+            continue
+        if not isinstance(cls, NamedNode) or cls.value not in ENTITY_TYPES:
+            continue
+        names = (
+            tuple(alts.value.split("\u001f")) if isinstance(alts, Literal) and alts.value else ()
+        )
+        rows.append(
+            EntityRow(
+                node.value,
+                label.value,
+                labeller.label(cls),
+                item.value.rsplit("/", 1)[-1] if isinstance(item, NamedNode) else None,
+                _int(row["mentions"]),
+                cls.value,
+                names,
+            )
+        )
+    return rows
+
+
 def find_entities(
-    store: Store,
-    labeller: Labeller,
+    rows: Sequence[EntityRow],
     *,
     cls: str = "",
     name: str = "",
@@ -71,38 +104,15 @@ def find_entities(
     limit: int = PAGE_SIZE,
 ) -> tuple[list[EntityRow], int]:
     """Entities of class ``cls`` (an IRI; any entity class when empty) whose label or other
-    names contain ``name`` (case-insensitive), by label; and how many there are in all."""
-    space = json.dumps(labeller.base + "id/entity/")
-    filters = [f"FILTER(STRSTARTS(STR(?e), {space}))"]
-    if cls:
-        filters.append(f"FILTER(?class = <{NamedNode(cls).value}>)")
-    if name.strip():
-        words = json.dumps(name.strip().casefold(), ensure_ascii=False)
-        filters.append(
-            "FILTER EXISTS { ?e <http://www.w3.org/2000/01/rdf-schema#label>|"
-            "<http://www.w3.org/2004/02/skos/core#altLabel> ?name "
-            f"FILTER(CONTAINS(LCASE(STR(?name)), {words})) }}"
-        )
-    query = (
-        "SELECT ?e ?label ?class (SAMPLE(?item) AS ?wd) (COUNT(DISTINCT ?m) AS ?mentions) WHERE { "
-        "?e a ?class ; <http://www.w3.org/2000/01/rdf-schema#label> ?label . "
-        + " ".join(filters)
-        + " OPTIONAL { ?e <http://www.w3.org/2002/07/owl#sameAs> ?item } "
-        "OPTIONAL { ?e <http://groundedannotationframework.org/gaf#denotedBy> ?m } "
-        "} GROUP BY ?e ?label ?class ORDER BY LCASE(STR(?label)) ?e"
-    )
-    rows = [
-        EntityRow(
-            row["e"].value,
-            row["label"].value,
-            labeller.label(row["class"]),
-            row["wd"].value.rsplit("/", 1)[-1] if row["wd"] is not None else None,
-            _int(row["mentions"]),
-        )
-        for row in _solutions(store, query)
-        if row["class"].value in ENTITY_TYPES
+    names contain ``name`` (case-insensitive), in label order; and how many there are in all."""
+    words = name.strip().casefold()
+    found = [
+        row
+        for row in rows
+        if (not cls or row.cls_iri == cls)
+        and (not words or any(words in n.casefold() for n in (row.label, *row.names)))
     ]
-    return rows[offset : offset + limit], len(rows)
+    return found[offset : offset + limit], len(found)
 
 
 @dataclass(frozen=True)

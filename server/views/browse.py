@@ -81,13 +81,12 @@ def _offset() -> int:
 @bp.route("/entities")
 def entities() -> Response:
     with context.holder().use() as dataset:
-        labeller = Labeller(dataset.store, dataset.base_iri)
         cls, name, offset = request.args.get("class", ""), request.args.get("q", ""), _offset()
-        try:
-            rows, total = find_entities(dataset.store, labeller, cls=cls, name=name, offset=offset)
-        except ValueError as exc:
-            raise BadRequest(f"class={cls!r} is not an IRI", why=str(exc)) from exc
-        classes = entity_classes(dataset.store, labeller)
+        if cls and not cls.startswith(("http://", "https://")):
+            raise BadRequest(f"class={cls!r} is not an IRI", fix="pick a class from the list")
+        every = dataset.entity_rows()
+        rows, total = find_entities(every, cls=cls, name=name, offset=offset)
+        classes = entity_classes(every)
         site = Site(dataset.base_iri, request.script_root)
         page = render_template(
             "entities.html",
