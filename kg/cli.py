@@ -116,12 +116,19 @@ def build(paths: tuple[Path, ...], **flags: Any) -> None:
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--host", help="Address to listen on [default: 127.0.0.1].")
 @click.option("--port", type=int, help="Port to listen on [default: 8000].")
+@click.option(
+    "--base-iri",
+    help="Base IRI to serve under [default: the one the build was made with]; must be the "
+    "build's own.",
+)
 @click.option("--debug", is_flag=True, help="Flask's development server with the debugger.")
-def serve(directory: Path, host: str | None, port: int | None, debug: bool) -> None:
+def serve(
+    directory: Path, host: str | None, port: int | None, base_iri: str | None, debug: bool
+) -> None:
     """Serve a build: SPARQL endpoint, Linked Data pages, dumps (gunicorn)."""
     from server import serve as run_server
 
-    run_server(directory, _settings(host=host, port=port), debug=debug)
+    run_server(directory, _settings(host=host, port=port, base_iri=base_iri), debug=debug)
 
 
 @main.command()

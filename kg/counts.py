@@ -71,18 +71,23 @@ EVENTS = (
     "SELECT ?class (COUNT(DISTINCT ?e) AS ?n) WHERE { GRAPH %(merged)s { ?e a ?class } "
     f"VALUES ?class {{ {_values(EVENT_CLASSES)} }} }} GROUP BY ?class"
 )
-#: Distinct triples of all named graphs.
+#: Quads of the named graphs that hold the data (all but the VoID graph ``%(void)s``, which is
+#: in the store but in no dump).
+QUADS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != %(void)s) }"
+#: Distinct triples of the data's named graphs (what the merged default graph holds).
 TRIPLES = (
-    "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
+    "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
+    "FILTER(?g != %(void)s) } }"
 )
 #: Resources in the URI space ``%(space)s`` (a SPARQL string literal).
 RESOURCES = (
     "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
     "FILTER(isIRI(?s) && STRSTARTS(STR(?s), %(space)s)) }"
 )
-#: Instances of each class, in all graphs.
+#: Instances of each class, in the data's named graphs.
 CLASSES = (
-    "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?class } } GROUP BY ?class"
+    "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?class } "
+    "FILTER(?g != %(void)s) } GROUP BY ?class"
 )
 #: Instances of each class in the data: article graphs (``%(articles)s``, a SPARQL string of
 #: their IRI prefix) and the merged graph, not the ontology and shapes.

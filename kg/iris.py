@@ -126,6 +126,11 @@ class Iris:
         return self._node("graph/validation")
 
     @property
+    def void_graph(self) -> NamedNode:
+        """The dataset's VoID description (``void.ttl``), in the store but in no dump."""
+        return self._node("graph/void")
+
+    @property
     def dataset(self) -> NamedNode:
         return self._node("dataset")
 

@@ -35,7 +35,12 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("out", Path("dist"), "Output folder of a build; the server publishes it."),
-    Setting("base_iri", "http://127.0.0.1:8000/", "Base of every IRI the dataset mints."),
+    Setting(
+        "base_iri",
+        "http://127.0.0.1:8000/",
+        "Base of every IRI the dataset mints (kg serve uses the build's own; one given must"
+        " agree).",
+    ),
     Setting("strict", False, "Make any bad input fatal (exit 1) instead of skipping it."),
     Setting("linker", "offline", "Entity linker: offline (bundled gazetteer), wikidata, or none."),
     Setting(
@@ -140,6 +145,9 @@ class Settings:
     cors: bool = True
     ontology_path: Path = field(default=RESOURCES / "ontology.ttl")
     shapes_path: Path = field(default=RESOURCES / "shapes.ttl")
+    #: The settings given by a flag or a ``KG_*`` variable (not defaults): ``kg serve`` takes the
+    #: base IRI from the build unless one was given, and then they must agree.
+    given: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if not self.base_iri.endswith("/"):
@@ -203,4 +211,4 @@ class Settings:
         unknown = set(values) - known
         if unknown:
             raise SettingsError(f"unknown settings: {', '.join(sorted(unknown))}")
-        return cls(**values)
+        return cls(**values, given=frozenset(values))

@@ -47,6 +47,7 @@ DCAT = Namespace("http://www.w3.org/ns/dcat#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 WD = Namespace("http://www.wikidata.org/entity/")
+GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
 
 #: Prefixes used when writing Turtle (dumps, pages, CONSTRUCT results).
 PREFIXES: dict[str, str] = {
@@ -68,4 +69,5 @@ PREFIXES: dict[str, str] = {
     "dcat": DCAT.base,
     "sh": SH.base,
     "wd": WD.base,
+    "geo": GEO.base,
 }

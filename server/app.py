@@ -9,7 +9,7 @@ from flask import Flask
 from kg.settings import Settings
 from server import context, errors, http
 from server.dataset import DatasetHolder
-from server.views import linked_data, site, sparql
+from server.views import browse, linked_data, site, sparql
 
 
 def create_app(settings: Settings, directory: Path) -> Flask:
@@ -27,6 +27,7 @@ def create_app(settings: Settings, directory: Path) -> Flask:
     context.install(app, DatasetHolder(Path(directory), settings), settings)
     app.register_blueprint(site.bp)
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(browse.bp)
     app.register_blueprint(linked_data.bp)
     errors.install(app)
     http.install(app, settings)

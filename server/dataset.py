@@ -18,7 +18,16 @@ from pathlib import Path
 from pyoxigraph import Store
 
 from kg.counts import Counts
-from kg.dataset.info import BuildInfo, count_store, counts_from_void, read_build_info
+from kg.dataset.browse import EntityRow, all_entities
+from kg.dataset.events import EventReader, EventRow
+from kg.dataset.info import (
+    BuildInfo,
+    count_store,
+    counts_from_void,
+    read_build_info,
+    served_base_iri,
+)
+from kg.dataset.labels import Labeller
 from kg.dataset.store import open_store
 from kg.errors import KgError
 from kg.layout import REPORT, Layout
@@ -36,11 +45,15 @@ class Dataset:
     def __init__(self, info: BuildInfo, settings: Settings) -> None:
         self.info = info
         self.settings = settings
+        #: The build's own base IRI (a conflicting --base-iri / KG_BASE_IRI is an error).
+        self.base_iri = served_base_iri(info, settings)
         self.store: Store = open_store(info.path)
         self._pool: QueryPool | None = None
         self._counts: Counts | None = None
         self._counted = False
         self._graphs: list[str] | None = None
+        self._events: list[EventRow] | None = None
+        self._entities: list[EntityRow] | None = None
         self._lock = threading.Lock()
         self._users = 0
         self._retired = False
@@ -66,13 +79,29 @@ class Dataset:
                 try:
                     found = self.pool.call(
                         count_store,
-                        self.settings.base_iri,
+                        self.base_iri,
                         timeout=self.settings.query_timeout,
                     )
                 except KgError as exc:
                     log.warning("counting %s failed: %s", self.info.path, exc)
             self._counts, self._counted = found, True
         return self._counts
+
+    def event_rows(self) -> list[EventRow]:
+        """The events table of this build (every row, unfiltered), read once: a build never
+        changes, and the table, timeline and map all filter it."""
+        with self._lock:
+            if self._events is None:
+                reader = EventReader(self.store, Labeller(self.store, self.base_iri))
+                self._events = reader.rows()
+            return self._events
+
+    def entity_rows(self) -> list[EntityRow]:
+        """Every entity of this build with its names, read once (the entities page filters it)."""
+        with self._lock:
+            if self._entities is None:
+                self._entities = all_entities(self.store, Labeller(self.store, self.base_iri))
+            return self._entities
 
     def named_graphs(self) -> list[str]:
         if self._graphs is None:

@@ -69,6 +69,8 @@ def install(app: Flask) -> None:
         response = render(wrapped)
         if error.code == 405 and (allowed := error.get_response().headers.get("Allow")):
             response.headers["Allow"] = allowed
+        if error.code == 416 and (size := error.get_response().headers.get("Content-Range")):
+            response.headers["Content-Range"] = size  # bytes */<length> (RFC 9110 15.5.17)
         return response
 
     @app.errorhandler(Exception)

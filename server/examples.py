@@ -34,18 +34,40 @@ ORDER BY DESC(?published) ?article
 LIMIT 100""",
     ),
     Example(
-        "Military actions: who did what to what, where and when",
+        "Military actions, one row per event: what, who, to whom, where, when, how many reports",
         _PREFIXES
-        + """SELECT ?event ?type ?agent ?target ?location ?time WHERE {
-  ?event a ?type ; nk:hasReport ?report .
+        + """SELECT ?event ?type
+  (GROUP_CONCAT(DISTINCT ?agent; separator="; ") AS ?agents)
+  (GROUP_CONCAT(DISTINCT ?target; separator="; ") AS ?targets)
+  (GROUP_CONCAT(DISTINCT ?place; separator="; ") AS ?places)
+  (SAMPLE(?day) AS ?date) (SAMPLE(?start) AS ?earliest) (SAMPLE(?end) AS ?latest)
+  (COUNT(DISTINCT ?report) AS ?reports)
+WHERE {
+  ?event nk:hasReport ?report ; a ?class .
+  ?class rdfs:subClassOf nk:MilitaryAction ; rdfs:label ?type .
   OPTIONAL { ?event nk:agent/rdfs:label ?agent }
   OPTIONAL { ?event nk:target/rdfs:label ?target }
-  OPTIONAL { ?event nk:location/rdfs:label ?location }
-  OPTIONAL { ?event sem:hasTimeStamp ?time }
-  FILTER(STRSTARTS(STR(?type), STR(nk:)))
+  OPTIONAL { ?event nk:location/rdfs:label ?place }
+  OPTIONAL { ?event sem:hasTimeStamp ?day }
+  OPTIONAL { ?event sem:hasEarliestBeginTimeStamp ?start }
+  OPTIONAL { ?event sem:hasLatestEndTimeStamp ?end }
 }
-ORDER BY ?time
-LIMIT 100""",
+GROUP BY ?event ?type
+ORDER BY ?date ?earliest ?event
+LIMIT 200""",
+    ),
+    Example(
+        "Denied and hypothetical reports, one row per report, with the article and speaker",
+        _PREFIXES
+        + """PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT ?report ?type ?factuality ?article ?speaker WHERE {
+  ?report a nk:EventReport ; nk:eventType/rdfs:label ?type ;
+          nk:factuality/rdfs:label ?factuality ; prov:wasDerivedFrom ?article .
+  FILTER NOT EXISTS { ?report nk:reportOf ?event }
+  OPTIONAL { ?report prov:wasAttributedTo/rdfs:label ?speaker }
+}
+ORDER BY ?type ?report
+LIMIT 200""",
     ),
     Example(
         "Entities linked to Wikidata",

@@ -14,6 +14,8 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+from kg.dataset.info import read_build_info, served_base_iri
+from kg.errors import DatasetError
 from kg.settings import Settings
 
 #: Seconds gunicorn waits for a silent worker; above the query timeout so slow queries survive.
@@ -49,8 +51,20 @@ class _Application(BaseApplication):  # type: ignore[misc]
         return create_app(self.settings, self.directory)
 
 
+def check_base_iri(directory: Path, settings: Settings) -> None:
+    """Refuse to start when a base IRI was given that is not the build's own (SettingsError,
+    which says both); without a build yet, the server checks each build as it opens it."""
+    try:
+        info = read_build_info(directory)
+    except DatasetError:
+        return
+    served_base_iri(info, settings)
+
+
 def serve(directory: Path, settings: Settings, *, debug: bool = False) -> None:
-    """Serve ``directory`` on ``settings.host:settings.port`` until interrupted."""
+    """Serve ``directory`` on ``settings.host:settings.port`` until interrupted, under the base
+    IRI the build was made with (``build-report.json``)."""
+    check_base_iri(directory, settings)
     if debug:
         from server.app import create_app
 

@@ -13,6 +13,7 @@ from typing import Any
 from flask import Response
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
+from kg.sparql.jsonld import compact_jsonld
 from kg.sparql.negotiation import GRAPH_FORMATS
 from kg.vocab import PREFIXES
 
@@ -88,13 +89,22 @@ def term_view(term: Any, site: Site, labels: Mapping[str, str] | None = None) ->
     return TermView("literal", str(term))
 
 
-def rdf_body(triples: Sequence[Triple], fmt: RdfFormat) -> bytes:
-    prefixes = PREFIXES if fmt in (RdfFormat.TURTLE, RdfFormat.RDF_XML) else None
-    return serialize(triples, format=fmt, prefixes=prefixes) or b""
+def rdf_body(
+    triples: Sequence[Triple], fmt: RdfFormat, extra_prefixes: Mapping[str, str] | None = None
+) -> bytes:
+    """Triples in ``fmt``: Turtle and RDF/XML with our prefixes, JSON-LD compacted with them
+    as its ``@context`` (:mod:`kg.sparql.jsonld`)."""
+    prefixes = {**PREFIXES, **(extra_prefixes or {})}
+    if fmt == RdfFormat.JSON_LD:
+        return compact_jsonld(triples, prefixes)
+    named = prefixes if fmt in (RdfFormat.TURTLE, RdfFormat.RDF_XML) else None
+    return serialize(triples, format=fmt, prefixes=named) or b""
 
 
-def rdf_response(triples: Sequence[Triple], fmt: RdfFormat) -> Response:
-    return Response(rdf_body(triples, fmt), content_type=fmt.media_type)
+def rdf_response(
+    triples: Sequence[Triple], fmt: RdfFormat, extra_prefixes: Mapping[str, str] | None = None
+) -> Response:
+    return Response(rdf_body(triples, fmt, extra_prefixes), content_type=fmt.media_type)
 
 
 def turtle_as(data: bytes, fmt: RdfFormat) -> bytes:

@@ -66,8 +66,10 @@ def write_build(
     name: str = "build-1",
     finished: str = "2026-01-02T03:04:05Z",
     extra_files: dict[str, bytes] | None = None,
+    base_iri: str | None = None,
 ) -> Path:
-    """Release ``data`` (TriG or N-Quads) as build ``name`` behind the symlink ``out``."""
+    """Release ``data`` (TriG or N-Quads) as build ``name`` behind the symlink ``out``; its
+    report names ``base_iri`` when given (as ``kg build`` does)."""
     build = out.absolute().parent / f".{out.name}-builds" / name
     build.mkdir(parents=True)
     quads = list(parse(data, format=format))
@@ -83,7 +85,14 @@ def write_build(
     load_store(Layout(build))
     sums = "".join(f"{hashlib.sha256(c).hexdigest()}  {n}\n" for n, c in sorted(files.items()))
     (build / CHECKSUMS).write_text(sums, encoding="utf-8")
-    report = {"articles": [], "finished": finished, "released": True, "started": finished}
+    report: dict[str, object] = {
+        "articles": [],
+        "finished": finished,
+        "released": True,
+        "started": finished,
+    }
+    if base_iri is not None:
+        report["base_iri"] = base_iri
     (build / REPORT).write_text(json.dumps(report), encoding="utf-8")
     link = out.absolute().with_name(f".{out.name}.next")
     os.symlink(os.path.relpath(build, out.absolute().parent), link)

@@ -46,6 +46,33 @@ def test_gazetteer_build_rows_are_sorted_and_well_formed(built: tuple[Path, Buil
         assert all(line.count("\t") == len(ENTRY_COLUMNS) - 1 for line in lines)
 
 
+def test_gazetteer_build_carries_coordinates_from_each_files_own_source(
+    built: tuple[Path, BuildSummary],
+) -> None:
+    """dr5hn's countries, states and cities and GeoNuclearData's plants keep their latitude and
+    longitude, in the file of their source (so under its licence); the loaded gazetteer has
+    them by QID."""
+    out, _ = built
+    with_point = {}
+    for name in ENTRY_FILES:
+        for line in (out / name).read_text(encoding="utf-8").splitlines()[1:]:
+            qid, *_, lat, lon = line.split("\t")
+            assert bool(lat) == bool(lon), line
+            if lat:
+                assert -90 <= float(lat) <= 90, line
+                assert -180 <= float(lon) <= 180, line
+                with_point[qid] = name
+    files = set(with_point.values())
+    assert {"dr5hn-odbl.tsv", "geonucleardata-odbl.tsv"} <= files
+    gazetteer = read_gazetteer(out)
+    kyiv = gazetteer.by_qid("Q1899")
+    assert kyiv is not None
+    assert kyiv.lat is not None
+    assert kyiv.lon is not None
+    assert abs(kyiv.lat - 50.45) < 0.1
+    assert abs(kyiv.lon - 30.52) < 0.1
+
+
 def test_gazetteer_build_keeps_licences_apart(built: tuple[Path, BuildSummary]) -> None:
     out, _ = built
     for name in ENTRY_FILES:

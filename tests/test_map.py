@@ -11,9 +11,9 @@ from datetime import date
 
 import pytest
 from fakes import ACTIVITY, BASE, IRIS, TEXT, mention, sample_extraction
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store
 
-from kg.graph.map import InvalidExtraction, confidence_literal, map_article
+from kg.graph.map import InvalidExtraction, confidence_literal, map_article, offset_literal
 from kg.graph.merge import entity_view
 from kg.model import (
     Mention,
@@ -104,7 +104,22 @@ def test_map_reports_carry_type_time_factuality_and_confidence() -> None:
     ) in triples
     assert (report, NK.timeGranularity, TIME.unitDay) in triples
     assert (report, NK.confidence, confidence_literal(0.9)) in triples
-    assert confidence_literal(0.9).value == "0.900"
+    assert confidence_literal(0.9).value == "0.9"
+
+
+@pytest.mark.parametrize("value", [0.0, 0.0004, 0.05, 0.1, 0.5, 0.85, 0.9, 0.9996, 0.999, 1.0])
+def test_map_literals_are_what_the_store_keeps(value: float) -> None:
+    """Confidences and offsets come back from pyoxigraph's store unchanged (it canonicalises
+    xsd:decimal and turns derived integer types into xsd:integer), so the endpoint and the
+    dumps agree literal for literal."""
+    store = Store()
+    graph = NamedNode("http://kg.test/g")
+    subject = NamedNode("http://kg.test/s")
+    literals = [confidence_literal(value), offset_literal(int(value * 1000))]
+    for i, literal in enumerate(literals):
+        store.add(Quad(subject, NamedNode(f"http://kg.test/p{i}"), literal, graph))
+    kept = sorted((str(q.object) for q in store), key=str)
+    assert kept == sorted(str(literal) for literal in literals)
 
 
 def test_map_reported_event_names_its_statement_and_speaker() -> None:

@@ -17,7 +17,7 @@ import kg.graph.merge
 from kg.graph.merge import merge_layer, most_specific_class
 from kg.model import Extraction
 from kg.shacl.validate import Validator
-from kg.vocab import GAF, NK, OWL, PROV, RDF, RDFS, SKOS, WD
+from kg.vocab import GAF, GEO, NK, OWL, PROV, RDF, RDFS, SKOS, WD
 
 
 def two_articles() -> list[Extraction]:
@@ -57,10 +57,29 @@ def test_merge_linked_entity_takes_the_gazetteer_label_and_sameas() -> None:
     assert (
         plant,
         NK.linkConfidence,
-        Literal("0.930", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#decimal")),
+        Literal("0.93", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#decimal")),
     ) in found
     alt = {o.value for s, p, o in found if s == plant and p == SKOS.altLabel}  # type: ignore[attr-defined]
     assert alt == {"ZNPP", "Zaporizhzhia nuclear power plant"}
+
+
+def test_merge_linked_place_gets_the_coordinates_of_its_item(validator: Validator) -> None:
+    """Coordinates come from the gazetteer (by QID), as canonical xsd:decimal degrees; an
+    entity without a point gets none, and the layer still conforms."""
+    places = {"Q200639": (47.511944, 34.585833), "Q1": (-0.00001, 180.0)}
+    layer = merge_layer(two_articles(), IRIS, places)
+    found = triples(layer)
+    plant = IRIS.entity(two_articles()[0].entities[1])
+    decimal = NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
+    assert (plant, GEO.lat, Literal("47.5119", datatype=decimal)) in found
+    assert (plant, GEO.long, Literal("34.5858", datatype=decimal)) in found
+    assert sum(1 for _s, p, _o in found if p == GEO.lat) == 1
+    assert kg.graph.merge.degrees(-0.00001).value == "0"
+    assert kg.graph.merge.degrees(180.0).value == "180"
+    units = layer.validation_units({IRIS.article("a1"), IRIS.article("a2")})
+    report = validator.validate([t for _, unit in units for t in unit])
+    assert report.conforms, report.summary()
+    assert not report.results, report.summary()
 
 
 @pytest.mark.parametrize(

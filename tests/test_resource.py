@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pyoxigraph import NamedNode, RdfFormat, Store, parse
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, parse
 
 from kg.dataset.resource import describe, entity_for_qid, exists
-from kg.vocab import NK
+from kg.vocab import NIF, NK
 
 FIXTURE = Path(__file__).parent / "endpoint" / "fixture.trig"
 ID = "http://kg.test/id/"
@@ -18,8 +18,11 @@ TROOPS = ID + "entity/russian-armed-forces-aaaaaaaaaaaa"
 
 @pytest.fixture(scope="module")
 def store() -> Store:
+    """The fixture as a build stores it: its named graphs, and their merge as default graph."""
+    quads = list(parse(FIXTURE.read_bytes(), format=RdfFormat.TRIG))
     store = Store()
-    store.extend(parse(FIXTURE.read_bytes(), format=RdfFormat.TRIG))
+    store.extend(quads)
+    store.extend(Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in quads)
     return store
 
 
@@ -29,29 +32,34 @@ def test_resource_describes_an_entity(store: Store) -> None:
     assert d.label == 'Zaporizhzhia <Nuclear> & "Power" Plant'
     assert [t.value for t in d.types] == [NK.NuclearPowerPlant.value]
     assert [w.value for w in d.wikidata] == ["http://www.wikidata.org/entity/Q1642"]
-    assert d.labels[TROOPS] == "Russian Armed Forces"
+    assert d.labels[NK.NuclearPowerPlant.value] == "Nuclear power plant"
 
 
 def test_resource_gives_mentions_with_their_sentence_and_article(store: Store) -> None:
     d = describe(store, PLANT)
     assert d is not None
-    (mention,) = d.mentions
+    mention = next(m for m in d.mentions if m.article == NamedNode(ID + "article/a1"))
     assert mention.anchor == "Zaporizhzhia"
     assert mention.before == "Russian troops seized the "
     assert mention.after == " plant on March 4."
-    assert mention.article == NamedNode(ID + "article/a1")
     assert mention.article_title == "Troops seize the plant <b>now</b>"
 
 
-def test_resource_lists_the_events_an_entity_takes_part_in(store: Store) -> None:
-    d = describe(store, TROOPS)
+def test_resource_article_document_holds_its_mentions_and_sentences(store: Store) -> None:
+    """``<article>#char=b,e`` is fetched as the article's document, so that document must
+    describe every mention and sentence of the article (and nothing of another article)."""
+    d = describe(store, ID + "article/a1")
     assert d is not None
-    (event,) = d.events
-    assert event.iri.value == ID + "event/dddddddddddd"
-    assert event.role == NK.agent
-    assert event.types == (NK.Seizure,)
-    assert event.time == "2022-03-04"
-    assert (NK.target, NamedNode(PLANT)) in event.participants
+    subjects = {t.subject.value for t in d.triples()}  # type: ignore[union-attr]
+    assert {ID + "article/a1#char=0,14", ID + "article/a1#char=0,56"} <= subjects
+    assert not any("article/a2" in s for s in subjects)
+    mention = NamedNode(ID + "article/a1#char=15,21")
+    assert {t.predicate for t in d.triples() if t.subject == mention} >= {
+        NIF.anchorOf,
+        NIF.beginIndex,
+        NIF.endIndex,
+        NIF.referenceContext,
+    }
 
 
 def test_resource_limits_links_and_says_so(store: Store) -> None:
@@ -61,7 +69,8 @@ def test_resource_limits_links_and_says_so(store: Store) -> None:
     assert d.outgoing_truncated
     assert len(d.incoming) == 2
     assert d.incoming_truncated
-    assert len(d.triples()) == 4
+    assert len(d.triples()) == 4 + len(d.members)
+    assert d.truncated
 
 
 def test_resource_knows_what_exists(store: Store) -> None:

@@ -73,7 +73,7 @@ def test_sparql_client_construct(endpoint: str) -> None:
     if isinstance(graph, bytes):
         graph = Graph().parse(data=graph, format="turtle")
     assert isinstance(graph, Graph)
-    assert len(graph) == 4
+    assert len(graph) == 10  # two entities, eight ontology terms
     assert (URIRef("http://kg.test/id/entity/zaporizhzhia-npp-bbbbbbbbbbbb"), None, None) in graph
 
 

@@ -17,7 +17,7 @@ from pyoxigraph import NamedNode
 
 from kg.build.cache import Cache
 from kg.build.stage import Published
-from kg.graph.merge import MergedLayer, merge_layer
+from kg.graph.merge import MergedLayer, Places, merge_layer
 from kg.iris import Iris
 from kg.shacl.validate import ValidationResult, Validator
 
@@ -40,9 +40,11 @@ def merge_articles(
     validator: Validator,
     cache: Cache,
     cache_key: str,
+    places: Places | None = None,
 ) -> MergeResult:
-    """Merge the published articles and validate the layer's nodes (see the module docstring)."""
-    layer = merge_layer((p.extraction for p in published), iris)
+    """Merge the published articles and validate the layer's nodes (see the module docstring);
+    ``places`` give linked places their coordinates."""
+    layer = merge_layer((p.extraction for p in published), iris, places)
     articles = {iris.article(p.article.id) for p in published}
     entry = cache.get(cache_key)
     known = set(entry.get("conforming", [])) if entry else set()

@@ -40,7 +40,7 @@ from kg.iris import Iris
 from kg.layout import Layout
 from kg.publish.dumps import Dumps, nquads_block
 from kg.publish.files import Publication, publish
-from kg.publish.store import store_loading
+from kg.publish.store import add_description, store_loading
 from kg.settings import Settings
 from kg.shacl.validate import ValidationReport
 from kg.vocab import PREFIXES
@@ -74,11 +74,12 @@ def build(
             published = _published(done)  # raises NothingPublished: nothing to release
             write_quarantine(layout, _quarantined(done), run.iris, run.prefixes)
             merged = merge_articles(published, run.iris, run.stage.toolkit.validator, run.cache,
-                                    run.merged_key)  # fmt: skip
+                                    run.merged_key, run.stage.toolkit.places)  # fmt: skip
             with store_loading(layout, background=settings.processes > 1) as load:
                 dumps = publish(layout, _publication(published, merged, run.iris), run.iris,
                                 run.prefixes, ontology=settings.ontology_path,
                                 shapes=settings.shapes_path, nquads_written=load)  # fmt: skip
+            add_description(layout, run.iris.void_graph)
             report = _completed(report, done, merged, dumps, started)
             layout.report.write_text(report.published(list(paths)).to_json(), encoding="utf-8")
     except NothingPublished as exc:

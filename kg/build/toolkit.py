@@ -8,8 +8,8 @@ toolkit with its own extractor, and two toolkits in one process never share a mu
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from kg.extract import load_extractor
@@ -28,11 +28,13 @@ class Extract(Protocol):
 
 @dataclass(frozen=True)
 class Toolkit:
-    """The extractor, the linker (None: entities stay as extracted) and the validator."""
+    """The extractor, the linker (None: entities stay as extracted), the validator, and where
+    the gazetteer's places are (QID -> latitude, longitude; for the merged graph)."""
 
     extract: Extract
     linker: Linker | None
     validator: Validator
+    places: Mapping[str, tuple[float, float]] = field(default_factory=dict)
 
 
 def load_toolkit(
@@ -52,4 +54,13 @@ def load_toolkit(
     if settings.linker != "none":
         assert gazetteer is not None
         linker = make_linker(settings, gazetteer)
-    return Toolkit(extract=extract, linker=linker, validator=validator)
+    places = (
+        {
+            e.qid: (e.lat, e.lon)
+            for e in gazetteer.entries
+            if e.lat is not None and e.lon is not None
+        }
+        if gazetteer is not None
+        else {}
+    )
+    return Toolkit(extract=extract, linker=linker, validator=validator, places=places)

@@ -29,8 +29,9 @@ from pyoxigraph import (
 
 from kg import counts
 from kg.counts import Counts, entities_of
-from kg.errors import DatasetError
+from kg.errors import DatasetError, SettingsError
 from kg.layout import CHECKSUMS, REPORT
+from kg.settings import Settings
 from kg.vocab import OWL, RDF, VOID
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -49,6 +50,31 @@ class BuildInfo:
     @property
     def build_id(self) -> str:
         return self.path.name
+
+    @property
+    def base_iri(self) -> str | None:
+        """The base IRI the build minted its IRIs under (``build-report.json``), if it says."""
+        base = self.report.get("base_iri")
+        return base if isinstance(base, str) and base.startswith(("http://", "https://")) else None
+
+
+def served_base_iri(info: BuildInfo, settings: Settings) -> str:
+    """The base IRI to serve ``info`` under: the build's own. A base IRI given by flag or
+    ``KG_BASE_IRI`` must be the build's (else every Linked Data page would be a 404); a build
+    that does not say uses the setting."""
+    own = info.base_iri
+    if own is None:
+        return settings.base_iri
+    if "base_iri" in settings.given and settings.base_iri != own:
+        raise SettingsError(
+            f"the base IRI given ({settings.base_iri}) is not the one {info.path} was built with "
+            f"({own})",
+            why="a build's IRIs are minted under its base IRI (build-report.json says which), so "
+            "a server with another base could dereference none of them",
+            fix=f"drop --base-iri / KG_BASE_IRI (the build's own is used), or rebuild with "
+            f"`kg build --base-iri {settings.base_iri}`",
+        )
+    return own
 
 
 @dataclass(frozen=True)
@@ -198,16 +224,17 @@ def count_store(store: Store, base_iri: str) -> Counts:
     """Count the store itself (when a build has no ``void.ttl``), with the definitions of
     :mod:`kg.counts`; reads every quad."""
     merged = f"<{base_iri}graph/merged>"
+    void = {"void": f"<{base_iri}graph/void>"}
     classes = tuple(
         (row["class"].value, _int(row["n"]) or 0)
-        for row in _rows(store, counts.CLASSES)
+        for row in _rows(store, counts.CLASSES % void)
         if isinstance(row["class"], NamedNode)
     )
     return Counts(
-        triples=_number(store, counts.TRIPLES),
+        triples=_number(store, counts.TRIPLES % void),
         resources=_number(store, counts.RESOURCES % {"space": json.dumps(base_iri + "id/")}),
         entities=_number(store, counts.ENTITIES % {"merged": merged}),
         linked=_number(store, counts.LINKED % {"merged": merged}),
-        graphs=sum(1 for _ in store.named_graphs()),
+        graphs=sum(1 for g in store.named_graphs() if g.value != f"{base_iri}graph/void"),
         classes=tuple(sorted(classes, key=lambda c: (-c[1], c[0]))),
     )

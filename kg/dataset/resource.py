@@ -2,9 +2,11 @@
 
 Pure functions over a read-only store, each bounded: at most ``limit`` outgoing and ``limit``
 incoming links (with a flag when there were more), the mentions of the resource with the sentence
-each one stands in, and, for an entity, the events it takes part in. Mentions and sentences are
-RFC 5147 fragments of the article (``#char=b,e``, code-point offsets), so a sentence's text is the
-slice of the article's ``nif:isString`` between its ``nif:beginIndex`` and ``nif:endIndex``.
+each one stands in, and, for an article, the triples of its ``#char=b,e`` mentions and sentences
+(its document describes them). Mentions and sentences are RFC 5147 fragments of the article
+(``#char=b,e``, code-point offsets), so a sentence's text is the slice of the article's
+``nif:isString`` between its ``nif:beginIndex`` and ``nif:endIndex``. What a page adds by kind
+of resource is :mod:`kg.dataset.page`.
 """
 
 from __future__ import annotations
@@ -13,17 +15,14 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store, Triple
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Store, Triple
 
-from kg.vocab import GAF, NIF, NK, OWL, RDF, RDFS, SCHEMA, SEM, SKOS, WD
+from kg.vocab import GAF, NIF, OWL, RDF, RDFS, SCHEMA, SKOS, WD
 
 Term = NamedNode | BlankNode | Literal | Triple
 
 #: Predicates whose object names the subject, best first.
 LABELS = (RDFS.label, SKOS.prefLabel, SCHEMA.name, SCHEMA.headline, NIF.anchorOf)
-#: How an entity takes part in an event (nk:agent, nk:target, nk:location).
-EVENT_ROLES = (NK.agent, NK.target, NK.location)
-TIMES = (SEM.hasTimeStamp, SEM.hasEarliestBeginTimeStamp)
 CONTEXT_CHARS = 160
 _FRAGMENT = re.compile(r"#char=(\d+),(\d+)$")
 
@@ -49,15 +48,6 @@ class Mention:
 
 
 @dataclass(frozen=True)
-class EventRef:
-    iri: NamedNode
-    role: NamedNode
-    types: tuple[NamedNode, ...]
-    time: str | None
-    participants: tuple[tuple[NamedNode, NamedNode], ...]
-
-
-@dataclass(frozen=True)
 class Description:
     iri: NamedNode
     label: str | None
@@ -68,13 +58,43 @@ class Description:
     outgoing_truncated: bool
     incoming_truncated: bool
     mentions: tuple[Mention, ...] = ()
-    events: tuple[EventRef, ...] = ()
     labels: dict[str, str] = field(default_factory=dict)
+    #: What the document also describes: the ``#char=b,e`` mentions and sentences of an
+    #: article (a client fetching ``<article>#char=b,e`` gets the article's document).
+    members: tuple[Triple, ...] = ()
+    members_truncated: bool = False
 
     def triples(self) -> list[Triple]:
-        """The description as RDF: the outgoing, then the incoming links."""
+        """The description as RDF: the outgoing, then the incoming links, then the triples of
+        the hash IRIs the document holds."""
         out = [Triple(self.iri, a.predicate, a.node) for a in self.outgoing]
-        return out + [Triple(a.node, a.predicate, self.iri) for a in self.incoming]  # type: ignore[arg-type]
+        out += [Triple(a.node, a.predicate, self.iri) for a in self.incoming]  # type: ignore[arg-type]
+        return out + list(self.members)
+
+    @property
+    def truncated(self) -> bool:
+        return self.outgoing_truncated or self.incoming_truncated or self.members_truncated
+
+
+def hash_members(store: Store, iri: str, *, limit: int = 50_000) -> tuple[list[Triple], bool]:
+    """The triples of the ``<iri>#...`` resources that refer to ``iri`` as their
+    ``nif:referenceContext`` (an article's mentions and sentences), up to ``limit``."""
+    node = NamedNode(iri)
+    prefix = iri + "#"
+    triples: list[Triple] = []
+    members = sorted(
+        {
+            q.subject.value
+            for q in store.quads_for_pattern(None, NIF.referenceContext, node, DefaultGraph())
+            if isinstance(q.subject, NamedNode) and q.subject.value.startswith(prefix)
+        }
+    )
+    for member in members:
+        for quad in store.quads_for_pattern(NamedNode(member), None, None, DefaultGraph()):
+            if len(triples) >= limit:
+                return triples, True
+            triples.append(quad.triple)
+    return triples, False
 
 
 def _distinct(quads: Iterator[Quad], limit: int, *, outgoing: bool) -> tuple[list[Arc], bool]:
@@ -170,30 +190,44 @@ def _mention(store: Store, node: NamedNode, articles: _Articles) -> Mention | No
     )
 
 
-def _event(store: Store, event: NamedNode, role: NamedNode) -> EventRef:
-    types = tuple(
-        sorted(
-            (o for o in _objects(store, event, RDF.type) if isinstance(o, NamedNode)),
-            key=lambda n: n.value,
-        )
-    )
-    time = _first_literal(store, event, TIMES)
-    participants = tuple(
-        (r, o)
-        for r in EVENT_ROLES
-        for o in sorted(_objects(store, event, r), key=str)
-        if isinstance(o, NamedNode)
-    )
-    return EventRef(event, role, types, time, participants)
+def _around(
+    store: Store, node: NamedNode, graphs: tuple[DefaultGraph | NamedNode, ...], *, outgoing: bool
+) -> Iterator[Quad]:
+    for graph in graphs:
+        if outgoing:
+            yield from store.quads_for_pattern(node, None, None, graph)
+        else:
+            yield from store.quads_for_pattern(None, None, node, graph)
 
 
 def describe(
-    store: Store, iri: str, *, limit: int = 500, mention_limit: int = 100, event_limit: int = 100
+    store: Store,
+    iri: str,
+    *,
+    base_iri: str | None = None,
+    limit: int = 500,
+    mention_limit: int = 100,
 ) -> Description | None:
-    """Everything a page shows about ``iri``, or None when the store does not mention it."""
+    """Everything a page shows about ``iri``, or None when the store does not mention it.
+
+    The store's default graph is the merge of its named graphs; the VoID graph
+    (``<base>graph/void``), which the default graph leaves out, describes the dataset's own IRIs.
+    A store with an empty default graph (an older build) is read across all its graphs.
+    """
     node = NamedNode(iri)
-    outgoing, more_out = _distinct(store.quads_for_pattern(node, None, None), limit, outgoing=True)
-    incoming, more_in = _distinct(store.quads_for_pattern(None, None, node), limit, outgoing=False)
+    graphs: tuple[DefaultGraph | NamedNode, ...] = (DefaultGraph(),)
+    if base_iri is not None:
+        graphs += (NamedNode(base_iri + "graph/void"),)
+    if not any(True for _ in store.quads_for_pattern(None, None, None, DefaultGraph())):
+        graphs = ()
+    if graphs:
+        out_quads = _around(store, node, graphs, outgoing=True)
+        in_quads = _around(store, node, graphs, outgoing=False)
+    else:
+        out_quads = store.quads_for_pattern(node, None, None)
+        in_quads = store.quads_for_pattern(None, None, node)
+    outgoing, more_out = _distinct(out_quads, limit, outgoing=True)
+    incoming, more_in = _distinct(in_quads, limit, outgoing=False)
     if not outgoing and not incoming:
         return None
     outgoing.sort(key=lambda a: (a.predicate.value, str(a.node)))
@@ -217,14 +251,9 @@ def describe(
             found = _mention(store, arc.node, articles)
             if found is not None:
                 mentions.append(found)
-    events = [
-        _event(store, arc.node, arc.predicate)
-        for arc in incoming
-        if arc.predicate in EVENT_ROLES and isinstance(arc.node, NamedNode)
-    ][:event_limit]
     linked = {a.node for a in (*outgoing, *incoming) if isinstance(a.node, NamedNode)}
-    linked |= {p for e in events for _, p in e.participants}
     labels = {n.value: text for n in linked if (text := label_of(store, n)) is not None}
+    members, more_members = hash_members(store, iri) if "#" not in iri else ([], False)
     return Description(
         iri=node,
         label=label_of(store, node),
@@ -235,8 +264,9 @@ def describe(
         outgoing_truncated=more_out,
         incoming_truncated=more_in,
         mentions=tuple(mentions),
-        events=tuple(events),
         labels=labels,
+        members=tuple(members),
+        members_truncated=more_members,
     )
 
 

@@ -103,7 +103,7 @@ def _count(store: Store, directory: Path, report: dict[str, Any]) -> Stats:
     return Stats(
         directory=str(directory),
         articles=len(report.get("articles", [])),
-        quads=len(store),
+        quads=_number(store, counts.QUADS % {"void": f"<{iris.void_graph.value}>"}),
         classes=_pairs(store, counts.DATA_CLASSES % graphs),
         entities=_number(store, counts.ENTITIES % graphs),
         linked=_number(store, counts.LINKED % graphs),

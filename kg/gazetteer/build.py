@@ -311,6 +311,7 @@ def entry_lines(rows: Sequence[SourceRow]) -> list[tuple[str, ...]]:
                 seen.add(normalise(name))
                 aliases.append(name)
         prominence = max(r.prominence for r in group)
+        point = next((r for r in group if r.lat is not None and r.lon is not None), None)
         lines.append(
             (
                 qid,
@@ -321,6 +322,8 @@ def entry_lines(rows: Sequence[SourceRow]) -> list[tuple[str, ...]]:
                 f"{prominence:.3f}" if prominence > 0 else "",
                 "+".join(sorted({r.source for r in group})),
                 _level(group),
+                degrees(point.lat) if point else "",
+                degrees(point.lon) if point else "",
             )
         )
     return lines
@@ -340,6 +343,14 @@ def _level(group: Sequence[SourceRow]) -> str:
         "country" for r in group if r.cls == "Country"
     }
     return next((level for level in ("country", "region", "town") if level in levels), "")
+
+
+def degrees(value: float | None) -> str:
+    """A latitude or longitude to 4 decimals (about 10 m), without trailing zeros."""
+    if value is None:
+        return ""
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
 
 
 def _write_entries(out_dir: Path, rows: Sequence[SourceRow]) -> list[OutputFile]:

@@ -433,6 +433,8 @@ def plants_of_units(units: Sequence[Unit], plants: Sequence[SourceRow]) -> Check
                 cls="NuclearPowerPlant",
                 country=unit.country,
                 kind="unit",
+                lat=unit.lat,
+                lon=unit.lon,
                 origin=unit.origin,
             ),
         )

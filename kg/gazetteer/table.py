@@ -9,6 +9,7 @@ becomes an alias.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -31,7 +32,9 @@ ENTRY_FILES = (
     "econandrew-mit.tsv",
     "geonucleardata-odbl.tsv",
 )
-ENTRY_COLUMNS = ("qid", "cls", "label", "aliases", "country", "prominence", "source", "level")
+ENTRY_COLUMNS = (
+    "qid", "cls", "label", "aliases", "country", "prominence", "source", "level", "lat", "lon"
+)  # fmt: skip
 #: What kind of place an entry is, where the sources say (:data:`LEVELS`), else empty.
 LEVELS = ("country", "region", "town")
 DEMONYM_FILE = "demonyms-odbl.tsv"
@@ -68,6 +71,9 @@ class GazetteerEntry:
     source: str
     prominence: float = 0.0
     level: str = ""
+    #: WGS84 latitude and longitude in degrees, from the entry's own source (its licence).
+    lat: float | None = None
+    lon: float | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -240,7 +246,7 @@ def read_gazetteer(directory: Path) -> Gazetteer:
 def parse_entry_rows(table: Iterable[tuple[str, ...]]) -> Iterator[GazetteerEntry]:
     """Entry rows as :class:`GazetteerEntry` values (one per file row, not yet merged)."""
     classes = frozenset(ENTITY_CLASSES)
-    for qid, cls, label, aliases, country, prominence, source, level in table:
+    for qid, cls, label, aliases, country, prominence, source, level, *point in table:
         valid_level = not level or level in LEVELS
         if not (_is_qid(qid) and cls in classes and (not country or _is_qid(country))) or not (
             valid_level
@@ -259,7 +265,26 @@ def parse_entry_rows(table: Iterable[tuple[str, ...]]) -> Iterator[GazetteerEntr
             source,
             float(prominence) if prominence else 0.0,
             level,
+            *_coordinates(qid, point),
         )
+
+
+def _coordinates(qid: str, point: list[str]) -> tuple[float | None, float | None]:
+    """Latitude and longitude of a row (both or neither), checked to be on the globe."""
+    lat, lon = ([*point, "", ""])[:2]
+    if not lat and not lon:
+        return None, None
+    try:
+        found = float(lat), float(lon)
+    except ValueError:
+        found = (math.nan, math.nan)
+    if not (-90 <= found[0] <= 90 and -180 <= found[1] <= 180):
+        raise GazetteerError(
+            f"malformed gazetteer coordinates for {qid!r}: {lat!r}, {lon!r}",
+            why="latitude must be in [-90, 90] and longitude in [-180, 180] degrees",
+            fix="rebuild the gazetteer with `kg gazetteer build`",
+        )
+    return found
 
 
 def _is_qid(text: str) -> bool:
@@ -297,6 +322,7 @@ def _merge(rows: list[GazetteerEntry]) -> GazetteerEntry:
         source="+".join(sources),
         prominence=max(r.prominence for r in rows),
         level=_broadest_level(r.level for r in rows),
+        **_first_point(rows),
     )
 
 
@@ -305,6 +331,12 @@ def _broadest_level(levels: Iterable[str]) -> str:
     country); empty when none says."""
     given = set(levels)
     return next((level for level in LEVELS if level in given), "")
+
+
+def _first_point(rows: list[GazetteerEntry]) -> dict[str, float | None]:
+    """The coordinates of the first row that has them (files are read in label order)."""
+    row = next((r for r in rows if r.lat is not None and r.lon is not None), None)
+    return {"lat": row.lat, "lon": row.lon} if row else {"lat": None, "lon": None}
 
 
 def _exact_index(entries: tuple[GazetteerEntry, ...]) -> dict[str, list[GazetteerEntry]]:

@@ -133,10 +133,13 @@ def activity_triples(activity: Activity, iris: Iris) -> list[Triple]:
 
 
 def confidence_literal(value: float) -> Literal:
-    """``xsd:decimal`` with :data:`CONFIDENCE_DECIMALS` decimals ("0.850")."""
+    """``xsd:decimal`` rounded to :data:`CONFIDENCE_DECIMALS` decimals, in the canonical form of
+    XML Schema 1.1 ("0.85", "0.9", "1"): the form the store keeps, so the endpoint returns
+    exactly the literal the dumps hold (pyoxigraph would turn "0.900" into "0.9")."""
     if not math.isfinite(value):
         raise InvalidExtraction(f"confidence {value!r} is not a finite number")
-    return Literal(f"{value:.{CONFIDENCE_DECIMALS}f}", datatype=XSD.decimal)
+    text = f"{value:.{CONFIDENCE_DECIMALS}f}".rstrip("0").rstrip(".")
+    return Literal("0" if text in ("", "-0") else text, datatype=XSD.decimal)
 
 
 def map_article(extraction: Extraction, iris: Iris, activity: Activity) -> list[Quad]:
@@ -186,8 +189,8 @@ class _ArticleMapper:
             (node, SCHEMA.identifier, Literal(article.id)),
             (node, NK.sha256, Literal(article.sha256)),
             (node, NIF.isString, Literal(article.text)),
-            (node, NIF.beginIndex, _index(0)),
-            (node, NIF.endIndex, _index(len(article.text))),
+            (node, NIF.beginIndex, offset_literal(0)),
+            (node, NIF.endIndex, offset_literal(len(article.text))),
             (node, PROV.wasGeneratedBy, activity.iri),
         ]
         if article.headline:
@@ -210,8 +213,8 @@ class _ArticleMapper:
             node = self.iris.sentence(self.article_id, begin, end)
             triples += [
                 (node, RDF.type, NIF.Sentence),
-                (node, NIF.beginIndex, _index(begin)),
-                (node, NIF.endIndex, _index(end)),
+                (node, NIF.beginIndex, offset_literal(begin)),
+                (node, NIF.endIndex, offset_literal(end)),
                 (node, NIF.referenceContext, self.node),
             ]
         return triples
@@ -364,8 +367,8 @@ class _ArticleMapper:
             triples += [
                 (node, RDF.type, NIF.Phrase),
                 (node, RDF.type, NIF.OffsetBasedString),
-                (node, NIF.beginIndex, _index(begin)),
-                (node, NIF.endIndex, _index(end)),
+                (node, NIF.beginIndex, offset_literal(begin)),
+                (node, NIF.endIndex, offset_literal(end)),
                 (node, NIF.anchorOf, Literal(anchor)),
                 (node, NIF.referenceContext, self.node),
             ]
@@ -395,8 +398,11 @@ def distinct_reports(events: Iterable[Event]) -> list[Event]:
     return list(best.values())
 
 
-def _index(value: int) -> Literal:
-    return Literal(str(value), datatype=XSD.nonNegativeInteger)
+def offset_literal(value: int) -> Literal:
+    """An offset as ``xsd:integer`` (its value is a non-negative integer, which the shapes check):
+    the store rewrites the derived ``xsd:nonNegativeInteger`` to ``xsd:integer``, so this is the
+    datatype the endpoint, the pages and the dumps can all give (oxigraph issue #526)."""
+    return Literal(str(value), datatype=XSD.integer)
 
 
 def _date(value: object) -> Literal:

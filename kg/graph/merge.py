@@ -5,8 +5,9 @@ corpus says, once:
 
 - every entity: its most specific class (``nk:<Class>``), exactly one ``rdfs:label`` (the
   gazetteer label of a linked entity, else its most frequent name), ``skos:altLabel`` for the
-  other names, ``owl:sameAs`` its Wikidata item with ``nk:linkConfidence``, and ``nk:country``
-  for groups ("Russian troops");
+  other names, ``owl:sameAs`` its Wikidata item with ``nk:linkConfidence``, the item's
+  coordinates (``geo:lat``, ``geo:long``) when the gazetteer's sources give them, and
+  ``nk:country`` for groups ("Russian troops");
 - every event: the reports of one military action merged by :func:`kg.graph.events.merge_reports`
   (only asserted and reported ones), with its class, roles, time stamps, confidence, the articles
   and trigger mentions it comes from, ``nk:hasReport``/``nk:reportOf`` links to the reports and
@@ -19,7 +20,7 @@ whatever order they were processed in. The work is linear in the number of menti
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -31,7 +32,7 @@ from kg.graph.events import MergedEvent, ReportKey, merge_reports
 from kg.graph.map import Triple, confidence_literal, distinct_reports
 from kg.iris import Iris
 from kg.model import CORE_CLASS, Entity, Extraction
-from kg.vocab import GAF, NK, OWL, PROV, RDF, RDFS, SEM, SKOS, WD, XSD
+from kg.vocab import GAF, GEO, NK, OWL, PROV, RDF, RDFS, SEM, SKOS, WD, XSD
 
 #: Each entity class's direct superclass in the ontology (core classes have none).
 PARENT = {
@@ -109,8 +110,15 @@ class _Trigger:
     mention: NamedNode
 
 
-def merge_layer(extractions: Iterable[Extraction], iris: Iris) -> MergedLayer:
-    """Describe every entity and event of the published articles once."""
+#: Where a Wikidata item is (WGS84 latitude, longitude), by QID: from the gazetteer's sources.
+Places = Mapping[str, tuple[float, float]]
+
+
+def merge_layer(
+    extractions: Iterable[Extraction], iris: Iris, places: Places | None = None
+) -> MergedLayer:
+    """Describe every entity and event of the published articles once; a linked entity whose
+    item is in ``places`` gets its coordinates (``geo:lat``, ``geo:long``)."""
     votes: dict[NamedNode, _EntityVotes] = defaultdict(_EntityVotes)
     reports: list[ReportKey] = []
     triggers: dict[str, _Trigger] = {}
@@ -119,7 +127,9 @@ def merge_layer(extractions: Iterable[Extraction], iris: Iris) -> MergedLayer:
         for key, trigger in _report_keys(extraction, iris):
             reports.append(key)
             triggers[key.iri] = trigger
-    entities = tuple(_describe_entity(node, votes[node]) for node in sorted(votes, key=str))
+    entities = tuple(
+        _describe_entity(node, votes[node], places or {}) for node in sorted(votes, key=str)
+    )
     reports.sort(key=lambda r: (r.article_id, r.iri))
     merged = merge_reports(reports)
     events = sorted((_describe_event(e, iris, triggers) for e in merged), key=lambda d: str(d.node))
@@ -139,7 +149,7 @@ def entity_view(extraction: Extraction, iris: Iris) -> list[PyTriple]:
     return [
         PyTriple(s, p, o)
         for node in sorted(votes, key=str)
-        for s, p, o in _describe_entity(node, votes[node]).triples
+        for s, p, o in _describe_entity(node, votes[node], {}).triples
     ]
 
 
@@ -159,7 +169,7 @@ def _collect_entities(
             vote.countries[entity.country] += 1
 
 
-def _describe_entity(node: NamedNode, vote: _EntityVotes) -> Description:
+def _describe_entity(node: NamedNode, vote: _EntityVotes, places: Places) -> Description:
     label = _most_common(vote.labels) if vote.labels else _most_common(vote.names)
     triples: list[Triple] = [
         (node, RDF.type, NK[most_specific_class(vote.classes)]),
@@ -168,13 +178,23 @@ def _describe_entity(node: NamedNode, vote: _EntityVotes) -> Description:
     others = (set(vote.names) | vote.aliases | set(vote.labels)) - {label}
     triples += [(node, SKOS.altLabel, Literal(name, language="en")) for name in sorted(others)]
     if vote.qids:
+        qid = _most_common(vote.qids)
         triples += [
-            (node, OWL.sameAs, WD[_most_common(vote.qids)]),
+            (node, OWL.sameAs, WD[qid]),
             (node, NK.linkConfidence, confidence_literal(vote.confidence)),
         ]
+        if qid in places:
+            lat, lon = places[qid]
+            triples += [(node, GEO.lat, degrees(lat)), (node, GEO.long, degrees(lon))]
     if vote.countries:
         triples.append((node, NK.country, WD[_most_common(vote.countries)]))
     return Description(node, tuple(triples))
+
+
+def degrees(value: float) -> Literal:
+    """Degrees as a canonical ``xsd:decimal`` to 4 places (about 10 m): the store keeps it."""
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return Literal("0" if text in ("", "-0") else text, datatype=XSD.decimal)
 
 
 def most_specific_class(votes: Counter[str]) -> str:

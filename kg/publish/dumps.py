@@ -25,6 +25,7 @@ from pyoxigraph import (
     NamedNode,
     Quad,
     RdfFormat,
+    Store,
     Triple,
     parse,
     serialize,
@@ -143,11 +144,22 @@ def write_checksums(layout: Layout, names: Iterable[str]) -> Path:
 
 
 def rdf_file_quads(path: Path, graph: NamedNode, skolem_base: str) -> list[Quad]:
-    """The triples of an RDF file (format from its extension) in ``graph``, skolemised."""
+    """The triples of an RDF file (format from its extension) in ``graph``, skolemised, with
+    their literals as the store keeps them (:func:`stored_form`)."""
     quads = [
         Quad(t.subject, t.predicate, t.object, graph) for t in parse(path=str(path))
     ]  # a Turtle file parses to triples in the default graph
-    return skolemise(quads, skolem_base + SKOLEM_PATH)
+    return skolemise(stored_form(quads), skolem_base + SKOLEM_PATH)
+
+
+def stored_form(quads: Iterable[Quad]) -> list[Quad]:
+    """``quads`` as pyoxigraph's store gives them back: it canonicalises typed literals
+    (``"0.50"^^xsd:decimal`` -> ``"0.5"``, ``xsd:nonNegativeInteger`` -> ``xsd:integer``), so
+    hand-written files (the ontology, the shapes) are published in that form and the dumps say
+    exactly what the endpoint answers. Blank nodes keep their labels."""
+    store = Store()
+    store.extend(quads)
+    return list(store)
 
 
 def skolemise(quads: Iterable[Quad], prefix: str) -> list[Quad]:

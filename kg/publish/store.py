@@ -3,6 +3,13 @@
 A store is written once, in the staging folder of a build, and afterwards only opened read-only
 (:mod:`kg.dataset.store`): pyoxigraph must not open a store read-only while another process
 writes it, so builds never write a released store; they write a new one and swap it in.
+
+The store holds the named graphs of ``kg.nq`` and, as its default graph, their RDF merge: each
+distinct triple once (what ``kg.ttl`` holds). pyoxigraph's union default graph would be a bag (a
+triple in three graphs matched three times), so counts and joins over the default graph would
+not be what the dumps say. The VoID description is added last, in a named graph of its own
+(:func:`add_description`) that the default graph leaves out: it counts the default graph's
+triples and the sizes of the dumps, so it cannot be part of them.
 """
 
 from __future__ import annotations
@@ -12,18 +19,36 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pyoxigraph import RdfFormat, Store
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse
 
 from kg.errors import BuildError
 from kg.layout import Layout
+from kg.publish.dumps import triple_lines
 
 
 def load_store(layout: Layout) -> None:
     """Bulk-load the build's ``kg.nq`` into a new on-disk store at ``store/``."""
     store = Store(str(layout.store))
     store.bulk_load(path=str(layout.nquads), format=RdfFormat.N_QUADS)
+    # the merge: the distinct triples of the (sorted, named-graph) N-Quads lines, loaded as
+    # N-Triples into the default graph (faster than re-parsing the quads in Python)
+    triples = triple_lines(layout.nquads.read_bytes().splitlines())
+    store.bulk_load(input=b"".join(line + b"\n" for line in triples), format=RdfFormat.N_TRIPLES)
+    del triples
     store.flush()
     store.optimize()
+    del store
+
+
+def add_description(layout: Layout, graph: NamedNode) -> None:
+    """Add the build's ``void.ttl`` to its store as the named graph ``graph`` (not to the
+    default graph), so the dataset's own description can be queried and dereferenced."""
+    store = Store(str(layout.store))
+    store.bulk_extend(
+        Quad(t.subject, t.predicate, t.object, graph)
+        for t in parse(path=str(layout.void), format=RdfFormat.TURTLE)
+    )
+    store.flush()
     del store
 
 

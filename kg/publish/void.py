@@ -130,7 +130,7 @@ def void_triples(
             (distribution, RDF.type, DCAT.Distribution),
             (distribution, DCT.title, Literal(name)),
             (distribution, DCAT.downloadURL, url),
-            (distribution, DCAT.byteSize, Literal(str(size), datatype=XSD.nonNegativeInteger)),
+            (distribution, DCAT.byteSize, _count(size)),
             (distribution, DCT.license, LICENSE),
         ]
         suffixes = Path(name).suffixes

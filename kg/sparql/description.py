@@ -1,18 +1,34 @@
 """The SPARQL 1.1 Service Description of the endpoint (what GET /sparql without a query returns).
 
 It states the language (SPARQL 1.1 Query only: no update, no federation), the result formats
-(pyoxigraph's own format IRIs), the default dataset (the default graph is the union of all named
-graphs, which are listed) and, in words, the limits a query runs under.
+(their registered W3C format IRIs), the default dataset (the default graph is the RDF merge of
+the data's named graphs, which are listed) and, in words, the limits a query runs under.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, QueryResultsFormat, RdfFormat, Triple
 
 from kg.sparql.negotiation import GRAPH_FORMATS, RESULT_FORMATS
 from kg.vocab import RDF, RDFS, SD
+
+DEFAULT_GRAPH = (
+    "The RDF merge of the named graphs that hold the data: each distinct triple once, so counts "
+    "and joins are over a set (COUNT(*) equals the dataset's void:triples). The named graph of "
+    "the VoID description (graph/void), which counts the others, is not part of it."
+)
+#: Where pyoxigraph's format IRI is not the one registered at https://www.w3.org/ns/formats/
+#: (it names JSON-LD https://www.w3.org/ns/formats/data/JSON-LD).
+REGISTERED = {RdfFormat.JSON_LD: "http://www.w3.org/ns/formats/JSON-LD"}
+
+
+def format_iri(fmt: QueryResultsFormat | RdfFormat) -> str:
+    """The W3C format IRI of ``fmt`` (https://www.w3.org/ns/formats/)."""
+    if isinstance(fmt, RdfFormat) and fmt in REGISTERED:
+        return REGISTERED[fmt]
+    return str(fmt.iri)
 
 
 def service_description(
@@ -39,7 +55,6 @@ def service_description(
         Triple(service, RDF.type, SD.Service),
         Triple(service, SD.endpoint, service),
         Triple(service, SD.supportedLanguage, SD.SPARQL11Query),
-        Triple(service, SD.feature, SD.UnionDefaultGraph),
         Triple(
             service, SD.defaultEntailmentRegime, NamedNode("http://www.w3.org/ns/entailment/Simple")
         ),
@@ -48,10 +63,11 @@ def service_description(
         Triple(dataset, RDF.type, SD.Dataset),
         Triple(dataset, SD.defaultGraph, default),
         Triple(default, RDF.type, SD.Graph),
-        Triple(default, RDFS.comment, Literal("The union of all named graphs.", language="en")),
+        Triple(default, RDFS.comment, Literal(DEFAULT_GRAPH, language="en")),
     ]
-    for fmt in (*RESULT_FORMATS, *GRAPH_FORMATS):
-        triples.append(Triple(service, SD.resultFormat, NamedNode(fmt.iri)))  # type: ignore[attr-defined]
+    formats: list[QueryResultsFormat | RdfFormat] = [*RESULT_FORMATS, *GRAPH_FORMATS]
+    for fmt in formats:
+        triples.append(Triple(service, SD.resultFormat, NamedNode(format_iri(fmt))))
     for index, graph in enumerate(named_graphs):
         node = BlankNode(f"g{index}")
         triples += [

@@ -22,6 +22,7 @@ from typing import Any
 
 from pyoxigraph import (
     BlankNode,
+    DefaultGraph,
     Literal,
     NamedNode,
     QueryBoolean,
@@ -36,6 +37,7 @@ from pyoxigraph import (
 )
 
 from kg.errors import BadRequest, DatasetError, QuerySyntaxError
+from kg.sparql.jsonld import compact_jsonld
 from kg.sparql.negotiation import GRAPH_FORMATS, RESULT_FORMATS, bare
 from kg.vocab import PREFIXES
 
@@ -64,8 +66,9 @@ class QueryJob:
     """One query and how to answer it; picklable, sent to a worker process.
 
     ``default_graphs`` / ``named_graphs`` are the protocol's ``default-graph-uri`` /
-    ``named-graph-uri``; when both are None the default graph is the union of all graphs
-    (unless the query has its own FROM, ``union_default_graph=False``).
+    ``named-graph-uri``; when both are None the default graph is the RDF merge of the named
+    graphs (unless the query has its own FROM, ``union_default_graph=False``): the store's own
+    default graph, which a build fills with that merge (:mod:`kg.publish.store`).
     """
 
     query: str
@@ -119,9 +122,18 @@ def _size(binding: dict[str, Any]) -> int:
     return sum(len(str(v.get("value", ""))) + 32 for v in binding.values()) + 8
 
 
-def _dataset_options(job: QueryJob) -> dict[str, Any]:
+def has_merged_default_graph(store: Store) -> bool:
+    """Whether the store's default graph holds the merge of its named graphs (every build made
+    since the default graph is a set does; an older store has an empty default graph)."""
+    return next(iter(store.quads_for_pattern(None, None, None, DefaultGraph())), None) is not None
+
+
+def _dataset_options(store: Store, job: QueryJob) -> dict[str, Any]:
     if job.default_graphs is None and job.named_graphs is None:
-        return {"use_default_graph_as_union": job.union_default_graph}
+        if not job.union_default_graph or has_merged_default_graph(store):
+            return {}
+        # An older build without the merged default graph: pyoxigraph's union (a bag).
+        return {"use_default_graph_as_union": True}
     try:
         return {
             "default_graph": [NamedNode(g) for g in job.default_graphs or ()],
@@ -189,8 +201,11 @@ def _triples(result: QueryTriples, job: QueryJob) -> tuple[bytes, str, bool, int
             truncated = True
             break
         triples.append(triple)
-    prefixes = PREFIXES if fmt in _PREFIXED else None
-    body = serialize(triples, format=fmt, prefixes=prefixes) or b""
+    if fmt == RdfFormat.JSON_LD:
+        body = compact_jsonld(triples, PREFIXES)
+    else:
+        prefixes = PREFIXES if fmt in _PREFIXED else None
+        body = serialize(triples, format=fmt, prefixes=prefixes) or b""
     if truncated and fmt in _COMMENTABLE:
         note = f"# newskg: truncated to the first {len(triples)} triples (limit {job.row_limit})\n"
         body = note.encode("utf-8") + body
@@ -200,8 +215,8 @@ def _triples(result: QueryTriples, job: QueryJob) -> tuple[bytes, str, bool, int
 def execute(store: Store, job: QueryJob) -> QueryResult:
     """Run ``job`` on ``store``: the parser's message on a syntax error, else capped results."""
     started = time.perf_counter()
-    options = _dataset_options(job)
     try:
+        options = _dataset_options(store, job)
         result = store.query(job.query, base_iri=job.base_iri, **options)
         if isinstance(result, QueryBoolean):
             body, media_type, truncated, rows = _boolean(result, job)

@@ -1,7 +1,9 @@
 """Dereferencing: every IRI under the base is a page (HTML) and a document (Turtle, JSON-LD, ...).
 
 ``<base>id/entity/x`` is served at ``/id/entity/x``: by Accept, or by extension (``.ttl``,
-``.jsonld``, ``.nt``, ``.html``), with ``Link: rel="alternate"`` headers naming the others. Only
+``.jsonld``, ``.nt``, ``.rdf``, ``.html``), with ``Link: rel="alternate"`` headers naming the
+others. An article's document also describes its ``#char=b,e`` mentions and sentences (a client
+drops the fragment before it asks), and its page marks each of them with that id. Only
 the store is ever consulted for such a path, so no path can reach a file. ``/wikidata/Q…``
 redirects (303) to our entity linked to that Wikidata item.
 """
@@ -15,15 +17,18 @@ from urllib.parse import quote
 from flask import Blueprint, Request, Response, redirect, render_template, request
 from pyoxigraph import RdfFormat
 
+from kg.dataset.page import Page, resource_page
 from kg.dataset.resolve import HTML_EXTENSION, LD_FORMATS, resolve
-from kg.dataset.resource import Description, describe, entity_for_qid, graph_contents
+from kg.dataset.resource import describe, entity_for_qid, graph_contents
 from kg.errors import NotFound
+from kg.iris import Iris
 from kg.sparql.negotiation import HTML, negotiate
 from server import context
+from server.dataset import Dataset
 from server.http import cached
-from server.rendering import Site, compact, rdf_response, term_view
+from server.rendering import Site, rdf_response, term_view
 
-ALTERNATES = (RdfFormat.TURTLE, RdfFormat.JSON_LD, RdfFormat.N_TRIPLES)
+ALTERNATES = LD_FORMATS
 _QID = re.compile(r"Q[1-9][0-9]*")
 
 
@@ -37,64 +42,64 @@ def raw_path(req: Request) -> str:
     return path[len(root) :].lstrip("/") if root and path.startswith(root) else path.lstrip("/")
 
 
-def _page(description: Description, site: Site) -> str:
-    labels = description.labels
-
+def _page(page: Page, site: Site) -> str:
     def view(term: object) -> object:
-        return term_view(term, site, labels)
+        return term_view(term, site, page.labels)
 
     return render_template(
         "resource.html",
-        d=description,
+        page=page,
+        d=page.description,
         view=view,
-        compact=compact,
         href=site.href,
-        title=description.label or compact(description.iri.value),
+        title=page.title,
     )
 
 
 bp = Blueprint("linked_data", __name__)
 
 
-def serve(iri: str, forced: RdfFormat | str | None) -> Response:
-    site = Site(context.settings().base_iri, request.script_root)
-    with context.holder().use() as dataset:
-        chosen = forced or negotiate(
-            LD_FORMATS, request.headers.get("Accept"), extra=(HTML,), extra_first=True
+def link_header(url: str) -> str:
+    """``Link`` alternates for every RDF format a resource is offered in, and its canonical URL."""
+    alternates = [
+        f'<{url}.{f.file_extension}>; rel="alternate"; type="{f.media_type}"' for f in ALTERNATES
+    ]
+    return ", ".join([*alternates, f'<{url}>; rel="canonical"'])
+
+
+def serve(dataset: Dataset, iri: str, forced: RdfFormat | str | None) -> Response:
+    site = Site(dataset.base_iri, request.script_root)
+    chosen = forced or negotiate(
+        LD_FORMATS, request.headers.get("Accept"), extra=(HTML,), extra_first=True
+    )
+    description = describe(dataset.store, iri, base_iri=dataset.base_iri)
+    graph = graph_contents(dataset.store, iri) if description is None else None
+    if description is None and graph is None:
+        raise NotFound(f"nothing is known about <{iri}>")
+    if chosen == HTML and description is not None:
+        page = resource_page(dataset.store, description, dataset.base_iri)
+        response = Response(_page(page, site), mimetype="text/html")
+    elif chosen == HTML and graph is not None:
+        page_html = render_template(
+            "graph.html",
+            iri=iri,
+            triples=graph[0],
+            truncated=graph[1],
+            view=lambda term: term_view(term, site),
+            href=site.href,
         )
-        description = describe(dataset.store, iri)
-        graph = graph_contents(dataset.store, iri) if description is None else None
-        if description is None and graph is None:
-            raise NotFound(f"nothing is known about <{iri}>")
-        if chosen == HTML and description is not None:
-            response = Response(_page(description, site), mimetype="text/html")
-        elif chosen == HTML and graph is not None:
-            page = render_template(
-                "graph.html",
-                iri=iri,
-                triples=graph[0],
-                truncated=graph[1],
-                view=lambda term: term_view(term, site),
-                href=site.href,
-            )
-            response = Response(page, mimetype="text/html")
-        else:
-            assert isinstance(chosen, RdfFormat)
-            triples = description.triples() if description else graph[0] if graph else []
-            response = rdf_response(triples, chosen)
-            if graph is not None and graph[1]:
-                response.headers["X-Result-Truncated"] = "true"
-        url = site.href(iri)
-        response.headers["Link"] = (
-            ", ".join(
-                f'<{url}.{f.file_extension}>; rel="alternate"; type="{f.media_type}"'
-                for f in ALTERNATES
-            )
-            + f', <{url}>; rel="canonical"'
-        )
-        if forced is None:
-            response.vary.add("Accept")
-        return cached(response, dataset.info, request)
+        response = Response(page_html, mimetype="text/html")
+    else:
+        assert isinstance(chosen, RdfFormat)
+        triples = description.triples() if description else graph[0] if graph else []
+        response = rdf_response(triples, chosen, Iris(dataset.base_iri).prefixes())
+        truncated = description.truncated if description else bool(graph and graph[1])
+        if truncated:
+            response.headers["X-Result-Truncated"] = "true"
+    response.headers["Link"] = link_header(site.href(iri))
+    if forced is None:
+        response.vary.add("Accept")
+    return cached(response, dataset.info, request)
 
 
 @bp.route("/wikidata/<qid>")
@@ -102,17 +107,17 @@ def wikidata(qid: str) -> Response:
     if not _QID.fullmatch(qid):
         raise NotFound(f"{qid!r} is not a Wikidata item id", fix="use an id like Q212")
     with context.holder().use() as dataset:
-        node = entity_for_qid(dataset.store, qid, context.settings().base_iri)
+        node = entity_for_qid(dataset.store, qid, dataset.base_iri)
+        base = dataset.base_iri
     if node is None:
         raise NotFound(f"no entity here is linked to wd:{qid}")
-    site = Site(context.settings().base_iri, request.script_root)
-    return cast(Response, redirect(site.href(node.value), code=303))
+    return cast(Response, redirect(Site(base, request.script_root).href(node.value), code=303))
 
 
 @bp.route("/<path:path>", methods=["GET", "HEAD"])
 def resource(path: str) -> Response:
     with context.holder().use() as dataset:
-        found = resolve(dataset.store, context.settings().base_iri, path, raw_path(request))
-    if found is None:
-        raise NotFound(f"/{path} is not a resource of this dataset")
-    return serve(found.iri, HTML if found.forced == HTML_EXTENSION else found.forced)
+        found = resolve(dataset.store, dataset.base_iri, path, raw_path(request))
+        if found is None:
+            raise NotFound(f"/{path} is not a resource of this dataset")
+        return serve(dataset, found.iri, HTML if found.forced == HTML_EXTENSION else found.forced)

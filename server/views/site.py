@@ -10,12 +10,14 @@ from __future__ import annotations
 import platform
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import flask
 import pyoxigraph
-from flask import Blueprint, Response, render_template, request, send_file
+from flask import Blueprint, Response, render_template, request
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple
+from werkzeug.http import parse_range_header
+from werkzeug.utils import send_file
 
 from kg import __version__
 from kg.dataset.info import BuildInfo, published_file, published_files
@@ -65,12 +67,29 @@ def _minimal_void(info: BuildInfo, base_iri: str, host: str) -> bytes:
 
 
 def _download_type(name: str) -> str:
+    """The media type of a published file (werkzeug adds ``charset=utf-8`` to text types)."""
     if name.endswith(".gz"):
         return "application/gzip"
+    if name.endswith(".json"):
+        return JSON  # build-report.json is plain JSON, not JSON-LD
     rdf = RdfFormat.from_extension(name.rpartition(".")[2]) if "." in name else None
     if rdf is not None:
         return rdf.media_type
-    return JSON if name.endswith(".json") else "text/plain; charset=utf-8"
+    return "text/plain"
+
+
+def _ranged_environ(environ: dict[str, Any]) -> dict[str, Any]:
+    """The request's environ without a Range header that asks for more than one range or does
+    not parse: RFC 9110 (14.2) lets a server ignore Range, and the whole file (200) serves such
+    a client better than 416, which werkzeug would send. One well-formed range is kept (206,
+    or 416 when it starts past the end)."""
+    header = environ.get("HTTP_RANGE")
+    if header is None:
+        return environ
+    parsed = parse_range_header(header)
+    if parsed is not None and parsed.units == "bytes" and len(parsed.ranges) == 1:
+        return environ
+    return {k: v for k, v in environ.items() if k != "HTTP_RANGE"}
 
 
 bp = Blueprint("site", __name__)
@@ -168,7 +187,7 @@ def void() -> Response:
         data = (
             path.read_bytes()
             if path.is_file()
-            else _minimal_void(dataset.info, context.settings().base_iri, request.host_url)
+            else _minimal_void(dataset.info, dataset.base_iri, request.host_url)
         )
         return document(dataset, data, "VoID description")
 
@@ -200,14 +219,17 @@ def download(name: str) -> Response:
         if path is None:
             raise NotFound(f"{name!r} is not a published file", fix="see /dumps/")
         etag = dataset.info.checksums.get(name) or dataset.info.dataset_hash + name
-        return send_file(
+        response = send_file(
             path,
+            _ranged_environ(request.environ),
             mimetype=_download_type(name),
             conditional=True,
             etag=etag,
             download_name=name,
             max_age=300,
+            response_class=Response,
         )
+        return cast(Response, response)
 
 
 @bp.route("/-/health")

@@ -63,8 +63,8 @@ def describe_service(dataset: Dataset) -> Response:
     return response
 
 
-def results_page(job: QueryJob, body: bytes, truncated: bool, rows: int) -> str:
-    site = Site(context.settings().base_iri, request.script_root)
+def results_page(dataset: Dataset, job: QueryJob, body: bytes, truncated: bool, rows: int) -> str:
+    site = Site(dataset.base_iri, request.script_root)
     values: dict[str, Any] = {
         "query": job.query,
         "truncated": truncated,
@@ -116,7 +116,7 @@ def sparql() -> Response:
             execute, job, timeout=sent.timeout, started=started, key=sent.query
         )
         if plan.html:
-            page = results_page(job, result.body, result.truncated, result.rows)
+            page = results_page(dataset, job, result.body, result.truncated, result.rows)
             response = Response(page, mimetype="text/html")
         else:
             response = Response(result.body, content_type=result.media_type)

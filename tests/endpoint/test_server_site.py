@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from pyoxigraph import RdfFormat, parse
@@ -36,6 +37,21 @@ def test_server_site_examples_run(client: FlaskClient) -> None:
         response = client.post("/sparql", data={"query": example["query"]})
         assert response.status_code == 200, example["title"]
         assert response.get_json()["results"]["bindings"], example["title"]
+
+
+def test_server_site_event_examples_give_one_row_per_event(client: FlaskClient) -> None:
+    for example in EXAMPLES:
+        if "one row per" not in example.title:
+            continue
+        rows = client.post("/sparql", data={"query": example.query}).get_json()["results"]
+        first = next(iter(rows["bindings"][0]))  # the event (or report) is the first column
+        subjects = [row[first]["value"] for row in rows["bindings"]]
+        assert len(subjects) == len(set(subjects)), example.title
+    events = next(e for e in EXAMPLES if e.title.startswith("Military actions"))
+    (row,) = client.post("/sparql", data={"query": events.query}).get_json()["results"]["bindings"]
+    assert row["type"]["value"] == "Seizure"
+    assert row["agents"]["value"] == "Russian Armed Forces"
+    assert row["reports"]["value"] == "1"
 
 
 def test_server_site_static_editor_is_vendored(client: FlaskClient) -> None:
@@ -70,6 +86,51 @@ def test_server_site_streams_dumps_with_range_support(client: FlaskClient) -> No
     assert gz.mimetype == "application/gzip"
     assert "Content-Encoding" not in gz.headers
     gz.close()
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["bytes=0-1,5-6", "bytes=abc", "bytes=5-2", "items=0-9", "bytes=0-1, 3-4, 7-"],
+)
+def test_server_site_ignores_range_it_cannot_serve_as_one_part(
+    client: FlaskClient, header: str
+) -> None:
+    """A multi-range or malformed Range gets the whole file (RFC 9110 14.2), never 416."""
+    whole = client.get("/dumps/kg.nq")
+    body = whole.data
+    whole.close()
+    response = client.get("/dumps/kg.nq", headers={"Range": header})
+    assert response.status_code == 200, header
+    assert response.data == body
+    response.close()
+
+
+def test_server_site_answers_416_only_past_the_end(client: FlaskClient) -> None:
+    whole = client.get("/dumps/kg.nq")
+    size = len(whole.data)
+    whole.close()
+    response = client.get("/dumps/kg.nq", headers={"Range": f"bytes={size + 10}-"})
+    assert response.status_code == 416
+    assert response.get_json()["status"] == 416
+    assert response.headers["Content-Range"] == f"bytes */{size}"
+    tail = client.get("/dumps/kg.nq", headers={"Range": "bytes=-5"})
+    assert tail.status_code == 206
+    assert len(tail.data) == 5
+    tail.close()
+
+
+def test_server_site_gives_each_published_file_its_media_type(client: FlaskClient) -> None:
+    for name, content_type in [
+        ("SHA256SUMS", "text/plain; charset=utf-8"),
+        ("build-report.json", "application/json"),
+        ("kg.ttl", "text/turtle; charset=utf-8"),
+        ("kg.nq", "application/n-quads"),
+        ("kg.nq.gz", "application/gzip"),
+    ]:
+        response = client.get("/dumps/" + name)
+        assert response.status_code == 200, name
+        assert response.headers["Content-Type"] == content_type, name
+        response.close()
 
 
 def test_server_site_serves_documents_by_accept(client: FlaskClient) -> None:

@@ -37,7 +37,7 @@ def test_server_sparql_get_gives_json_by_default(client: FlaskClient) -> None:
     assert response.mimetype == "application/sparql-results+json"
     document = response.get_json()
     assert document["head"]["vars"] == ["s", "label"]
-    assert len(document["results"]["bindings"]) == 4
+    assert len(document["results"]["bindings"]) == 10  # two entities, eight ontology terms
     assert response.headers["X-Result-Limit"] == "1000"
     assert response.headers["X-Result-Truncated"] == "false"
 
@@ -213,6 +213,27 @@ def test_server_sparql_describes_the_service(client: FlaskClient) -> None:
     assert "http://kg.test/graph/merged" in names
     assert b"at most 1000 rows" in response.data
     assert client.get("/sparql", headers={"Accept": "text/html"}).mimetype == "text/html"
+    # the default graph is the merge of the data's graphs, not of graph/void: no
+    # sd:UnionDefaultGraph claim (it would mean every named graph), a comment that says so
+    features = {t.object.value for t in triples if t.predicate.value == sd + "feature"}
+    assert sd + "UnionDefaultGraph" not in features
+    assert b"RDF merge of the named graphs that hold the data" in response.data
+    formats = {t.object.value for t in triples if t.predicate.value == sd + "resultFormat"}
+    registered = "http://www.w3.org/ns/formats/"
+    assert formats == {
+        registered + name
+        for name in (
+            "SPARQL_Results_JSON",
+            "SPARQL_Results_XML",
+            "SPARQL_Results_CSV",
+            "SPARQL_Results_TSV",
+            "Turtle",
+            "N-Triples",
+            "JSON-LD",
+            "N-Quads",
+            "RDF_XML",
+        )
+    }
 
 
 def test_server_sparql_shows_browsers_an_escaped_results_page(client: FlaskClient) -> None:
