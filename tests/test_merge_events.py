@@ -220,3 +220,8 @@ def test_merge_events_side_of_an_agent() -> None:
     militia = Entity("militia", "A militia", "ArmedForces", ())
     assert side_of(russia, "iri:1") == side_of(army, "iri:2") == "state:Q159"
     assert side_of(militia, "iri:3") == "iri:3"
+    # one article's NER may class the same national group as a bare organisation
+    forces = Entity("armed forces of q159", "Russian forces", "Organisation", (), country="Q159")
+    assert side_of(forces, "iri:2") == "state:Q159"
+    company = Entity("gazprom", "Gazprom", "Company", (), country="Q159")
+    assert side_of(company, "iri:4") == "iri:4"

@@ -255,7 +255,10 @@ def _report_keys(extraction: Extraction, iris: Iris) -> Iterator[tuple[ReportKey
 
 #: The side of a state: a country, its armed forces and its government act for one state.
 STATE_SIDE = "state:{}"
-STATE_GROUPS = frozenset({"ArmedForces", "GovernmentBody"})
+#: Classes of a national group that acts for its state; "Organisation" too, because one
+#: article's NER may class "Russian forces" so where another classes them ArmedForces, and
+#: one entity must have one side in every article.
+STATE_GROUPS = frozenset({"ArmedForces", "GovernmentBody", "Organisation"})
 
 
 def side_of(entity: Entity, iri: str) -> str:
