@@ -44,12 +44,16 @@ def main() -> None:
 @click.option("--strict", is_flag=True, default=None, help="Any bad input is fatal.")
 @click.option("--linker", type=click.Choice(["offline", "wikidata", "none"]), help="Entity linker.")
 @click.option("--processes", type=int, help="Worker processes (see KG_PROCESSES) [default: 1].")
+@click.option("--scheduler", help="Dask scheduler address, e.g. tcp://HOST:8786 (KG_SCHEDULER).")
 def build(paths: tuple[Path, ...], **flags: Any) -> None:
     """Build the graph from article files and folders (default: seeds/)."""
     from kg.build.pipeline import build as run_build
+    from kg.build.progress import terminal_progress
 
     settings = _settings(**flags)
-    report = run_build(list(paths) or [Path("seeds")], settings)
+    report = run_build(
+        list(paths) or [Path("seeds")], settings, progress=terminal_progress(sys.stderr)
+    )
     for problem in report.problems:
         click.echo(f"warning: {problem}", err=True)
     for item in report.quarantined:

@@ -50,6 +50,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Articles per batch: parsed by spaCy together, validated together, and one task of a"
         " worker process.",
     ),
+    Setting(
+        "scheduler",
+        "",
+        "Dask scheduler (tcp://HOST:8786): its workers extract, link, map and validate batches"
+        " of articles instead of this machine's processes.",
+    ),
     Setting("max_article_bytes", 5 * 1024 * 1024, "Larger input files are rejected."),
     Setting(
         "max_article_chars",
@@ -110,6 +116,7 @@ class Settings:
     linker: str = "offline"
     processes: int = 1
     batch_size: int = 32
+    scheduler: str = ""
     max_article_bytes: int = 5 * 1024 * 1024
     max_article_chars: int = 1_000_000
     cache_dir: Path | None = None

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 from fakes import BASE, FakeExtractor, build_with, settings, write_articles
 
-import kg.build.articles
+import kg.build.executors
 import kg.shacl.validate
 from kg.build.cache import Cache
 from kg.build.release import STAGING_PREFIX
@@ -267,7 +267,7 @@ def test_pipeline_failed_build_leaves_the_previous_output_untouched(
 def test_pipeline_worker_processes_give_the_same_dataset(
     tmp_path: Path, extractor: FakeExtractor
 ) -> None:
-    minimum = kg.build.articles.PARALLEL_MINIMUM
+    minimum = kg.build.executors.PARALLEL_MINIMUM
     ids = [f"a{n}" for n in range(minimum)] + ["broken", "crash", "unfaithful"]
     articles = write_articles(tmp_path / "in", ids)
     serial = settings(tmp_path, cache_dir=tmp_path / "cache-1")

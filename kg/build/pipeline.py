@@ -22,18 +22,18 @@ import dataclasses
 import hashlib
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from kg.build.articles import ArticleOutcomes, process_articles
+from kg.build.articles import ArticleOutcomes, Progress, process_articles
 from kg.build.cache import Cache, build_context
+from kg.build.executors import open_executor
 from kg.build.ingest import Ingested, read_articles
 from kg.build.merged import MergeResult, merge_articles
 from kg.build.quarantine import write_quarantine
 from kg.build.release import staged_build
 from kg.build.report import BuildReport, stamp
 from kg.build.stage import ArticleStage, Published, Quarantined
-from kg.build.toolkit import Toolkit, load_toolkit
+from kg.build.toolkit import Toolkit, ToolkitRecipe, load_toolkit
 from kg.build.versions import build_activity, distribution_version, file_hash
 from kg.errors import BuildError
 from kg.iris import Iris
@@ -42,14 +42,23 @@ from kg.publish.dumps import Dumps, nquads_block
 from kg.publish.files import Publication, publish
 from kg.publish.store import store_loading
 from kg.settings import Settings
-from kg.shacl.validate import ValidationReport
+from kg.shacl.validate import ValidationReport, Validator
 from kg.vocab import PREFIXES
 
 
 def build(
-    paths: Sequence[Path], settings: Settings, *, toolkit: Toolkit | None = None
+    paths: Sequence[Path],
+    settings: Settings,
+    *,
+    toolkit: Toolkit | None = None,
+    recipe: ToolkitRecipe | None = None,
+    progress: Progress | None = None,
 ) -> BuildReport:
-    """Build the graph of the articles under ``paths`` into ``settings.out``, atomically."""
+    """Build the graph of the articles under ``paths`` into ``settings.out``, atomically.
+
+    ``toolkit`` replaces the one this process would load; ``recipe`` the one cluster workers
+    load (``settings.scheduler``); ``progress`` is told how many articles are done.
+    """
     started = time.time()
     ingested = read_articles(
         paths, max_bytes=settings.max_article_bytes, max_chars=settings.max_article_chars
@@ -62,17 +71,22 @@ def build(
     if refusal is not None:
         return report.finished_at(started, problems=[*report.problems, refusal])
     run = prepare(settings, toolkit)
-    report = dataclasses.replace(report, versions=run.stage.activity.versions())
+    report = dataclasses.replace(report, versions=run.activity.versions())
     try:
         with staged_build(settings.out, settings.builds_dir) as staging:
             layout = Layout(staging)
-            done = process_articles(ingested.articles, run.stage, run.cache, run.context,
-                                    settings.processes)  # fmt: skip
+            done = process_articles(
+                ingested.articles, run.cache, run.context,
+                lambda todo: open_executor(settings, todo, run.stage, recipe or
+                                           ToolkitRecipe(settings), run.activity),
+                settings.batch_size, progress=progress,
+            )  # fmt: skip
             published = _published(done)  # raises NothingPublished: nothing to release
             write_quarantine(layout, _quarantined(done), run.iris, run.prefixes)
-            merged = merge_articles(published, run.iris, run.stage.toolkit.validator, run.cache,
+            merged = merge_articles(published, run.iris, run.validator(), run.cache,
                                     run.merged_key)  # fmt: skip
-            with store_loading(layout, background=settings.processes > 1) as load:
+            background = settings.processes > 1 or bool(settings.scheduler)
+            with store_loading(layout, background=background) as load:
                 dumps = publish(layout, _publication(published, merged, run.iris), run.iris,
                                 run.prefixes, ontology=settings.ontology_path,
                                 shapes=settings.shapes_path, nquads_written=load)  # fmt: skip
@@ -95,38 +109,49 @@ class NothingPublished(BuildError):
         self.done = done
 
 
-@dataclass(frozen=True)
 class Run:
-    """What the stages of one build share: the stage, IRIs, cache and its context."""
+    """What the stages of one build share: IRIs, the build activity, the cache and its context,
+    and the toolkit, loaded the first time a stage in this process needs it (a build whose
+    articles are all cached, or run on a cluster, never loads the spaCy model here)."""
 
-    stage: ArticleStage
-    iris: Iris
-    cache: Cache
-    context: str
-    merged_key: str
-    prefixes: dict[str, str]
+    def __init__(self, settings: Settings, toolkit: Toolkit | None = None) -> None:
+        self.settings = settings
+        self.iris = Iris(settings.base_iri)
+        self.activity = build_activity(self.iris, settings)
+        self.context = build_context(
+            base=self.iris.base,
+            activity=self.activity.iri.value,  # newskg, pipeline, spaCy, model, gazetteer, linker
+            validator=f"pyshacl {distribution_version('pyshacl')}",
+            shapes=file_hash(settings.shapes_path),
+            ontology=file_hash(settings.ontology_path),
+        )
+        self.cache = Cache(settings.resolved_cache_dir)
+        self.merged_key = hashlib.sha256(f"merged graph\0{self.context}".encode()).hexdigest()
+        self.prefixes = {**PREFIXES, **self.iris.prefixes()}
+        self._toolkit = toolkit
+        self._validator: Validator | None = None
+
+    def toolkit(self) -> Toolkit:
+        if self._toolkit is None:
+            self._toolkit = load_toolkit(self.settings)
+        return self._toolkit
+
+    def stage(self) -> ArticleStage:
+        """The per-article stage of this process (loads the toolkit)."""
+        return ArticleStage(self.toolkit(), self.iris, self.activity, self.settings.batch_size)
+
+    def validator(self) -> Validator:
+        """The validator of the merged layer: the toolkit's, or the shapes alone."""
+        if self._toolkit is not None:
+            return self._toolkit.validator
+        if self._validator is None:
+            self._validator = Validator(self.settings.shapes_path, self.settings.ontology_path)
+        return self._validator
 
 
 def prepare(settings: Settings, toolkit: Toolkit | None = None) -> Run:
-    """Load the toolkit (unless given), mint the build activity, open the cache."""
-    toolkit = load_toolkit(settings) if toolkit is None else toolkit
-    iris = Iris(settings.base_iri)
-    activity = build_activity(iris, settings)
-    context = build_context(
-        base=iris.base,
-        activity=activity.iri.value,  # newskg, pipeline, spaCy, model, gazetteer, linker
-        validator=f"pyshacl {distribution_version('pyshacl')}",
-        shapes=file_hash(settings.shapes_path),
-        ontology=file_hash(settings.ontology_path),
-    )
-    return Run(
-        stage=ArticleStage(toolkit, iris, activity, settings.batch_size),
-        iris=iris,
-        cache=Cache(settings.resolved_cache_dir),
-        context=context,
-        merged_key=hashlib.sha256(f"merged graph\0{context}".encode()).hexdigest(),
-        prefixes={**PREFIXES, **iris.prefixes()},
-    )
+    """Mint the build activity and open the cache; the toolkit loads when first needed."""
+    return Run(settings, toolkit)
 
 
 def _published(done: ArticleOutcomes) -> list[Published]:

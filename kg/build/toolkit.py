@@ -8,7 +8,7 @@ toolkit with its own extractor, and two toolkits in one process never share a mu
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -53,3 +53,15 @@ def load_toolkit(
         assert gazetteer is not None
         linker = make_linker(settings, gazetteer)
     return Toolkit(extract=extract, linker=linker, validator=validator)
+
+
+@dataclass(frozen=True)
+class ToolkitRecipe:
+    """How to load a toolkit in another process (a cluster worker): the settings and, in tests,
+    an importable factory of the extractor. Never a loaded model: a recipe is small to send."""
+
+    settings: Settings
+    extract: Callable[[], Extract] | None = None
+
+    def load(self) -> Toolkit:
+        return load_toolkit(self.settings, extract=None if self.extract is None else self.extract())
