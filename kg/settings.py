@@ -56,6 +56,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Dask scheduler (tcp://HOST:8786): its workers extract, link, map and validate batches"
         " of articles instead of this machine's processes.",
     ),
+    Setting(
+        "sort_memory_mb",
+        128,
+        "Memory (MB) of dump lines a build holds before it sorts them into a run on disk; the"
+        " dumps are merged from the runs.",
+    ),
     Setting("max_article_bytes", 5 * 1024 * 1024, "Larger input files are rejected."),
     Setting(
         "max_article_chars",
@@ -117,6 +123,7 @@ class Settings:
     processes: int = 1
     batch_size: int = 32
     scheduler: str = ""
+    sort_memory_mb: int = 128
     max_article_bytes: int = 5 * 1024 * 1024
     max_article_chars: int = 1_000_000
     cache_dir: Path | None = None
@@ -149,6 +156,7 @@ class Settings:
         for name in (
             "processes",
             "batch_size",
+            "sort_memory_mb",
             "row_limit",
             "workers",
             "threads",

@@ -233,8 +233,8 @@ def test_pipeline_rebuild_validates_only_changed_merged_nodes(
 @pytest.mark.parametrize(
     "stage",
     [
-        "kg.build.merged.merge_layer",
-        "kg.publish.files.write_dump_blocks",
+        "kg.build.merged.describe_events",
+        "kg.publish.files.write_dumps",
         "kg.publish.files.void_triples",
         "kg.publish.files.write_checksums",
         "kg.publish.store.load_store",

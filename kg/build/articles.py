@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from kg.build.cache import Cache, cache_key
 from kg.build.executors import Executor
@@ -25,6 +25,7 @@ from kg.build.stage import (
 from kg.model import Article
 
 T = TypeVar("T")
+K = TypeVar("K")
 
 
 class Progress(Protocol):
@@ -37,16 +38,12 @@ class Progress(Protocol):
     def close(self) -> None: ...
 
 
-def _as_is(outcome: Outcome) -> Outcome:
-    return outcome
-
-
 @dataclass(frozen=True)
-class ArticleOutcomes:
-    """The outcome of every article in input order, which of them were processed (not cached),
-    and which were rebuilt because their cache entry was damaged."""
+class ArticleOutcomes(Generic[K]):
+    """What the build kept of every article's outcome, in input order; which of them were
+    processed (not cached), and which were rebuilt because their cache entry was damaged."""
 
-    outcomes: tuple[Outcome, ...]
+    outcomes: tuple[K, ...]
     processed: tuple[str, ...]
     cache_rebuilt: tuple[str, ...]
 
@@ -58,13 +55,13 @@ def process_articles(
     executor: Callable[[int], AbstractContextManager[Executor]],
     batch_size: int,
     *,
-    keep: Callable[[Outcome], Outcome] = _as_is,
+    keep: Callable[[Outcome], K],
     progress: Progress | None = None,
-) -> ArticleOutcomes:
+) -> ArticleOutcomes[K]:
     """Every article's outcome; only the articles the cache does not hold are run, by the
     executor ``executor(n)`` opens for ``n`` of them. ``keep`` sees each outcome as it arrives
     and returns what the build holds on to (the spooling build keeps only a summary)."""
-    done: dict[str, Outcome] = {}
+    done: dict[str, K] = {}
     todo: list[tuple[Article, str]] = []
     for article in articles:
         key = cache_key(article, context)

@@ -6,11 +6,14 @@
 2. :func:`kg.build.articles.process_articles`: each article from the cache, or extracted, linked,
    mapped to its named graph and validated (:mod:`kg.build.stage`), here or in worker processes;
    an article that fails any of it is quarantined with the reason, the others go on;
-3. :func:`kg.build.quarantine.write_quarantine`: the quarantined articles and why;
-4. :func:`kg.build.merged.merge_articles`: the merged layer of all published articles, validated
-   node by node;
-5. :func:`kg.publish.files.publish`: dumps, VoID, checksums, and the store loaded from the dumps;
-6. the report, written last (its presence marks a complete build).
+   each outcome is spooled as it arrives (:mod:`kg.build.spool`): the graph to the dumps'
+   external sorter, the extraction to the merge input by partition, a quarantined article to
+   ``quarantine/<id>/``; the build keeps only a summary of each;
+3. :func:`kg.build.merged.merge_articles`: the merged layer of all published articles, a
+   partition at a time, validated node by node;
+4. :func:`kg.publish.files.publish`: dumps (merged from sorted runs on disk), VoID, checksums,
+   and the store loaded from the dumps;
+5. the report, written last (its presence marks a complete build).
 
 All of it happens in a staging folder that replaces ``DIR`` atomically only when it is complete
 (:mod:`kg.build.release`); a build that fails leaves the previous one exactly as it was.
@@ -28,11 +31,11 @@ from kg.build.articles import ArticleOutcomes, Progress, process_articles
 from kg.build.cache import Cache, build_context
 from kg.build.executors import open_executor
 from kg.build.ingest import Ingested, read_articles
-from kg.build.merged import MergeResult, merge_articles
-from kg.build.quarantine import write_quarantine
+from kg.build.merged import MergeResult, merge_articles, partitions_for
 from kg.build.release import staged_build
 from kg.build.report import BuildReport, stamp
-from kg.build.stage import ArticleStage, Published, Quarantined
+from kg.build.spool import Kept, Spool, Spooled
+from kg.build.stage import ArticleStage, Quarantined
 from kg.build.toolkit import Toolkit, ToolkitRecipe, load_toolkit
 from kg.build.versions import build_activity, distribution_version, file_hash
 from kg.errors import BuildError
@@ -73,22 +76,28 @@ def build(
     run = prepare(settings, toolkit)
     report = dataclasses.replace(report, versions=run.activity.versions())
     try:
-        with staged_build(settings.out, settings.builds_dir) as staging:
+        with (
+            staged_build(settings.out, settings.builds_dir) as staging,
+            Spool.opened(
+                Layout(staging), run.iris, run.prefixes,
+                partitions=partitions_for(len(ingested.articles)),
+                memory_bytes=settings.sort_memory_mb * 1024 * 1024,
+            ) as spool,
+        ):  # fmt: skip
             layout = Layout(staging)
             done = process_articles(
                 ingested.articles, run.cache, run.context,
                 lambda todo: open_executor(settings, todo, run.stage, recipe or
                                            ToolkitRecipe(settings), run.activity),
-                settings.batch_size, progress=progress,
+                settings.batch_size, keep=spool.keep, progress=progress,
             )  # fmt: skip
             published = _published(done)  # raises NothingPublished: nothing to release
-            write_quarantine(layout, _quarantined(done), run.iris, run.prefixes)
-            merged = merge_articles(published, run.iris, run.validator(), run.cache,
-                                    run.merged_key)  # fmt: skip
+            merged = merge_articles(spool.merge, run.iris, run.validator(), run.cache,
+                                    run.merged_key, spool.lines)  # fmt: skip
             background = settings.processes > 1 or bool(settings.scheduler)
             with store_loading(layout, background=background) as load:
-                dumps = publish(layout, _publication(published, merged, run.iris), run.iris,
-                                run.prefixes, ontology=settings.ontology_path,
+                dumps = publish(layout, _publication(published, merged, run.iris), spool.lines,
+                                run.iris, run.prefixes, ontology=settings.ontology_path,
                                 shapes=settings.shapes_path, nquads_written=load)  # fmt: skip
             report = _completed(report, done, merged, dumps, started)
             layout.report.write_text(report.published(list(paths)).to_json(), encoding="utf-8")
@@ -101,7 +110,7 @@ def build(
 class NothingPublished(BuildError):
     """Every article was quarantined: there is nothing to release."""
 
-    def __init__(self, done: ArticleOutcomes) -> None:
+    def __init__(self, done: ArticleOutcomes[Kept]) -> None:
         super().__init__(
             "no article could be published: every article was quarantined",
             fix="see the reasons above; the previous build is unchanged",
@@ -154,41 +163,43 @@ def prepare(settings: Settings, toolkit: Toolkit | None = None) -> Run:
     return Run(settings, toolkit)
 
 
-def _published(done: ArticleOutcomes) -> list[Published]:
-    published = [o for o in done.outcomes if isinstance(o, Published)]
+def _published(done: ArticleOutcomes[Kept]) -> list[Spooled]:
+    published = [o for o in done.outcomes if isinstance(o, Spooled)]
     if not published:
         raise NothingPublished(done)
     return published
 
 
-def _quarantined(done: ArticleOutcomes) -> list[Quarantined]:
+def _quarantined(done: ArticleOutcomes[Kept]) -> list[Quarantined]:
     return [o for o in done.outcomes if isinstance(o, Quarantined)]
 
 
-def _publication(published: Sequence[Published], merged: MergeResult, iris: Iris) -> Publication:
-    """The blocks of the dumps: the articles, the merged graph and the validation report of the
-    published data (it conforms: warnings only)."""
+def _publication(published: Sequence[Spooled], merged: MergeResult, iris: Iris) -> Publication:
+    """What the dumps hold besides the spooled article graphs and merged graph: the validation
+    report of the published data (it conforms: warnings only), and what VoID says of them."""
     names = [iris.article_graph(p.article.id).value for p in published]
     results = [r for p in published for r in p.warnings] + list(merged.warnings)
     report = ValidationReport.of(results, graphs=[*names, iris.merged_graph.value])
     validation = report.to_quads(iris.validation_graph, iris.validation_report())
     return Publication(
-        article_blocks=[p.block for p in published],
-        merged_block=nquads_block(merged.layer.quads(iris.merged_graph)),
         validation_block=nquads_block(validation),
         articles=[iris.article(p.article.id) for p in published],
         dates=[p.article.published.date() for p in published if p.article.published],
     )
 
 
-def _reasons(done: ArticleOutcomes) -> list[str]:
+def _reasons(done: ArticleOutcomes[Kept]) -> list[str]:
     return [f"{o.article.id}: {o.reason} (in {o.article.source})" for o in _quarantined(done)]
 
 
 def _completed(
-    report: BuildReport, done: ArticleOutcomes, merged: MergeResult, dumps: Dumps, started: float
+    report: BuildReport,
+    done: ArticleOutcomes[Kept],
+    merged: MergeResult,
+    dumps: Dumps,
+    started: float,
 ) -> BuildReport:
-    articles = [o.article.id for o in done.outcomes if isinstance(o, Published)]
+    articles = [o.article.id for o in done.outcomes if isinstance(o, Spooled)]
     quarantined = _reasons(done)
     return report.finished_at(
         started,

@@ -224,3 +224,16 @@ def merge_reports(reports: Iterable[ReportKey]) -> tuple[MergedEvent, ...]:
     _group([r for r in eligible if not r.agents], groups)
     events = [_event(group) for group in groups]
     return tuple(sorted(events, key=lambda e: sort_key(e.reports[0])))
+
+
+def partition_key(report: ReportKey) -> str:
+    """A key that reports which may merge always share: the same type and the same targets (a
+    report without a target merges with nothing, so it gets its own IRI).
+
+    A large build merges the reports partition by partition (:mod:`kg.build.merged`), which
+    gives exactly :func:`merge_reports` of all of them as long as no group can hold two keys:
+    keep this in step with ``_Group.accepts`` (``tests/test_merge_partitions.py`` checks it).
+    """
+    if not report.targets:
+        return "\0" + report.iri
+    return "\0".join([report.type, *sorted(report.targets)])
