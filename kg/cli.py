@@ -69,6 +69,29 @@ def build(paths: tuple[Path, ...], **flags: Any) -> None:
 
 @main.command()
 @click.argument("directory", type=click.Path(path_type=Path))
+@click.option(
+    "--to",
+    "store",
+    required=True,
+    help="Graph Store HTTP Protocol endpoint of the store, e.g. http://HOST:7878/store.",
+)
+@click.option("--sparql", help="The store's query endpoint: check the counts per graph after.")
+@click.option("--user", "publish_user", help="User to write as (KG_PUBLISH_USER).")
+def publish(directory: Path, store: str, sparql: str | None, publish_user: str | None) -> None:
+    """Load a build into a SPARQL 1.1 store, one named graph at a time (password:
+    KG_PUBLISH_PASSWORD)."""
+    from kg.publish.graphstore import publish_build
+
+    settings = _settings(publish_user=publish_user)
+    result = publish_build(
+        directory, store, sparql=sparql, user=settings.publish_user,
+        password=settings.publish_password,
+    )  # fmt: skip
+    click.echo(result.summary())
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--host", help="Address to listen on [default: 127.0.0.1].")
 @click.option("--port", type=int, help="Port to listen on [default: 8000].")
 @click.option("--debug", is_flag=True, help="Flask's development server with the debugger.")

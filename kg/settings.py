@@ -70,6 +70,16 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("cache_dir", None, "Incremental-build cache [default: .<out>-builds/cache]."),
     Setting("wikidata_cache", None, "On-disk cache of the online linker (default: in cache_dir)."),
+    Setting(
+        "publish_user",
+        "",
+        "User that kg publish writes to the store as (HTTP Basic or Digest authentication).",
+    ),
+    Setting(
+        "publish_password",
+        "",
+        "Password of publish_user; give it in the environment, never on the command line.",
+    ),
     Setting("host", "127.0.0.1", "Address the server listens on."),
     Setting("port", 8000, "Port the server listens on."),
     Setting("workers", 2, "gunicorn worker processes."),
@@ -128,6 +138,8 @@ class Settings:
     max_article_chars: int = 1_000_000
     cache_dir: Path | None = None
     wikidata_cache: Path | None = None
+    publish_user: str = ""
+    publish_password: str = field(default="", repr=False)
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 2
