@@ -45,7 +45,7 @@ def build(tmp_path: Path, ids: list[str], **extra: str) -> Path:
 def build_counts(out: Path) -> dict[str, int]:
     counts: Counter[str] = Counter()
     for quad in open_store(out):
-        counts[quad.graph_name.value] += 1  # type: ignore[union-attr]
+        counts[str(quad.graph_name.value)] += 1
     return dict(counts)
 
 
