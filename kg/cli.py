@@ -95,11 +95,14 @@ def publish(directory: Path, store: str, sparql: str | None, publish_user: str |
 @click.option("--host", help="Address to listen on [default: 127.0.0.1].")
 @click.option("--port", type=int, help="Port to listen on [default: 8000].")
 @click.option("--debug", is_flag=True, help="Flask's development server with the debugger.")
-def serve(directory: Path, host: str | None, port: int | None, debug: bool) -> None:
+@click.option("--endpoint", help="SPARQL endpoint the Linked Data pages read (KG_ENDPOINT).")
+def serve(
+    directory: Path, host: str | None, port: int | None, debug: bool, endpoint: str | None
+) -> None:
     """Serve a build: SPARQL endpoint, Linked Data pages, dumps (gunicorn)."""
     from server import serve as run_server
 
-    run_server(directory, _settings(host=host, port=port), debug=debug)
+    run_server(directory, _settings(host=host, port=port, endpoint=endpoint), debug=debug)
 
 
 @main.command()

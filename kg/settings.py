@@ -94,6 +94,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Address space (MB) of each query process; a query past it is stopped (503).",
     ),
     Setting("cors", True, "Send Access-Control-Allow-Origin: * on every response."),
+    Setting(
+        "endpoint",
+        "",
+        "External SPARQL endpoint the Linked Data pages read from instead of the build's store"
+        " (a store too big for one machine, loaded with kg publish).",
+    ),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -150,6 +156,7 @@ class Settings:
     query_workers: int = 2
     query_memory_mb: int = 2048
     cors: bool = True
+    endpoint: str = ""
     ontology_path: Path = field(default=RESOURCES / "ontology.ttl")
     shapes_path: Path = field(default=RESOURCES / "shapes.ttl")
 

@@ -14,11 +14,13 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 from pyoxigraph import Store
 
 from kg.counts import Counts
 from kg.dataset.info import BuildInfo, count_store, counts_from_void, read_build_info
+from kg.dataset.remote import RemoteStore
 from kg.dataset.store import open_store
 from kg.errors import KgError
 from kg.layout import REPORT, Layout
@@ -36,7 +38,13 @@ class Dataset:
     def __init__(self, info: BuildInfo, settings: Settings) -> None:
         self.info = info
         self.settings = settings
-        self.store: Store = open_store(info.path)
+        # With an external endpoint the pages read the store there (kg.dataset.remote answers
+        # the few Store calls they make); /sparql still runs on the build's own store, if any.
+        self.store: Store = (
+            cast(Store, RemoteStore(settings.endpoint, timeout=settings.query_timeout))
+            if settings.endpoint
+            else open_store(info.path)
+        )
         self._pool: QueryPool | None = None
         self._counts: Counts | None = None
         self._counted = False

@@ -74,7 +74,7 @@ def test_graphstore_oxigraph_holds_every_graph_whole(
     found = {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
     release = found.pop(BASE + RELEASE_GRAPH)
     assert found == expected
-    assert release == 3 + 2 * len(expected)  # type, source, identifier; part and hash per graph
+    assert release == 3 + 3 * len(expected)  # type, source, identifier; part, IRI, hash per graph
     # The articles went first and the corpus graphs last, in that order.
     assert list(result.sent[-4:]) == [
         BASE + f"graph/{n}" for n in ("ontology", "shapes", "merged", "validation")
@@ -147,3 +147,40 @@ def test_graphstore_virtuoso_holds_every_graph_whole(tmp_path: Path) -> None:
                                "nlp2rdf/ontologies/nif-core#isString> ?t } FILTER(CONTAINS(?t, "
                                "\"“no”\")) }")  # fmt: skip
         assert len(text) == 1  # the non-ASCII text arrived intact
+
+
+def test_graphstore_pages_read_from_an_external_endpoint_say_what_local_pages_say(
+    tmp_path: Path, oxigraph: RunningStore
+) -> None:
+    """kg serve --endpoint: the Linked Data pages of a build published into a store elsewhere
+    are the pages of the build's own store."""
+    from kg.settings import Settings
+    from server.app import create_app
+
+    out = build(tmp_path, ["e1", "e2"])
+    publish_build(out, oxigraph.graph_store, sparql=oxigraph.sparql)
+    local = create_app(Settings(base_iri=BASE, query_workers=1), out)
+    remote = create_app(Settings(base_iri=BASE, query_workers=1, endpoint=oxigraph.sparql), out)
+    try:
+        entity = local.test_client().get("/wikidata/Q1899").headers["Location"]
+        assert remote.test_client().get("/wikidata/Q1899").headers["Location"] == entity
+        for path, accept in [
+            (entity, "text/html"),
+            (entity, "text/turtle"),
+            ("/id/article/e1", "text/html"),
+            ("/id/nothing-here", "text/html"),
+        ]:
+            mine = local.test_client().get(path, headers={"Accept": accept})
+            theirs = remote.test_client().get(path, headers={"Accept": accept})
+            assert (theirs.status_code, theirs.data) == (mine.status_code, mine.data), path
+        # A graph's page lists its triples in the store's own order: the same set.
+        mine = local.test_client().get("/graph/merged", headers={"Accept": "application/n-triples"})
+        theirs = remote.test_client().get(
+            "/graph/merged", headers={"Accept": "application/n-triples"}
+        )
+        assert sorted(theirs.data.splitlines()) == sorted(mine.data.splitlines())
+        assert len(mine.data.splitlines()) > 10
+        assert b"Kyiv" in local.test_client().get(entity).data
+    finally:
+        for app in (local, remote):
+            app.extensions["newskg"].close()

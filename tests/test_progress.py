@@ -9,7 +9,6 @@ import pytest
 from click.testing import CliRunner
 from fakes import write_articles
 
-import kg.build.progress
 from kg.build.progress import TerminalProgress, terminal_progress
 from kg.cli import main
 
@@ -28,7 +27,7 @@ def test_progress_line_counts_articles_cached_rate_and_time_left(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     now = [100.0]
-    monkeypatch.setattr(kg.build.progress.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr("kg.build.progress.time.monotonic", lambda: now[0])
     screen = Terminal()
     bar = TerminalProgress(screen)
     bar.start(1000, done=200)

@@ -14,7 +14,8 @@ readers: first the articles that are new or changed (a reader sees new articles 
 changed ones switch, one by one), then the ontology, shapes, merged and validation graphs, then
 the graphs of removed articles are deleted, and last the release graph ``<base>graph/release``
 is replaced. It names the release (the hash of the build's ``SHA256SUMS``) and lists each graph
-with a hash of its content: a reader that needs one consistent release checks that graph, and
+(by an ``xsd:anyURI`` literal, so no graph becomes a resource of the dataset) with a hash of its
+content: a reader that needs one consistent release checks that graph, and
 the next ``kg publish`` uses it to skip unchanged graphs and to find the graphs to delete.
 
 With ``--sparql URL`` (the store's query endpoint) the counts of triples per graph are then
@@ -44,7 +45,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, parse, serial
 from kg.dataset.info import read_build_info
 from kg.dataset.store import open_store
 from kg.errors import KgError
-from kg.vocab import DCT, RDF, VOID
+from kg.vocab import DCT, RDF, VOID, XSD
 
 #: The graph that names the release in the store (see the module docstring).
 RELEASE_GRAPH = "graph/release"
@@ -293,21 +294,22 @@ def _previous_hashes(quads: list[Quad] | None, release_graph: str) -> dict[str, 
     """Graph -> content hash, as the release graph in the store lists them."""
     node = NamedNode(release_graph)
     parts = {q.object for q in quads or () if q.subject == node and q.predicate == DCT.hasPart}
-    found: dict[str, str] = {}
+    graphs: dict[object, str] = {}
+    hashes: dict[object, str] = {}
     for quad in quads or ():
-        subject, value = quad.subject, quad.object
-        if (
-            quad.predicate == DCT.identifier
-            and isinstance(subject, NamedNode)
-            and subject in parts
-            and isinstance(value, Literal)
-            and value.value.startswith("sha256:")
-        ):
-            found[subject.value] = value.value.removeprefix("sha256:")
-    return found
+        value = quad.object
+        if quad.subject not in parts or not isinstance(value, Literal):
+            continue
+        if quad.predicate == DCT.references:
+            graphs[quad.subject] = value.value
+        elif quad.predicate == DCT.identifier and value.value.startswith("sha256:"):
+            hashes[quad.subject] = value.value.removeprefix("sha256:")
+    return {graphs[part]: hashes[part] for part in graphs if part in hashes}
 
 
 def _manifest(release_graph: str, base: str, release: str, hashes: dict[str, str]) -> io.BytesIO:
+    """The release graph: the release, and a part per graph naming it by a literal IRI (so no
+    graph of the dataset becomes a resource of it) with the hash of its content."""
     node = NamedNode(release_graph)
     quads = [
         Quad(node, RDF.type, VOID.Dataset),
@@ -315,9 +317,11 @@ def _manifest(release_graph: str, base: str, release: str, hashes: dict[str, str
         Quad(node, DCT.identifier, Literal(release)),
     ]
     for graph, digest in sorted(hashes.items()):
+        part = NamedNode(f"{release_graph}#graph-{hashlib.sha256(graph.encode()).hexdigest()[:16]}")
         quads += [
-            Quad(node, DCT.hasPart, NamedNode(graph)),
-            Quad(NamedNode(graph), DCT.identifier, Literal("sha256:" + digest)),
+            Quad(node, DCT.hasPart, part),
+            Quad(part, DCT.references, Literal(graph, datatype=XSD.anyURI)),
+            Quad(part, DCT.identifier, Literal("sha256:" + digest)),
         ]
     return io.BytesIO(serialize(quads, format=RdfFormat.N_TRIPLES) or b"")
 
