@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
+from itertools import islice
 from typing import Protocol
 
 from kg.build.stage import ArticleStage, Outcome, run_batch
@@ -51,6 +52,8 @@ class InProcess:
             yield run_batch(self.stage, batch)
 
 
+#: Batches in flight per worker process (see :meth:`ForkedWorkers.run`).
+IN_FLIGHT_PER_PROCESS = 3
 #: The stage of a forked worker process, installed once when the worker starts.
 _installed: list[ArticleStage] = []
 
@@ -72,11 +75,21 @@ class ForkedWorkers:
     batch it runs.
     """
 
-    def __init__(self, pool: ProcessPoolExecutor) -> None:
+    def __init__(self, pool: ProcessPoolExecutor, processes: int) -> None:
         self.pool = pool
+        self.window = IN_FLIGHT_PER_PROCESS * processes
 
     def run(self, batches: Iterable[Batch]) -> Iterator[list[Outcome]]:
-        yield from self.pool.map(_run_installed, batches)
+        """A few batches per worker in flight, never all: outcomes wait for this process in
+        memory, so the window bounds them whatever the corpus size (``Executor.map`` would
+        submit every batch at once)."""
+        pending = iter(batches)
+        running = {self.pool.submit(_run_installed, b) for b in islice(pending, self.window)}
+        while running:
+            done, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield future.result()
+            running |= {self.pool.submit(_run_installed, b) for b in islice(pending, len(done))}
 
     @classmethod
     @contextmanager
@@ -86,7 +99,7 @@ class ForkedWorkers:
             processes, mp_context=context, initializer=_install, initargs=(stage,)
         ) as pool:
             pool.submit(int).result()  # start them all now (fork: all at the first submit)
-            yield cls(pool)
+            yield cls(pool, processes)
 
 
 #: Fewer articles to process than this are not worth starting worker processes for.
