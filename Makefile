@@ -17,11 +17,13 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Debian packages the browser test needs (headless Chromium and its driver).
+# Debian packages the slow tests need: headless Chromium and its driver (the browser test), and
+# Virtuoso (kg publish into a production triple store; the tests start and stop it themselves).
 system-deps:
-	@{ command -v chromium && command -v chromedriver; } >/dev/null 2>&1 || { \
+	@{ command -v chromium && command -v chromedriver && command -v virtuoso-t; } >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    chromium chromium-driver virtuoso-opensource >/dev/null; }
 
 build: install
 	$(VENV)/bin/kg build seeds --out $(OUT)

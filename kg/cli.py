@@ -93,12 +93,16 @@ def main() -> None:
 @click.option("--strict", is_flag=True, default=None, help="Any bad input is fatal.")
 @click.option("--linker", type=click.Choice(["offline", "wikidata", "none"]), help="Entity linker.")
 @click.option("--processes", type=int, help="Worker processes (see KG_PROCESSES) [default: 1].")
+@click.option("--scheduler", help="Dask scheduler address, e.g. tcp://HOST:8786 (KG_SCHEDULER).")
 def build(paths: tuple[Path, ...], **flags: Any) -> None:
     """Build the graph from article files and folders (default: seeds/)."""
     from kg.build.pipeline import build as run_build
+    from kg.build.progress import terminal_progress
 
     settings = _settings(**flags)
-    report = run_build(list(paths) or [Path("seeds")], settings)
+    report = run_build(
+        list(paths) or [Path("seeds")], settings, progress=terminal_progress(sys.stderr)
+    )
     for problem in report.problems:
         click.echo(f"warning: {problem}", err=True)
     for item in report.quarantined:
@@ -114,6 +118,29 @@ def build(paths: tuple[Path, ...], **flags: Any) -> None:
 
 @main.command()
 @click.argument("directory", type=click.Path(path_type=Path))
+@click.option(
+    "--to",
+    "store",
+    required=True,
+    help="Graph Store HTTP Protocol endpoint of the store, e.g. http://HOST:7878/store.",
+)
+@click.option("--sparql", help="The store's query endpoint: check the counts per graph after.")
+@click.option("--user", "publish_user", help="User to write as (KG_PUBLISH_USER).")
+def publish(directory: Path, store: str, sparql: str | None, publish_user: str | None) -> None:
+    """Load a build into a SPARQL 1.1 store, one named graph at a time (password:
+    KG_PUBLISH_PASSWORD)."""
+    from kg.publish.graphstore import publish_build
+
+    settings = _settings(publish_user=publish_user)
+    result = publish_build(
+        directory, store, sparql=sparql, user=settings.publish_user,
+        password=settings.publish_password,
+    )  # fmt: skip
+    click.echo(result.summary())
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--host", help="Address to listen on [default: 127.0.0.1].")
 @click.option("--port", type=int, help="Port to listen on [default: 8000].")
 @click.option(
@@ -122,13 +149,20 @@ def build(paths: tuple[Path, ...], **flags: Any) -> None:
     "build's own.",
 )
 @click.option("--debug", is_flag=True, help="Flask's development server with the debugger.")
+@click.option("--endpoint", help="SPARQL endpoint the Linked Data pages read (KG_ENDPOINT).")
 def serve(
-    directory: Path, host: str | None, port: int | None, base_iri: str | None, debug: bool
+    directory: Path,
+    host: str | None,
+    port: int | None,
+    base_iri: str | None,
+    debug: bool,
+    endpoint: str | None,
 ) -> None:
     """Serve a build: SPARQL endpoint, Linked Data pages, dumps (gunicorn)."""
     from server import serve as run_server
 
-    run_server(directory, _settings(host=host, port=port, base_iri=base_iri), debug=debug)
+    settings = _settings(host=host, port=port, base_iri=base_iri, endpoint=endpoint)
+    run_server(directory, settings, debug=debug)
 
 
 @main.command()

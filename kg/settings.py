@@ -55,6 +55,18 @@ SETTINGS: tuple[Setting, ...] = (
         "Articles per batch: parsed by spaCy together, validated together, and one task of a"
         " worker process.",
     ),
+    Setting(
+        "scheduler",
+        "",
+        "Dask scheduler (tcp://HOST:8786): its workers extract, link, map and validate batches"
+        " of articles instead of this machine's processes.",
+    ),
+    Setting(
+        "sort_memory_mb",
+        128,
+        "Memory (MB) of dump lines a build holds before it sorts them into a run on disk; the"
+        " dumps are merged from the runs.",
+    ),
     Setting("max_article_bytes", 5 * 1024 * 1024, "Larger input files are rejected."),
     Setting(
         "max_article_chars",
@@ -75,6 +87,16 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("cache_dir", None, "Incremental-build cache [default: .<out>-builds/cache]."),
     Setting("wikidata_cache", None, "On-disk cache of the online linker (default: in cache_dir)."),
+    Setting(
+        "publish_user",
+        "",
+        "User that kg publish writes to the store as (HTTP Basic or Digest authentication).",
+    ),
+    Setting(
+        "publish_password",
+        "",
+        "Password of publish_user; give it in the environment, never on the command line.",
+    ),
     Setting("host", "127.0.0.1", "Address the server listens on."),
     Setting("port", 8000, "Port the server listens on."),
     Setting("workers", 2, "gunicorn worker processes."),
@@ -89,6 +111,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Address space (MB) of each query process; a query past it is stopped (503).",
     ),
     Setting("cors", True, "Send Access-Control-Allow-Origin: * on every response."),
+    Setting(
+        "endpoint",
+        "",
+        "External SPARQL endpoint the Linked Data pages read from instead of the build's store"
+        " (a store too big for one machine, loaded with kg publish).",
+    ),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -127,12 +155,16 @@ class Settings:
     linker: str = "offline"
     processes: int = 1
     batch_size: int = 32
+    scheduler: str = ""
+    sort_memory_mb: int = 128
     max_article_bytes: int = 5 * 1024 * 1024
     max_article_chars: int = 1_000_000
     max_word_chars: int = 1_000
     article_timeout: float = 300.0
     cache_dir: Path | None = None
     wikidata_cache: Path | None = None
+    publish_user: str = ""
+    publish_password: str = field(default="", repr=False)
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 2
@@ -143,6 +175,7 @@ class Settings:
     query_workers: int = 2
     query_memory_mb: int = 2048
     cors: bool = True
+    endpoint: str = ""
     ontology_path: Path = field(default=RESOURCES / "ontology.ttl")
     shapes_path: Path = field(default=RESOURCES / "shapes.ttl")
     #: The settings given by a flag or a ``KG_*`` variable (not defaults): ``kg serve`` takes the
@@ -164,6 +197,7 @@ class Settings:
         for name in (
             "processes",
             "batch_size",
+            "sort_memory_mb",
             "row_limit",
             "workers",
             "threads",

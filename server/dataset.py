@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 from pyoxigraph import Store
 
@@ -28,6 +29,7 @@ from kg.dataset.info import (
     served_base_iri,
 )
 from kg.dataset.labels import Labeller
+from kg.dataset.remote import RemoteStore
 from kg.dataset.store import open_store
 from kg.errors import KgError
 from kg.layout import REPORT, Layout
@@ -47,7 +49,13 @@ class Dataset:
         self.settings = settings
         #: The build's own base IRI (a conflicting --base-iri / KG_BASE_IRI is an error).
         self.base_iri = served_base_iri(info, settings)
-        self.store: Store = open_store(info.path)
+        # With an external endpoint the pages read the store there (kg.dataset.remote answers
+        # the few Store calls they make); /sparql still runs on the build's own store, if any.
+        self.store: Store = (
+            cast(Store, RemoteStore(settings.endpoint, timeout=settings.query_timeout))
+            if settings.endpoint
+            else open_store(info.path)
+        )
         self._pool: QueryPool | None = None
         self._counts: Counts | None = None
         self._counted = False

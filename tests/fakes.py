@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -225,3 +226,23 @@ def settings(tmp_path: Path, **overrides: object) -> Settings:
 def build_with(extract: Extract, paths: list[Path], config: Settings) -> BuildReport:
     """:func:`kg.build.pipeline.build` with ``extract`` in place of the spaCy extractor."""
     return build(paths, config, toolkit=load_toolkit(config, extract=extract))
+
+
+class DyingExtractor(FakeExtractor):
+    """A :class:`FakeExtractor` whose worker process dies on some articles: *die-always*
+    every time, *die-once* the first time only (it leaves a marker file in ``folder``)."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+
+    def __call__(
+        self, articles: Iterable[Article], *, batch_size: int = 64, processes: int = 1
+    ) -> Iterator[Extraction]:
+        articles = list(articles)
+        for item in articles:
+            marker = self.folder / item.id
+            if "die-always" in item.id or ("die-once" in item.id and not marker.exists()):
+                marker.touch()
+                os._exit(3)  # the worker process dies mid-task, as on a crash or OOM kill
+        yield from super().__call__(articles, batch_size=batch_size, processes=processes)

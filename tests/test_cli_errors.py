@@ -93,7 +93,7 @@ def test_cli_internal_error_is_one_line_naming_what_failed(
     def broken(*args: object, **kwargs: object) -> None:
         raise RecursionError("maximum recursion depth exceeded\n" + "x" * 5_000)
 
-    monkeypatch.setattr(kg.build.pipeline, "write_quarantine", broken)
+    monkeypatch.setattr(kg.build.pipeline, "add_description", broken)
     inputs = corpus(tmp_path / "in", [json.dumps({"id": "a", "text": TEXT})])
     result = kg_build(tmp_path, inputs)
     assert_one_error_line(result, "internal error: RecursionError: maximum recursion depth")

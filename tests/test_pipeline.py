@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 from fakes import BASE, FakeExtractor, build_with, settings, write_articles
 
-import kg.build.articles
+import kg.build.executors
 import kg.shacl.validate
 from kg.build.cache import Cache
 from kg.build.release import STAGING_PREFIX
@@ -246,8 +246,8 @@ def test_pipeline_rebuild_validates_only_changed_merged_nodes(
 @pytest.mark.parametrize(
     "stage",
     [
-        "kg.build.merged.merge_layer",
-        "kg.publish.files.write_dump_blocks",
+        "kg.build.merged.describe_events",
+        "kg.publish.files.write_dumps",
         "kg.publish.files.void_triples",
         "kg.publish.files.write_checksums",
         "kg.publish.store.load_store",
@@ -281,7 +281,7 @@ def test_pipeline_failed_build_leaves_the_previous_output_untouched(
 def test_pipeline_worker_processes_give_the_same_dataset(
     tmp_path: Path, extractor: FakeExtractor
 ) -> None:
-    minimum = kg.build.articles.PARALLEL_MINIMUM
+    minimum = kg.build.executors.PARALLEL_MINIMUM
     ids = [f"a{n}" for n in range(minimum)] + ["broken", "crash", "unfaithful"]
     articles = write_articles(tmp_path / "in", ids)
     serial = settings(tmp_path, cache_dir=tmp_path / "cache-1")

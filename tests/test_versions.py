@@ -68,7 +68,7 @@ def test_versions_static_closure_holds_every_module_a_build_process_imports(
         "from kg.link.wikidata import WikidataLinker\n"
         "from kg.link.offline import OfflineLinker\n"
         "from kg.settings import Settings\n"
-        f"prepare(Settings.load(out={str(tmp_path / 'dist')!r}, linker='offline'))\n"
+        f"prepare(Settings.load(out={str(tmp_path / 'dist')!r}, linker='offline')).toolkit()\n"
         "print(json.dumps(sorted(m for m in sys.modules if m == 'kg' or m.startswith('kg.'))))\n"
     )
     result = subprocess.run(

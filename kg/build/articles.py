@@ -2,55 +2,66 @@
 
 An article whose cache entry (:mod:`kg.build.cache`) matches its text and the build context is
 reused as is; the others go through :func:`kg.build.stage.run_batch` in batches of
-``settings.batch_size``, in this process or, with ``processes`` > 1, in worker processes forked
-after the toolkit was loaded (they inherit it instead of loading their own).
+``settings.batch_size``, run by an executor (:mod:`kg.build.executors`): in this process, in
+forked worker processes, or on a Dask cluster. Each outcome is cached as soon as it arrives, so
+a build that fails later loses none of the work done.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from kg.build.cache import Cache, cache_key
+from kg.build.executors import Executor
 from kg.build.stage import (
-    ArticleStage,
     Outcome,
     Published,
     outcome_from_cache,
     outcome_to_cache,
-    run_batch,
 )
 from kg.model import Article
 
-#: Fewer articles to process than this are not worth starting worker processes for.
-PARALLEL_MINIMUM = 8
-
 T = TypeVar("T")
+K = TypeVar("K")
+
+
+class Progress(Protocol):
+    """Told how far the build is (a progress bar on a terminal; nothing elsewhere)."""
+
+    def start(self, total: int, *, done: int) -> None: ...
+
+    def advance(self, articles: int) -> None: ...
+
+    def close(self) -> None: ...
 
 
 @dataclass(frozen=True)
-class ArticleOutcomes:
-    """The outcome of every article in input order, which of them were processed (not cached),
-    and which were rebuilt because their cache entry was damaged."""
+class ArticleOutcomes(Generic[K]):
+    """What the build kept of every article's outcome, in input order; which of them were
+    processed (not cached), and which were rebuilt because their cache entry was damaged."""
 
-    outcomes: tuple[Outcome, ...]
+    outcomes: tuple[K, ...]
     processed: tuple[str, ...]
     cache_rebuilt: tuple[str, ...]
 
 
 def process_articles(
     articles: Sequence[Article],
-    stage: ArticleStage,
     cache: Cache,
     context: str,
-    processes: int,
-) -> ArticleOutcomes:
-    """Every article's outcome; only the articles the cache does not hold are run."""
-    done: dict[str, Outcome] = {}
+    executor: Callable[[int], AbstractContextManager[Executor]],
+    batch_size: int,
+    *,
+    keep: Callable[[Outcome], K],
+    progress: Progress | None = None,
+) -> ArticleOutcomes[K]:
+    """Every article's outcome; only the articles the cache does not hold are run, by the
+    executor ``executor(n)`` opens for ``n`` of them. ``keep`` sees each outcome as it arrives
+    and returns what the build holds on to (the spooling build keeps only a summary)."""
+    done: dict[str, K] = {}
     todo: list[tuple[Article, str]] = []
     for article in articles:
         key = cache_key(article, context)
@@ -58,62 +69,30 @@ def process_articles(
         if cached is None:
             todo.append((article, key))
         else:
-            done[article.id] = cached
+            done[article.id] = keep(cached)
     corrupt = set(cache.corrupt)
     rebuilt = tuple(article.id for article, key in todo if key in corrupt)
     processed: list[str] = []
-    for outcome in _run(stage, todo, processes):
-        processed.append(outcome.article.id)
-        if isinstance(outcome, Published) or outcome.violations:  # an exception may be transient
-            cache.put(outcome.key, outcome_to_cache(outcome))
-        done[outcome.article.id] = outcome
+    if progress is not None:
+        progress.start(len(articles), done=len(done))
+    if todo:
+        with executor(len(todo)) as running:
+            for outcomes in running.run(_batches(todo, batch_size)):
+                for outcome in outcomes:
+                    processed.append(outcome.article.id)
+                    if isinstance(outcome, Published) or outcome.violations:  # else transient
+                        cache.put(outcome.key, outcome_to_cache(outcome))
+                    done[outcome.article.id] = keep(outcome)
+                if progress is not None:
+                    progress.advance(len(outcomes))
+    if progress is not None:
+        progress.close()
+    order = {article.id: number for number, article in enumerate(articles)}
     return ArticleOutcomes(
         outcomes=tuple(done[article.id] for article in articles),
-        processed=tuple(processed),
+        processed=tuple(sorted(processed, key=order.__getitem__)),
         cache_rebuilt=rebuilt,
     )
-
-
-def _run(
-    stage: ArticleStage, todo: Sequence[tuple[Article, str]], processes: int
-) -> Iterator[Outcome]:
-    batches = _batches(todo, stage.batch_size)
-    with _workers(stage, processes if len(todo) >= PARALLEL_MINIMUM else 1) as pool:
-        runs = pool.map(_run_installed, batches) if pool else (run_batch(stage, b) for b in batches)
-        for outcomes in runs:
-            yield from outcomes
-
-
-#: The stage of a worker process, installed once when the worker starts (see :func:`_workers`).
-_installed: list[ArticleStage] = []
-
-
-def _install(stage: ArticleStage) -> None:
-    _installed[:] = [stage]
-
-
-def _run_installed(batch: Sequence[tuple[Article, str]]) -> list[Outcome]:
-    return run_batch(_installed[0], batch)
-
-
-@contextmanager
-def _workers(stage: ArticleStage, processes: int) -> Iterator[ProcessPoolExecutor | None]:
-    """With ``processes`` > 1, worker processes that each extract, link, map and validate whole
-    batches of articles, while this one only collects their outcomes.
-
-    The workers are forked all at once, while this process has no other thread; each gets the
-    stage (and its loaded toolkit) through the fork, not through a pipe, and keeps it for every
-    batch it runs.
-    """
-    if processes < 2:
-        yield None
-        return
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(
-        processes, mp_context=context, initializer=_install, initargs=(stage,)
-    ) as pool:
-        pool.submit(int).result()  # start them all now (fork: all at the first submit)
-        yield pool
 
 
 def _from_cache(cache: Cache, article: Article, key: str) -> Outcome | None:

@@ -8,12 +8,13 @@ toolkit with its own extractor, and two toolkits in one process never share a mu
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from kg.extract import load_extractor
 from kg.gazetteer.table import Gazetteer, load_gazetteer
+from kg.graph.merge import Places
 from kg.link import Linker, make_linker
 from kg.model import Article, Extraction
 from kg.settings import Settings
@@ -34,7 +35,7 @@ class Toolkit:
     extract: Extract
     linker: Linker | None
     validator: Validator
-    places: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    places: Places = field(default_factory=dict)
 
 
 def load_toolkit(
@@ -54,13 +55,25 @@ def load_toolkit(
     if settings.linker != "none":
         assert gazetteer is not None
         linker = make_linker(settings, gazetteer)
-    places = (
-        {
-            e.qid: (e.lat, e.lon)
-            for e in gazetteer.entries
-            if e.lat is not None and e.lon is not None
-        }
-        if gazetteer is not None
-        else {}
-    )
+    places = places_of(gazetteer) if gazetteer is not None else {}
     return Toolkit(extract=extract, linker=linker, validator=validator, places=places)
+
+
+def places_of(gazetteer: Gazetteer) -> Places:
+    """The coordinates the gazetteer's sources give its entries (only linked entities use them,
+    so a build without a linker needs none)."""
+    return {
+        e.qid: (e.lat, e.lon) for e in gazetteer.entries if e.lat is not None and e.lon is not None
+    }
+
+
+@dataclass(frozen=True)
+class ToolkitRecipe:
+    """How to load a toolkit in another process (a cluster worker): the settings and, in tests,
+    an importable factory of the extractor. Never a loaded model: a recipe is small to send."""
+
+    settings: Settings
+    extract: Callable[[], Extract] | None = None
+
+    def load(self) -> Toolkit:
+        return load_toolkit(self.settings, extract=None if self.extract is None else self.extract())

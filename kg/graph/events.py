@@ -281,3 +281,20 @@ def merge_reports(reports: Iterable[ReportKey]) -> tuple[MergedEvent, ...]:
     _group([r for r in eligible if not r.parties], groups)
     events = [_event(group) for group in groups]
     return tuple(sorted(events, key=lambda e: sort_key(e.reports[0])))
+
+
+def partition_key(report: ReportKey) -> str:
+    """A key that reports which may merge always share: the type's family (an ``Attack`` and
+    the specific attacks it may turn out to be are one family) and the targets, or with no
+    target the locations (a report with neither merges with nothing, so it gets its own key).
+
+    A large build merges the reports partition by partition (:mod:`kg.build.merged`), which
+    gives exactly :func:`merge_reports` of all of them as long as no group can hold two keys:
+    keep this in step with ``_Group.accepts`` (``tests/test_merge_partitions.py`` checks it).
+    """
+    family = UNSPECIFIED_ATTACK if report.type in SPECIFIC_ATTACKS else report.type
+    if report.targets:
+        return "\0".join([family, "target", *sorted(report.targets)])
+    if report.locations:
+        return "\0".join([family, "location", *sorted(report.locations)])
+    return "\0" + report.iri

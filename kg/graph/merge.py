@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 from pyoxigraph import Literal, NamedNode, Quad
@@ -311,3 +311,51 @@ def _time_stamps(node: NamedNode, earliest: date | None, latest: date | None) ->
 
 def _date(value: date) -> Literal:
     return Literal(value.isoformat(), datatype=XSD.date)
+
+
+# -- by partition (kg.build.merged: a large corpus is merged a part at a time) -----------------
+EntityVotes = _EntityVotes
+Trigger = _Trigger
+
+
+def entity_votes(extraction: Extraction, iris: Iris) -> dict[NamedNode, EntityVotes]:
+    """What one article says of each entity it mentions; :func:`add_votes` sums articles."""
+    votes: dict[NamedNode, _EntityVotes] = defaultdict(_EntityVotes)
+    _collect_entities(extraction, iris, votes)
+    return dict(votes)
+
+
+def add_votes(total: EntityVotes, more: EntityVotes) -> None:
+    """Add ``more`` to ``total``: counts add up, sets unite, the confidence is the highest, so
+    summing articles' votes in any grouping gives the votes of all of them at once."""
+    for item in fields(_EntityVotes):
+        mine, theirs = getattr(total, item.name), getattr(more, item.name)
+        if isinstance(mine, Counter):
+            mine.update(theirs)
+        elif isinstance(mine, set):
+            mine |= theirs
+        elif isinstance(mine, float):
+            setattr(total, item.name, max(mine, theirs))
+        else:
+            raise TypeError(f"add_votes does not know how to add {item.name}")
+
+
+def describe_entities(
+    votes: dict[NamedNode, EntityVotes], places: Places | None = None
+) -> list[Description]:
+    """The merged description of each entity with ``votes``, in IRI order (``places`` give
+    linked places their coordinates)."""
+    return [_describe_entity(node, votes[node], places or {}) for node in sorted(votes, key=str)]
+
+
+def report_triggers(extraction: Extraction, iris: Iris) -> list[tuple[ReportKey, Trigger]]:
+    """Each event report of an article, with where its trigger is."""
+    return list(_report_keys(extraction, iris))
+
+
+def describe_events(
+    reports: list[ReportKey], triggers: dict[str, Trigger], iris: Iris
+) -> list[Description]:
+    """The merged events of ``reports`` (:func:`kg.graph.events.merge_reports`), described."""
+    reports.sort(key=lambda r: (r.article_id, r.iri))
+    return [_describe_event(event, iris, triggers) for event in merge_reports(reports)]

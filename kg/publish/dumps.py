@@ -14,7 +14,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
-from collections.abc import Callable, Iterable
+import shutil
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,7 @@ from kg.layout import DUMPS, Layout
 from kg.publish.void import Statistics
 
 SKOLEM_PATH = ".well-known/genid/"
+_BUFFER = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -67,13 +69,7 @@ def triple_lines(nquad_lines: Iterable[bytes]) -> list[bytes]:
     A line is ``S P O <G> .``; the graph name is the last term and an IRI has no space, so it
     starts at the last ``" <"``.
     """
-    triples = set()
-    for line in nquad_lines:
-        cut = line.rfind(b" <")
-        if cut < 0 or not line.endswith(b"> ."):
-            raise ValueError(f"not a named-graph N-Quads line: {line[:200]!r}")
-        triples.add(line[:cut] + b" .")
-    return sorted(triples)
+    return sorted({_triple_line(line) for line in nquad_lines})
 
 
 def sorted_triples(triples: Iterable[Triple]) -> list[Triple]:
@@ -104,22 +100,87 @@ def write_dump_blocks(
     uri_space: str,
     written: Callable[[Path], None] | None = None,
 ) -> Dumps:
-    """Write kg.nq and kg.ttl from blocks of N-Quads lines, plus their .gz copies; ``written``
-    is called with kg.nq as soon as it is complete (the build loads the store from it)."""
-    lines = merge_blocks(blocks)
-    nquads = b"".join(line + b"\n" for line in lines)
-    layout.nquads.write_bytes(nquads)
-    if written is not None:
-        written(layout.nquads)
-    write_gzip(layout.nquads, nquads)
-    del nquads
-    statistics = Statistics(uri_space=uri_space)
-    ntriples = b"".join(line + b"\n" for line in triple_lines(lines))
-    triples = statistics.observe(parse(ntriples, format=RdfFormat.N_TRIPLES))
-    data = turtle(triples, prefixes)
-    layout.turtle.write_bytes(data)
-    write_gzip(layout.turtle, data)
-    return Dumps(files=DUMPS, quads=len(lines), statistics=statistics)
+    """:func:`write_dumps` of the lines of ``blocks`` (sorted here, in memory)."""
+    return write_dumps(layout, iter(merge_blocks(blocks)), prefixes, uri_space, written)
+
+
+def write_dumps(
+    layout: Layout,
+    lines: Iterator[bytes],
+    prefixes: dict[str, str],
+    uri_space: str,
+    written: Callable[[Path], None] | None = None,
+) -> Dumps:
+    """Write kg.nq and kg.ttl, and their .gz copies, from distinct N-Quads ``lines`` sorted
+    bytewise (:class:`kg.publish.sorting.LineSorter` gives them); ``written`` is called with
+    kg.nq as soon as it is complete (the build loads the store from it).
+
+    Everything streams through files: memory does not grow with the size of the dumps. The
+    distinct triples come straight from the sorted quads: a quad line is its triple's line with
+    `` <graph>`` inserted before the final `` .``, and what can follow a triple's last term in
+    another triple's line sorts after a space, so the lines of one triple are adjacent and in
+    the order of the triples' own lines.
+    """
+    triples_path = layout.root / ".triples.nt"
+    quads = 0
+    try:
+        with (
+            open(layout.nquads, "wb", buffering=_BUFFER) as nquads,
+            open(triples_path, "wb", buffering=_BUFFER) as triples,
+        ):
+            previous = b""
+            for line in lines:
+                nquads.write(line + b"\n")
+                quads += 1
+                triple = _triple_line(line)
+                if triple != previous:
+                    triples.write(triple + b"\n")
+                    previous = triple
+        if written is not None:
+            written(layout.nquads)
+        gzip_file(layout.nquads)
+        statistics = Statistics(uri_space=uri_space)
+        observed = statistics.observe(parse(path=str(triples_path), format=RdfFormat.N_TRIPLES))
+        write_turtle(layout.turtle, observed, prefixes)
+    finally:
+        triples_path.unlink(missing_ok=True)
+    gzip_file(layout.turtle)
+    return Dumps(files=DUMPS, quads=quads, statistics=statistics)
+
+
+def write_turtle(path: Path, triples: Iterable[Triple], prefixes: dict[str, str]) -> None:
+    """Turtle of ``triples`` in the order given, streamed to ``path``, with the ``@prefix`` lines
+    sorted by name (what :func:`turtle` returns, without holding the text)."""
+    with open(path, "w+b", buffering=_BUFFER) as file:
+        serialize(triples, file, format=RdfFormat.TURTLE, prefixes=prefixes)
+        file.seek(0)
+        header: list[bytes] = []
+        for line in file:
+            if not line.startswith(b"@prefix "):
+                break
+            header.append(line)
+        file.seek(0)  # the same lines in another order: the same length, rewritten in place
+        file.write(b"".join(sorted(header)))
+
+
+def _triple_line(line: bytes) -> bytes:
+    cut = line.rfind(b" <")
+    if cut < 0 or not line.endswith(b"> ."):
+        raise ValueError(f"not a named-graph N-Quads line: {line[:200]!r}")
+    return line[:cut] + b" ."
+
+
+def gzip_file(path: Path) -> Path:
+    """Gzip ``path`` next to it, streamed, with no name or time in the header (reproducible;
+    the bytes are those :func:`write_gzip` makes of the whole content)."""
+    target = path.with_name(path.name + ".gz")
+    with (
+        open(path, "rb") as source,
+        open(target, "wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as gz,
+    ):
+        shutil.copyfileobj(source, gz, _BUFFER)
+    return target
 
 
 def write_gzip(path: Path, data: bytes) -> Path:

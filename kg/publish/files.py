@@ -1,10 +1,10 @@
 """The publish stage: everything a build publishes, written into its staging folder.
 
 :func:`publish` writes the sorted dumps (``kg.nq``, ``kg.ttl`` and their gzip copies) of the
-published article graphs, the merged graph, the ontology and shapes graphs and the validation
-report; then the VoID description from the dumps' statistics, copies of the ontology and shapes,
-and ``SHA256SUMS``. The store is loaded from ``kg.nq`` by the caller's ``nquads_written`` as soon
-as that file is complete.
+published article graphs and the merged graph (lines the build already gave the sorter), the
+ontology and shapes graphs and the validation report; then the VoID description from the
+dumps' statistics, copies of the ontology and shapes, and ``SHA256SUMS``. The store is loaded
+from ``kg.nq`` by the caller's ``nquads_written`` as soon as that file is complete.
 """
 
 from __future__ import annotations
@@ -26,18 +26,17 @@ from kg.publish.dumps import (
     sorted_triples,
     turtle,
     write_checksums,
-    write_dump_blocks,
+    write_dumps,
 )
+from kg.publish.sorting import LineSorter
 from kg.publish.void import void_triples
 
 
 @dataclass(frozen=True)
 class Publication:
-    """What the dumps hold: the article graphs' blocks and the other graphs, already as blocks
-    of sorted N-Quads lines, and what VoID says of the articles."""
+    """What the dumps hold besides the lines already sorted (the article and merged graphs): the
+    validation report as a block of N-Quads lines, and what VoID says of the articles."""
 
-    article_blocks: Sequence[bytes]
-    merged_block: bytes
     validation_block: bytes
     articles: Sequence[NamedNode]
     dates: Sequence[date]
@@ -46,6 +45,7 @@ class Publication:
 def publish(
     layout: Layout,
     publication: Publication,
+    lines: LineSorter,
     iris: Iris,
     prefixes: dict[str, str],
     *,
@@ -58,15 +58,12 @@ def publish(
         *rdf_file_quads(ontology, iris.ontology_graph, iris.base),
         *rdf_file_quads(shapes, iris.shapes_graph, iris.base),
     ]
-    blocks = [
-        *publication.article_blocks,
-        publication.merged_block,
-        nquads_block(vocabularies),
-        publication.validation_block,
-    ]
-    dumps = write_dump_blocks(
-        layout, blocks, prefixes, uri_space=iris.base + "id/", written=nquads_written
+    lines.add(nquads_block(vocabularies))
+    lines.add(publication.validation_block)
+    dumps = write_dumps(
+        layout, lines.lines(), prefixes, uri_space=iris.base + "id/", written=nquads_written
     )
+    lines.cleanup()
     description = void_triples(
         iris,
         dumps.statistics,
