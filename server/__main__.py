@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from kg.settings import Settings
-from server.gunicorn import serve
+from server.serve import serve
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -23,7 +23,7 @@ from kg.dataset.store import open_store
 from kg.errors import KgError
 from kg.layout import REPORT, Layout
 from kg.settings import Settings
-from kg.sparql import QueryPool
+from kg.sparql import QueryPlan, QueryPool, QueryResult, execute
 
 log = logging.getLogger(__name__)
 #: Named graphs listed in the service description at most.
@@ -56,6 +56,14 @@ class Dataset:
                     memory_mb=self.settings.query_memory_mb,
                 )
             return self._pool
+
+    def answer(self, plan: QueryPlan, *, timeout: float, started: float, key: str) -> QueryResult:
+        """Run a planned query: a lookup (``plan.shape.lookup``, which provably reads one
+        subject's triples) in place on this process's store, anything else in a killable query
+        worker within ``timeout`` from ``started``."""
+        if plan.shape.lookup:
+            return execute(self.store, plan.job)
+        return self.pool.call(execute, plan.job, timeout=timeout, started=started, key=key)
 
     def counts(self) -> Counts | None:
         """Headline counts: from ``void.ttl``, else counted once in a worker (None if that fails:

@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass
 
 from kg.errors import QueryRefused, QueryTimeout
+from kg.sparql.bounded import is_lookup
 
 
 class QueryForm(enum.Enum):
@@ -89,12 +90,15 @@ _CLOCK_EVERY = 2048
 
 @dataclass(frozen=True)
 class QueryShape:
-    """What the text asks for: ``form`` is None when it is no query the scanner recognises."""
+    """What the text asks for: ``form`` is None when it is no query the scanner recognises;
+    ``lookup``: it provably reads one subject's triples and nothing more
+    (:mod:`kg.sparql.bounded`), so it may run in place."""
 
     form: QueryForm | None
     update: str | None
     service: bool
     dataset_clause: bool
+    lookup: bool = False
 
 
 def _next(text: str, pos: int) -> tuple[str, int, str]:
@@ -230,7 +234,8 @@ def _scan_shape(text: str, deadline: float | None) -> QueryShape:
     form = QueryForm[first] if first in QueryForm.__members__ else None
     update = first if first in UPDATE_KEYWORDS else None
     dataset_clause = any(k == "word" and t.upper() == "FROM" for k, t in scan.main)
-    return QueryShape(form, update, service, dataset_clause)
+    lookup = len(text) <= CACHED_LENGTH and form is not None and is_lookup(scan.main)
+    return QueryShape(form, update, service, dataset_clause, lookup)
 
 
 def check_query(text: str, deadline: float | None = None) -> QueryShape:

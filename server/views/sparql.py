@@ -16,7 +16,7 @@ from flask import Blueprint, Response, render_template, request
 from pyoxigraph import RdfFormat
 
 from kg.errors import BadRequest
-from kg.sparql import QueryJob, execute, plan_query
+from kg.sparql import QueryJob, plan_query
 from kg.sparql.description import service_description
 from kg.sparql.negotiation import (
     GRAPH_FORMATS,
@@ -112,9 +112,7 @@ def sparql() -> Response:
         if request.method == "GET" and is_fresh(dataset.info, request, etag):
             return not_modified(dataset.info, etag)
         job = plan.job
-        result = dataset.pool.call(
-            execute, job, timeout=sent.timeout, started=started, key=sent.query
-        )
+        result = dataset.answer(plan, timeout=sent.timeout, started=started, key=sent.query)
         if plan.html:
             page = results_page(job, result.body, result.truncated, result.rows)
             response = Response(page, mimetype="text/html")

@@ -1,9 +1,13 @@
-"""Run the app under gunicorn, in-process (``kg serve``), or under Flask's server with --debug.
+"""Run the app under gunicorn (``KG_SERVER=gunicorn``), the server ``kg serve`` used before granian.
 
 gunicorn's ``gthread`` worker gives each of ``settings.workers`` processes
 ``settings.threads`` threads, so a request waiting for a slow query holds one thread, not a
 process. Each worker builds its own app after the fork (no ``preload_app``), so its query workers
 and store handles are its own.
+
+Kept as an option, with known limits granian does not have (README, "The server"): a thread
+reads each request, so clients that send half a request (slowloris) or stop reading a download
+hold threads; the request line is read whole before the app can refuse it (414).
 """
 
 from __future__ import annotations
@@ -49,12 +53,6 @@ class _Application(BaseApplication):  # type: ignore[misc]
         return create_app(self.settings, self.directory)
 
 
-def serve(directory: Path, settings: Settings, *, debug: bool = False) -> None:
-    """Serve ``directory`` on ``settings.host:settings.port`` until interrupted."""
-    if debug:
-        from server.app import create_app
-
-        app = create_app(settings, directory)
-        app.run(host=settings.host, port=settings.port, debug=True, threaded=True)
-        return
+def run_gunicorn(directory: Path, settings: Settings) -> None:
+    """Serve ``directory`` with gunicorn until interrupted."""
     _Application(directory, settings).run()
