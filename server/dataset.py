@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,7 +24,9 @@ from kg.dataset.store import open_store
 from kg.errors import KgError
 from kg.layout import REPORT, Layout
 from kg.settings import Settings
-from kg.sparql import QueryPlan, QueryPool, QueryResult, execute
+from kg.sparql import QueryPlan, QueryPool, QueryResult, QueryShape, check_query, execute
+from kg.sparql.lexer import CACHED_LENGTH
+from kg.sparql.plan import checked_shape
 
 log = logging.getLogger(__name__)
 #: Named graphs listed in the service description at most.
@@ -57,13 +60,27 @@ class Dataset:
                 )
             return self._pool
 
-    def answer(self, plan: QueryPlan, *, timeout: float, started: float, key: str) -> QueryResult:
+    def shape(self, query: str, deadline: float) -> QueryShape:
+        """The checked shape of ``query`` (updates, SERVICE and deep nesting refused): scanned
+        here when it is short, in a query worker (memory capped, killed at the deadline) when it
+        is long, so no text a client sends can make this process scan it for long."""
+        if len(query) <= CACHED_LENGTH:
+            return check_query(query, deadline=deadline)
+        now = time.monotonic()
+        return self.pool.call(
+            checked_shape, query, deadline, timeout=max(0.0, deadline - now), started=now
+        )
+
+    def answer(self, plan: QueryPlan, *, timeout: float, started: float) -> QueryResult:
         """Run a planned query: a lookup (``plan.shape.lookup``, which provably reads one
         subject's triples) in place on this process's store, anything else in a killable query
-        worker within ``timeout`` from ``started``."""
+        worker within ``timeout`` from ``started``; the slow-query memory knows it by its
+        normalised form (``plan.shape.key``)."""
         if plan.shape.lookup:
             return execute(self.store, plan.job)
-        return self.pool.call(execute, plan.job, timeout=timeout, started=started, key=key)
+        return self.pool.call(
+            execute, plan.job, timeout=timeout, started=started, key=plan.shape.key
+        )
 
     def counts(self) -> Counts | None:
         """Headline counts: from ``void.ttl``, else counted once in a worker (None if that fails:

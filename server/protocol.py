@@ -5,9 +5,10 @@ Three ways to send a query are accepted: GET with ``query=``, POST form-encoded,
 ``application/sparql-update`` body is refused (403: read-only); two queries, a missing or unknown
 Content-Type, or a body in another charset are client errors.
 
-The query string and url-encoded bodies are decoded strictly here (werkzeug would replace bytes
-that are not UTF-8 with U+FFFD, and the altered query would run). A body without Content-Length
-(chunked) is read up to the cap here, so one over it is refused, never cut short and run.
+The query string, url-encoded and multipart bodies are decoded strictly here (werkzeug would
+replace bytes that are not UTF-8 with U+FFFD, and the altered query would run). A body without
+Content-Length (chunked) is read up to the cap here, so one over it is refused, never cut short
+and run.
 """
 
 from __future__ import annotations
@@ -19,8 +20,16 @@ from urllib.parse import unquote_to_bytes
 
 from flask import Request
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 
-from kg.errors import BadRequest, PayloadTooLarge, QueryRefused, UnsupportedMediaType
+from kg.errors import (
+    BadRequest,
+    PayloadTooLarge,
+    QueryRefused,
+    UnsupportedMediaType,
+    clipped,
+)
 from kg.settings import Settings
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -185,10 +194,55 @@ def _posted(request: Request) -> MultiDict[str, str]:
     )
 
 
+#: Most parts a multipart form may have (a SPARQL form has a handful).
+MAX_FORM_PARTS = 100
+
+
+def _multipart(request: Request) -> MultiDict[str, str]:
+    """A ``multipart/form-data`` body, each field decoded strictly as UTF-8 (a part's own
+    charset is not honoured: browsers send UTF-8)."""
+    boundary = request.mimetype_params.get("boundary", "")
+    if not boundary:
+        raise BadRequest("the multipart form has no boundary", fix="send a well-formed form")
+    decoder = MultipartDecoder(boundary.encode("latin-1"), max_parts=MAX_FORM_PARTS)
+    fields: MultiDict[str, str] = MultiDict()
+    name, parts = "", list[bytes]()
+    body = request.get_data(cache=False)  # 413 past the body cap (the app's error handler)
+    try:
+        decoder.receive_data(body)
+        decoder.receive_data(None)
+        while not isinstance(event := decoder.next_event(), NeedData | Epilogue):
+            if isinstance(event, Field | File):
+                name, parts = event.name, []
+            elif isinstance(event, Data):
+                parts.append(event.data)
+                if not event.more_data:
+                    fields.add(name, _strict(b"".join(parts), name))
+    except RequestEntityTooLarge as exc:
+        raise PayloadTooLarge(
+            f"the form has more than {MAX_FORM_PARTS} parts",
+            fix="send only the query parameters, or the query as application/sparql-query",
+        ) from exc
+    except ValueError as exc:
+        raise BadRequest("the multipart form is malformed", why=str(exc)) from exc
+    return fields
+
+
+def _strict(value: bytes, name: str) -> str:
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadRequest(
+            f"parameter {clipped(name, 40)!r} of the multipart form is not valid UTF-8",
+            why=str(exc),
+            fix="send the form in UTF-8",
+        ) from exc
+
+
 def _form(request: Request) -> MultiDict[str, str]:
-    """An URL-encoded form (UTF-8 only) or a multipart one."""
+    """An URL-encoded form or a multipart one, UTF-8 only."""
     if request.mimetype != FORM_TYPES[0]:
-        return request.form
+        return _multipart(request)
     if _charset(request) not in ("utf-8", "utf8"):
         raise UnsupportedMediaType(
             f"a form in {_charset(request)} is not accepted",

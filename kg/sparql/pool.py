@@ -148,10 +148,12 @@ class _Worker:
 class SlowLane:
     """Queries known to be slow run ``lanes`` at a time; more are refused at once (503).
 
-    A query text whose job ran past :data:`SLOW` (or its timeout) is remembered (the last
-    ``remember`` such texts); while ``lanes`` of them run, another one is refused instead of
-    taking a worker that cheap queries need. Run fast again, a text is forgotten. Only a text's
-    first slow run can hold a worker for a whole timeout.
+    A query whose job ran past :data:`SLOW` (or its timeout) is remembered by its key (the last
+    ``remember`` such keys; the endpoint passes the digest of the normalised query, so the same
+    query with another comment, variable name or literal is the same key, and the memory holds
+    32-character digests, never query texts); while ``lanes`` of them run, another one is
+    refused instead of taking a worker that cheap queries need. Run fast again, a key is
+    forgotten. Only a key's first slow run can hold a worker for a whole timeout.
     """
 
     def __init__(self, lanes: int = 1, remember: int = 1024) -> None:
@@ -368,8 +370,8 @@ class QueryPool:
     ) -> R:
         """``fn(store, *args)`` in a worker, all within ``timeout`` seconds from ``started``
         (``time.monotonic``, default now; waiting for a free worker included); the worker is
-        killed (:class:`QueryTimeout`) past it. A ``key`` (the query text) whose job ran slow
-        before runs in the slow lane (see :class:`SlowLane`)."""
+        killed (:class:`QueryTimeout`) past it. A ``key`` (the digest of the normalised query)
+        whose job ran slow before runs in the slow lane (see :class:`SlowLane`)."""
         started = time.monotonic() if started is None else started
         lane = self.slow_lane.enter(key)
         ran = -1.0

@@ -17,7 +17,7 @@ from pyoxigraph import RdfFormat
 
 from kg.dataset.resolve import HTML_EXTENSION, LD_FORMATS, resolve
 from kg.dataset.resource import Description, describe, entity_for_qid, graph_contents
-from kg.errors import NotFound
+from kg.errors import NotFound, clipped
 from kg.sparql.negotiation import HTML, negotiate
 from server import context
 from server.http import cached
@@ -48,7 +48,7 @@ def _page(description: Description, site: Site) -> str:
         d=description,
         view=view,
         compact=compact,
-        href=site.href,
+        href=site.page_link,
         title=description.label or compact(description.iri.value),
     )
 
@@ -75,7 +75,7 @@ def serve(iri: str, forced: RdfFormat | str | None) -> Response:
                 triples=graph[0],
                 truncated=graph[1],
                 view=lambda term: term_view(term, site),
-                href=site.href,
+                href=site.page_link,
             )
             response = Response(page, mimetype="text/html")
         else:
@@ -84,7 +84,7 @@ def serve(iri: str, forced: RdfFormat | str | None) -> Response:
             response = rdf_response(triples, chosen)
             if graph is not None and graph[1]:
                 response.headers["X-Result-Truncated"] = "true"
-        url = site.href(iri)
+        url = site.page_link(iri)
         response.headers["Link"] = (
             ", ".join(
                 f'<{url}.{f.file_extension}>; rel="alternate"; type="{f.media_type}"'
@@ -100,13 +100,13 @@ def serve(iri: str, forced: RdfFormat | str | None) -> Response:
 @bp.route("/wikidata/<qid>")
 def wikidata(qid: str) -> Response:
     if not _QID.fullmatch(qid):
-        raise NotFound(f"{qid!r} is not a Wikidata item id", fix="use an id like Q212")
+        raise NotFound(f"{clipped(qid)!r} is not a Wikidata item id", fix="use an id like Q212")
     with context.holder().use() as dataset:
         node = entity_for_qid(dataset.store, qid, context.settings().base_iri)
     if node is None:
         raise NotFound(f"no entity here is linked to wd:{qid}")
     site = Site(context.settings().base_iri, request.script_root)
-    return cast(Response, redirect(site.href(node.value), code=303))
+    return cast(Response, redirect(site.page_link(node.value), code=303))
 
 
 @bp.route("/<path:path>", methods=["GET", "HEAD"])
@@ -114,5 +114,5 @@ def resource(path: str) -> Response:
     with context.holder().use() as dataset:
         found = resolve(dataset.store, context.settings().base_iri, path, raw_path(request))
     if found is None:
-        raise NotFound(f"/{path} is not a resource of this dataset")
+        raise NotFound(f"/{clipped(path)} is not a resource of this dataset")
     return serve(found.iri, HTML if found.forced == HTML_EXTENSION else found.forced)

@@ -106,13 +106,13 @@ def sparql() -> Response:
             base_iri=request.base_url,
             default_graphs=sent.default_graphs,
             named_graphs=sent.named_graphs,
-            deadline=started + sent.timeout,
+            shape=dataset.shape(sent.query, started + sent.timeout),
         )
         etag = etag_for(dataset.info, request)
         if request.method == "GET" and is_fresh(dataset.info, request, etag):
             return not_modified(dataset.info, etag)
         job = plan.job
-        result = dataset.answer(plan, timeout=sent.timeout, started=started, key=sent.query)
+        result = dataset.answer(plan, timeout=sent.timeout, started=started)
         if plan.html:
             page = results_page(job, result.body, result.truncated, result.rows)
             response = Response(page, mimetype="text/html")
