@@ -2,17 +2,19 @@
 
 granian's own WSGI interface reads every request body into memory whatever its size, and hands
 each streamed response to a thread that blocks while the client does not read. So ``kg serve``
-runs granian with this front instead, which keeps every slow or hostile client on the event loop,
-where it costs a coroutine and a socket, never one of the app's threads:
+runs granian with this front instead, which keeps slow and hostile clients on the event loop and
+in granian, where they cost a socket and a coroutine, never one of the app's threads:
 
-- The request head is read by granian (``client_timeout`` for the whole head, so half-sent
-  requests cannot pile up); the body is read here, at most ``max_body_bytes`` + 1 bytes, within
-  ``client_timeout``: a ``Content-Length`` over the cap is never read (the app answers 413); a
-  body that stalls gets 408.
+- The request head is read by granian (within ``client_timeout``: half-sent requests are closed);
+  the body is read here, at most ``max_body_bytes`` + 1 bytes, within ``client_timeout``: a
+  ``Content-Length`` over the cap is never read (the app answers 413); a body that stalls gets
+  408.
 - The app runs in a pool of ``threads`` threads (``settings.threads``), like gunicorn's gthread.
-- A response the app streams (a dump download) is pulled from the app a block at a time in the
-  pool, and written on the loop; a client that accepts nothing for ``client_timeout`` seconds is
-  dropped. Other responses are sent whole.
+- A file the app sends (werkzeug's ``send_file``: the dump downloads, Range included) is handed
+  to granian by its path, and granian reads it from disk as the client accepts it: a client
+  that stops reading holds a socket and an open file, no thread and no memory beyond the socket
+  buffers (granian has no write timeout, so such a connection stays open until the client goes).
+  Every other body is built whole by the app, and sent whole.
 
 The WSGI environ follows PEP 3333; granian gives the path already percent-decoded (``%2F`` and
 ``/`` look the same), so ``RAW_URI`` is not set.
@@ -23,14 +25,17 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
 
-#: Bytes a streamed response is read in (a dump file); werkzeug's default is 8 KB.
+#: Bytes a file is read in when it is sent through the app (not by granian).
 BLOCK_SIZE = 256 * 1024
 _PROTOCOLS = {"1": "HTTP/1.0", "1.0": "HTTP/1.0", "1.1": "HTTP/1.1", "2": "HTTP/2"}
 _TIMEOUT_BODY = (
@@ -68,8 +73,8 @@ class Scope(Protocol):
 
 
 class FileBlocks:
-    """``wsgi.file_wrapper``: a file read in :data:`BLOCK_SIZE` blocks (werkzeug's send_file
-    uses it), so a download crosses from the app's thread to the loop in few, large pieces."""
+    """``wsgi.file_wrapper`` (werkzeug's ``send_file`` uses it): a file read in large blocks,
+    whose path the front can hand to granian instead."""
 
     def __init__(self, file: Any, block_size: int = BLOCK_SIZE) -> None:
         self.file = file
@@ -86,6 +91,12 @@ class FileBlocks:
 
     def close(self) -> None:
         self.file.close()
+
+    @property
+    def path(self) -> str | None:
+        """The file's path, when it is a file on disk (granian can then send it itself)."""
+        name = getattr(self.file, "name", None)
+        return name if isinstance(name, str) and os.path.isfile(name) else None
 
     def seekable(self) -> bool:
         return bool(getattr(self.file, "seekable", lambda: False)())
@@ -128,7 +139,7 @@ def environ_for(scope: Scope, body: bytes, *, terminated: bool) -> dict[str, Any
         "wsgi.multithread": True,
         "wsgi.multiprocess": True,
         "wsgi.run_once": False,
-        "wsgi.file_wrapper": FileBlocks,
+        "wsgi.file_wrapper": FileBlocks,  # replaced by one that records the file (see _call)
     }
     for name, value in scope.headers.items():
         key = name.upper().replace("-", "_")
@@ -163,63 +174,60 @@ class _Started:
     def _write(data: bytes) -> None:
         raise NotImplementedError("the front does not support WSGI write(); return an iterable")
 
+    def header(self, name: str) -> str | None:
+        return next((v for k, v in self.headers if k.lower() == name), None)
 
-_DONE = object()
 
-
+@dataclass(frozen=True)
 class Reply:
-    """The app's answer: status, headers, and either the whole body or the rest of a stream."""
+    """The app's answer: status and headers, and the whole body, or a file (a part of it) that
+    granian sends from disk itself."""
 
-    def __init__(self, started: _Started, first: bytes, rest: Iterator[bytes] | None) -> None:
-        self.status = started.status
-        self.headers = started.headers
-        self.first = first
-        self.rest = rest
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes = b""
+    file: str | None = None
+    span: tuple[int, int] | None = None  # first and last byte of a 206
+
+
+_CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
+
+
+def _file_reply(started: _Started, path: str) -> Reply | None:
+    """A reply granian sends from the file at ``path`` (200, or 206 of one range)."""
+    if started.status == 200:
+        return Reply(started.status, started.headers, file=path)
+    found = _CONTENT_RANGE.fullmatch(started.header("content-range") or "")
+    if started.status == 206 and found:
+        return Reply(
+            started.status, started.headers, file=path, span=(int(found[1]), int(found[2]))
+        )
+    return None
 
 
 def _call(app: WsgiApp, environ: dict[str, Any]) -> Reply:
-    """Run the app; a body of one block comes back whole, a longer one as an iterator."""
+    """Run the app: a file it sends (werkzeug's ``send_file``) is handed to granian by its
+    path; any other body is joined here, in the app's thread."""
+    opened: list[FileBlocks] = []
+
+    def wrap(file: Any, block_size: int = BLOCK_SIZE) -> FileBlocks:
+        opened.append(FileBlocks(file, block_size))
+        return opened[-1]
+
+    environ["wsgi.file_wrapper"] = wrap
     started = _Started()
     result = app(environ, started)
-    if isinstance(result, list | tuple):
-        return Reply(started, b"".join(result), None)
-    chunks = iter(result)
-    first = next(chunks, b"")
-    second = next(chunks, _DONE)
-    if second is _DONE:
-        _close(result)
-        return Reply(started, first, None)
-    return Reply(started, first, _Stream(result, second))  # type: ignore[arg-type]
-
-
-def _close(result: object) -> None:
-    close = getattr(result, "close", None)
-    if close is not None:
-        close()
-
-
-class _Stream:
-    """The rest of a streamed body: the block already read, then the app's iterator."""
-
-    def __init__(self, result: Iterable[bytes], pending: bytes) -> None:
-        self.result = result
-        self.chunks = iter(result)
-        self.pending: bytes | None = pending
-
-    def __iter__(self) -> Iterator[bytes]:
-        return self
-
-    def __next__(self) -> bytes:
-        if self.pending is not None:
-            data, self.pending = self.pending, None
-            return data
-        return next(self.chunks)
-
-    def next_or_none(self) -> bytes | None:
-        return next(self, None)
-
-    def close(self) -> None:
-        _close(self.result)
+    try:
+        path = opened[0].path if len(opened) == 1 else None
+        if path is not None and environ["REQUEST_METHOD"] == "GET":
+            reply = _file_reply(started, path)
+            if reply is not None:
+                return reply
+        return Reply(started.status, started.headers, b"".join(result))
+    finally:
+        close = getattr(result, "close", None)
+        if close is not None:
+            close()
 
 
 class Front:
@@ -276,28 +284,13 @@ class Front:
         environ = environ_for(scope, body[0], terminated=body[1])
         loop = asyncio.get_running_loop()
         reply = await loop.run_in_executor(self.pool, _call, self.app, environ)
-        if reply.rest is None:
-            proto.response_bytes(reply.status, reply.headers, reply.first)
-            return
-        await self._stream(loop, proto, reply, reply.rest)
-
-    async def _stream(
-        self, loop: asyncio.AbstractEventLoop, proto: Any, reply: Reply, rest: Iterator[bytes]
-    ) -> None:
-        stream = rest if isinstance(rest, _Stream) else _Stream(rest, b"")
-        transport = proto.response_stream(reply.status, reply.headers)
-        try:
-            data: bytes | None = reply.first
-            while data is not None:
-                if data:
-                    await asyncio.wait_for(transport.send_bytes(data), self.client_timeout)
-                data = await loop.run_in_executor(self.pool, stream.next_or_none)
-        except TimeoutError:
-            log.info("dropped a client that read nothing for %s s", self.client_timeout)
-        except Exception as exc:  # the client went away (granian: RSGIProtocolClosed)
-            log.debug("streaming stopped: %s", exc)
-        finally:
-            await loop.run_in_executor(self.pool, stream.close)
+        if reply.file is None:
+            proto.response_bytes(reply.status, reply.headers, reply.body)
+        elif reply.span is None:
+            proto.response_file(reply.status, reply.headers, reply.file)
+        else:
+            first, last = reply.span
+            proto.response_file_range(reply.status, reply.headers, reply.file, first, last + 1)
 
     __call__ = __rsgi__
 
