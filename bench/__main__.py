@@ -99,7 +99,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--load-seconds",
         type=float,
         default=20.0,
-        help="seconds of the load test (50 clients, 4 expensive) [20]",
+        help="seconds of the load test (50 cheap clients, 8 expensive) [20]",
     )
     parser.add_argument(
         "--results",
