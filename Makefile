@@ -17,11 +17,12 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Debian packages the browser test needs (headless Chromium and its driver).
+# Debian packages the tests and benchmarks need: headless Chromium and its driver (the browser
+# test), wrk (the HTTP throughput benchmark and its smoke test).
 system-deps:
-	@{ command -v chromium && command -v chromedriver; } >/dev/null 2>&1 || { \
+	@{ command -v chromium && command -v chromedriver && command -v wrk; } >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver wrk >/dev/null; }
 
 build: install
 	$(VENV)/bin/kg build seeds --out $(OUT)
@@ -54,7 +55,7 @@ check: install lint
 vendor: install
 	$(PY) -m server.vendor
 
-bench: install
+bench: install system-deps
 	$(PY) -m bench
 
 clean:

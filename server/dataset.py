@@ -163,14 +163,20 @@ class DatasetHolder:
     def __init__(self, directory: Path, settings: Settings) -> None:
         self.directory = directory
         self.settings = settings
+        self._report = os.path.join(directory, REPORT)
         self._lock = threading.Lock()
         self._current: Dataset | None = None
         self._key: tuple[str, int, int] | None = None
 
     def _key_now(self) -> tuple[str, int, int] | None:
-        target = os.path.realpath(self.directory)
+        """What identifies the released build: the symlink's target and its report's inode and
+        time (two system calls; resolving the whole path each request cost six)."""
         try:
-            stat = os.stat(os.path.join(target, REPORT))
+            target = os.readlink(self.directory)
+        except OSError:
+            target = ""  # a plain folder, not a symlink: its report alone tells builds apart
+        try:
+            stat = os.stat(self._report)
         except OSError:
             return None
         return target, stat.st_ino, stat.st_mtime_ns
