@@ -1,4 +1,4 @@
-"""Load test: many concurrent clients against gunicorn on 127.0.0.1, cheap lookups and expensive
+"""Load test: many concurrent clients against our server on 127.0.0.1, cheap lookups and expensive
 queries mixed, bounded in time and in requests.
 
 ``python -m bench.load [--dist DIR] [--clients 50] [--expensive-clients 8] [--seconds 20]``
@@ -381,7 +381,7 @@ def run_load(
     threads: int | None = None,
     results: Path | None = RESULTS,
 ) -> Summary:
-    """Serve ``dist`` (or a synthetic build) with gunicorn and run the clients against it."""
+    """Serve ``dist`` (or a synthetic build) as ``kg serve`` does and run the clients against it."""
     env = {"KG_BASE_IRI": BASE, "KG_QUERY_TIMEOUT": str(query_timeout)}
     if workers is not None:
         env["KG_WORKERS"] = str(workers)

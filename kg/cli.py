@@ -69,7 +69,7 @@ def build(paths: tuple[Path, ...], **flags: Any) -> None:
 @click.option("--port", type=int, help="Port to listen on [default: 8000].")
 @click.option("--debug", is_flag=True, help="Flask's development server with the debugger.")
 def serve(directory: Path, host: str | None, port: int | None, debug: bool) -> None:
-    """Serve a build: SPARQL endpoint, Linked Data pages, dumps (gunicorn)."""
+    """Serve a build: SPARQL endpoint, Linked Data pages, dumps (granian; KG_SERVER)."""
     from server import serve as run_server
 
     run_server(directory, _settings(host=host, port=port), debug=debug)

@@ -218,7 +218,7 @@ def test_robust_protocol_oversized_bodies_are_a_413(client: FlaskClient) -> None
 
 
 def streamed(client: FlaskClient, body: bytes, content_type: str) -> TestResponse:
-    """A body without Content-Length, as gunicorn hands on a chunked request."""
+    """A body without Content-Length, as gunicorn and the front hand on a chunked request."""
     return client.open(
         "/sparql",
         method="POST",
