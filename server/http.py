@@ -14,14 +14,17 @@ without the query running again.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import flask
 from flask import Flask, Request, Response
+from werkzeug.http import http_date
 
 from kg.dataset.info import BuildInfo
 from kg.errors import UriTooLong
@@ -46,6 +49,10 @@ EXPOSED = (
     "ETag, Last-Modified, Link, Content-Location, Retry-After, X-Result-Limit, "
     "X-Result-Truncated, X-Result-Rows, X-Query-Seconds"
 )
+_CORS_HEADERS = (
+    ("Access-Control-Allow-Origin", "*"),
+    ("Access-Control-Expose-Headers", EXPOSED),
+)
 
 
 #: What an HTML page may load and run: only this server's own scripts and requests; inline
@@ -55,10 +62,10 @@ CONTENT_SECURITY_POLICY = (
     "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
 )
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-}
+SECURITY_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+)
 
 
 def etag_for(info: BuildInfo, request: Request, *extra: str) -> str:
@@ -83,13 +90,22 @@ def is_fresh(info: BuildInfo, request: Request, etag: str) -> bool:
     return since is not None and info.finished is not None and info.finished <= since
 
 
+_CACHE_CONTROL = f"public, max-age={MAX_AGE}"
+
+
+@functools.lru_cache(maxsize=64)
+def _http_date(moment: datetime) -> str:
+    return http_date(moment)
+
+
 def validated(response: Response, info: BuildInfo, etag: str) -> Response:
-    """Add the validators and Cache-Control a response from a build carries."""
-    response.set_etag(etag, weak=True)
+    """Add the validators and Cache-Control a response from a build carries (written as plain
+    headers: werkzeug's cache-control object costs more than the lookup it describes)."""
+    headers = response.headers
+    headers["ETag"] = f'W/"{etag}"'
     if info.finished is not None:
-        response.last_modified = info.finished
-    response.cache_control.public = True
-    response.cache_control.max_age = MAX_AGE
+        headers["Last-Modified"] = _http_date(info.finished)
+    headers["Cache-Control"] = _CACHE_CONTROL
     return response
 
 
@@ -126,8 +142,7 @@ def _gzip(response: Response, request: Request) -> Response:
 
 
 def _cors(response: Response, request: Request) -> Response:
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = EXPOSED
+    response.headers.extend(_CORS_HEADERS)  # no view sets these: appended, not searched for
     if request.method == "OPTIONS":
         response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
         asked = request.headers.get("Access-Control-Request-Headers")
@@ -139,7 +154,7 @@ def _cors(response: Response, request: Request) -> Response:
 
 
 def _secure(response: Response) -> Response:
-    response.headers.update(SECURITY_HEADERS)
+    response.headers.extend(SECURITY_HEADERS)
     if response.mimetype == "text/html":
         response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     return response

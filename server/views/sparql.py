@@ -32,10 +32,14 @@ from server.rendering import Site, rdf_body, term_view
 
 
 def _headers(response: Response, truncated: bool, limit: int, rows: int, seconds: float) -> None:
-    response.headers["X-Result-Limit"] = str(limit)
-    response.headers["X-Result-Truncated"] = "true" if truncated else "false"
-    response.headers["X-Result-Rows"] = str(rows)
-    response.headers["X-Query-Seconds"] = f"{seconds:.3f}"
+    response.headers.extend(
+        (
+            ("X-Result-Limit", str(limit)),
+            ("X-Result-Truncated", "true" if truncated else "false"),
+            ("X-Result-Rows", str(rows)),
+            ("X-Query-Seconds", f"{seconds:.3f}"),
+        )
+    )
 
 
 bp = Blueprint("sparql", __name__)
