@@ -371,7 +371,7 @@ def summarise(samples: list[Sample], elapsed: float, config: dict[str, Any]) -> 
 def run_load(
     dist: Path | None = None,
     *,
-    clients: int = 50,
+    clients: int = 58,
     expensive_clients: int = 8,
     seconds: float = 20.0,
     max_requests: int = 200_000,
@@ -426,7 +426,8 @@ def section(*, seconds: float = 20.0) -> tuple[list[Row], dict[str, Any]]:
     summary = run_load(seconds=seconds, results=None)
     cheap, expensive = summary.cheap, summary.expensive
     config = summary.config
-    clients = f"{config['clients']} clients, {config['expensive_clients']} expensive"
+    costly = config["expensive_clients"]
+    clients = f"{config['clients'] - costly} cheap clients, {costly} expensive"
     rows = [
         Row("load", f"all requests, {clients}", summary.requests_per_second, "req/s"),
         Row(
@@ -479,7 +480,9 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--dist", type=Path, help="a build to serve (default: synthetic)")
-    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument(
+        "--clients", type=int, default=58, help="all clients, expensive ones included [58]"
+    )
     parser.add_argument("--expensive-clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--max-requests", type=int, default=200_000)
