@@ -174,13 +174,14 @@ def main(argv: list[str] | None = None) -> int:
             process_size=args.process_size,
             raw_limit=args.raw_limit,
         )
-        news_rows, data["realnews"] = realnews_section.run(
+        news_rows, news = realnews_section.run(
             ws,
             total,
             corpus=args.realnews,
             articles=args.realnews_articles,
             repeats=args.realnews_repeats,
         )
+        write_json(args.results, realnews_section.SECTION, news_rows, news, started)
         return rows + news_rows, data
 
     runners: dict[str, Callable[[], tuple[list[Row], dict[str, Any]]]] = {
