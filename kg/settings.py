@@ -73,7 +73,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "client_timeout",
         10.0,
-        "Seconds a client may take to send its request, and to accept each part of a response.",
+        "Seconds a client may take to send its request head (at most 60 under granian) and its"
+        " body.",
     ),
     Setting(
         "max_url_bytes",

@@ -12,17 +12,16 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
 
 from pyoxigraph import Store
 
 from kg.counts import Counts
 from kg.dataset.info import BuildInfo, count_store, counts_from_void, read_build_info
 from kg.dataset.store import open_store
-from kg.errors import KgError, Unavailable
+from kg.errors import KgError
 from kg.layout import REPORT, Layout
 from kg.settings import Settings
 from kg.sparql import QueryPlan, QueryPool, QueryResult, QueryShape, check_query, execute
@@ -30,12 +29,8 @@ from kg.sparql.lexer import CACHED_LENGTH
 from kg.sparql.plan import checked_shape
 
 log = logging.getLogger(__name__)
-R = TypeVar("R")
 #: Named graphs listed in the service description at most.
 MAX_LISTED_GRAPHS = 10_000
-#: Threads of a server process kept for lookups and pages: queries that need a query worker may
-#: hold (waiting or running) at most ``threads`` minus these.
-RESERVED_THREADS = 2
 
 
 class Dataset:
@@ -52,9 +47,6 @@ class Dataset:
         self._lock = threading.Lock()
         self._users = 0
         self._retired = False
-        slots = max(1, settings.threads - RESERVED_THREADS)
-        self._slots = threading.BoundedSemaphore(slots)
-        self._slot_count = slots
 
     @property
     def pool(self) -> QueryPool:
@@ -75,7 +67,7 @@ class Dataset:
         if len(query) <= CACHED_LENGTH:
             return check_query(query, deadline=deadline)
         now = time.monotonic()
-        return self._in_worker(
+        return self.pool.call(
             checked_shape, query, deadline, timeout=max(0.0, deadline - now), started=now
         )
 
@@ -86,23 +78,9 @@ class Dataset:
         normalised form (``plan.shape.key``)."""
         if plan.shape.lookup:
             return execute(self.store, plan.job)
-        return self._in_worker(
+        return self.pool.call(
             execute, plan.job, timeout=timeout, started=started, key=plan.shape.key
         )
-
-    def _in_worker(self, fn: Callable[..., R], *args: Any, **options: Any) -> R:
-        """``self.pool.call``, holding one of the query slots (503 at once when none is free)."""
-        if not self._slots.acquire(blocking=False):
-            raise Unavailable(
-                f"all {self._slot_count} query slots of this server process are taken",
-                why=f"at most {self._slot_count} queries wait for or run in query workers at "
-                f"once, so that {RESERVED_THREADS} threads stay free for lookups and pages",
-                fix="retry in a few seconds",
-            )
-        try:
-            return self.pool.call(fn, *args, **options)
-        finally:
-            self._slots.release()
 
     def counts(self) -> Counts | None:
         """Headline counts: from ``void.ttl``, else counted once in a worker (None if that fails:
