@@ -17,7 +17,7 @@ from pyoxigraph import RdfFormat, parse
 from werkzeug.test import TestResponse
 
 from kg.errors import BadRequest
-from server.dataset import Dataset
+from kg.sparql import QueryPool
 from server.protocol import parse_urlencoded
 
 SELECT = "SELECT ?s ?label { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?s"
@@ -247,10 +247,10 @@ def test_server_sparql_lookups_run_in_place(
 ) -> None:
     """A lookup is answered with no query worker at all; anything else still needs one."""
 
-    def no_worker(self: Dataset, *args: Any, **options: Any) -> Any:
+    def no_worker(self: QueryPool, *args: Any, **options: Any) -> Any:
         raise AssertionError("a query worker was asked for")
 
-    monkeypatch.setattr(Dataset, "_in_worker", no_worker)
+    monkeypatch.setattr(QueryPool, "call", no_worker)
     client = make_app(query_workers=1).test_client()
     lookup = "SELECT ?p ?o { <http://kg.test/id/entity/zaporizhzhia-npp-bbbbbbbbbbbb> ?p ?o }"
     response = client.get("/sparql?query=" + quote(lookup))
