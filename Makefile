@@ -17,13 +17,14 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Debian packages the slow tests need: headless Chromium and its driver (the browser test), and
-# Virtuoso (kg publish into a production triple store; the tests start and stop it themselves).
+# Debian packages the tests and benchmarks need: headless Chromium and its driver (the browser
+# test), Virtuoso (kg publish into a production triple store; the tests start and stop it
+# themselves) and wrk (the HTTP throughput benchmark and its smoke test).
 system-deps:
-	@{ command -v chromium && command -v chromedriver && command -v virtuoso-t; } >/dev/null 2>&1 || { \
+	@{ command -v chromium && command -v chromedriver && command -v virtuoso-t && command -v wrk; } >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
-	    chromium chromium-driver virtuoso-opensource >/dev/null; }
+	    chromium chromium-driver virtuoso-opensource wrk >/dev/null; }
 
 build: install
 	$(VENV)/bin/kg build seeds --out $(OUT)
@@ -56,7 +57,7 @@ check: install lint
 vendor: install
 	$(PY) -m server.vendor
 
-bench: install
+bench: install system-deps
 	$(PY) -m bench
 
 clean:

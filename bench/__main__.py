@@ -2,10 +2,10 @@
 
 Sections: ``build`` (whole build against raw spaCy, cost per article by corpus size), ``query``
 (eight queries: HTTP, in process, rdflib), ``http`` (throughput against the Oxigraph server),
-``dumps`` (dump writing and store loading), ``load`` (issue 9's load test: 50 clients, cheap and
-expensive queries mixed, against gunicorn). The query, HTTP and dump sections use the build of
-``--dataset-size`` articles. Prints one table of medians and ratios; writes
-``bench/results/<section>.json`` and ``bench/results/cost_per_article.png``.
+``dumps`` (dump writing and store loading), ``load`` (issue 21's load test: 50 cheap clients and
+8 sending expensive queries of varied text, against the server ``kg serve`` runs). The query,
+HTTP and dump sections use the build of ``--dataset-size`` articles. Prints one table of medians
+and ratios; writes ``bench/results/<section>.json`` and ``bench/results/cost_per_article.png``.
 
 The whole run keeps within ``--budget`` seconds: a corpus size whose estimated cost (from the
 previous size) does not fit in what is left is skipped and the table says so.
@@ -27,6 +27,7 @@ from bench import build as build_section
 from bench import dumps as dumps_section
 from bench import load as load_section
 from bench import query as query_section
+from bench import realnews as realnews_section
 from bench import throughput as http_section
 from bench.measure import Budget, Row
 from bench.report import RESULTS, plot, table, write_json
@@ -75,7 +76,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="largest corpus on which raw spaCy is run (beyond: reused)",
     )
     parser.add_argument(
-        "--http-seconds", type=float, default=20.0, help="seconds of each bounded HTTP load run"
+        "--http-seconds", type=float, default=5.0, help="seconds of each wrk run [5]"
+    )
+    parser.add_argument(
+        "--http-rounds",
+        type=int,
+        default=3,
+        help="alternating rounds of the wrk runs (ours, Oxigraph, our ceiling) [3]",
     )
     parser.add_argument(
         "--clients",
@@ -99,7 +106,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--load-seconds",
         type=float,
         default=20.0,
-        help="seconds of the load test (50 clients, 4 expensive) [20]",
+        help="seconds of the load test (50 cheap clients, 8 expensive) [20]",
+    )
+    parser.add_argument(
+        "--realnews",
+        type=Path,
+        default=realnews_section.DEFAULT_CORPUS,
+        help="real news articles (JSONL) the build section also runs on; skipped when absent "
+        "[../shared/devcorpus/articles.jsonl]",
+    )
+    parser.add_argument(
+        "--realnews-articles", type=int, default=100, help="real news articles used [100]"
+    )
+    parser.add_argument(
+        "--realnews-repeats", type=int, default=3, help="alternating rounds on real news [3]"
     )
     parser.add_argument(
         "--results",
@@ -124,10 +144,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def reserve(args: argparse.Namespace) -> float:
     """Seconds kept for the sections after the build (rough, from runs on this machine)."""
     seconds = 0.0
+    if "build" in args.sections and args.realnews.is_file():  # 4 runs of 100 news per round
+        seconds += args.realnews_repeats * 4 * args.realnews_articles * 0.12
     if "query" in args.sections:
         seconds += 90
-    if "http" in args.sections:  # per client count: ours, Oxigraph, half a run of the floor
-        seconds += len(args.clients) * (2.5 * args.http_seconds + 6) + 20
+    if "http" in args.sections:  # per client count and round: ours, Oxigraph, the ceiling
+        seconds += len(args.clients) * args.http_rounds * (3 * args.http_seconds + 1) + 30
     if "dumps" in args.sections:
         seconds += 60
     if "load" in args.sections:  # the run, the in-flight answers after it, start and stop
@@ -143,17 +165,35 @@ def main(argv: list[str] | None = None) -> int:
     ws = Workspace(workdir)
     rows: list[Row] = []
     size = args.dataset_size
-    runners: dict[str, Callable[[], tuple[list[Row], dict[str, Any]]]] = {
-        "build": lambda: build_section.run(
+
+    def build() -> tuple[list[Row], dict[str, Any]]:
+        rows, data = build_section.run(
             ws,
             args.sizes,
             Budget(max(0.0, total.remaining() - reserve(args))),
             process_size=args.process_size,
             raw_limit=args.raw_limit,
-        ),
+        )
+        news_rows, news = realnews_section.run(
+            ws,
+            total,
+            corpus=args.realnews,
+            articles=args.realnews_articles,
+            repeats=args.realnews_repeats,
+        )
+        write_json(args.results, realnews_section.SECTION, news_rows, news, started)
+        return rows + news_rows, data
+
+    runners: dict[str, Callable[[], tuple[list[Row], dict[str, Any]]]] = {
+        "build": build,
         "query": lambda: query_section.run(ws, size, total, repeat=args.query_repeat),
         "http": lambda: http_section.run(
-            ws, size, total, seconds=args.http_seconds, clients=tuple(args.clients)
+            ws,
+            size,
+            total,
+            seconds=args.http_seconds,
+            clients=tuple(args.clients),
+            rounds=args.http_rounds,
         ),
         "dumps": lambda: dumps_section.run(ws, size, total),
         "load": lambda: load_section.section(seconds=args.load_seconds),

@@ -1,14 +1,17 @@
-"""Load test: many concurrent clients against gunicorn on 127.0.0.1, cheap lookups and expensive
+"""Load test: many concurrent clients against our server on 127.0.0.1, cheap lookups and expensive
 queries mixed, bounded in time and in requests.
 
-``python -m bench.load [--dist DIR] [--clients 50] [--expensive-clients 4] [--seconds 20]``
+``python -m bench.load [--dist DIR] [--clients 50] [--expensive-clients 8] [--seconds 20]``
 
 Serves ``--dist`` (or a synthetic build of ``--entities`` entities made on the spot) with
 ``python -m server`` (what ``kg serve`` runs) on a free port of 127.0.0.1. Most clients send
-cheap requests back to back (ASK and SELECT by IRI, a Linked Data page); a few send expensive
-queries (a cartesian product counted, a ``(p|^p)*`` path, a regex over a product, a huge OFFSET,
-a capped product). Every request has a deadline; the run stops after ``--seconds`` or
-``--max-requests``, whichever comes first.
+cheap requests back to back (ASK and SELECT by IRI, a Linked Data page); ``--expensive-clients``
+of them (issue 21: 8) send expensive queries (a cartesian product counted, a ``(p|^p)*`` path, a
+regex over a product, a huge OFFSET, a capped product), each time with another text: a random
+comment, renamed variables and another literal, as an attacker would vary them to get past the
+slow-query memory. Every request has a deadline; the run stops after ``--seconds`` or
+``--max-requests``, whichever comes first. Goal (issue 21): no cheap request refused, p99 of the
+cheap requests under 1 s.
 
 Prints and writes (``bench/results/load-run.json``; ``python -m bench`` writes its ``load``
 section to ``load.json``) requests per second, p50/p99 latency of the cheap
@@ -22,6 +25,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import multiprocessing
 import os
 import random
 import statistics
@@ -33,7 +37,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from pyoxigraph import RdfFormat
 
@@ -44,6 +48,8 @@ from server.testing import SYNTHETIC_BASE as BASE
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "load-run.json"
 ALLOWED_5XX = (503, 504)
+#: Issue 21: the cheap requests' p99 under load.
+P99_GOAL_MS = 1000.0
 #: Stands for an entity number in a cheap request's path (survives percent-encoding).
 NUMBER = "__N__"
 
@@ -54,6 +60,18 @@ class Request:
     name: str
     path: str
     accept: str = "application/sparql-results+json"
+
+    def varied(self, rng: random.Random) -> str:
+        """The path with another text of the same query: a comment, variable names and a
+        literal that change from request to request (the work stays the same)."""
+        tag = f"{rng.randrange(10**9):09d}"
+        text = unquote(self.path.removeprefix("/sparql?query="))
+        for name in ("?a", "?n", "?x", "?l", "?m"):
+            text = text.replace(name + " ", f"{name}{tag[:3]} ").replace(
+                name + ")", f"{name}{tag[:3]})"
+            )
+        text = text.replace("(x+x+)+y", f"(x+x+)+y{tag[3:6]}") + f"\n# run {tag}"
+        return "/sparql?query=" + quote(text)
 
 
 @dataclass
@@ -78,6 +96,7 @@ class Summary:
     by_name: dict[str, dict[str, Any]] = field(default_factory=dict)
     unexpected: int = 0
     no_answer: int = 0
+    cheap_refused: int = 0  # cheap requests answered other than 200
 
     def text(self) -> str:
         c, e = self.cheap, self.expensive
@@ -90,7 +109,8 @@ class Summary:
             f"statuses {c['statuses']}",
             f"expensive: {e['count']} requests, p50 {e['p50_ms']:.0f} ms, "
             f"max {e['max_ms']:.0f} ms, statuses {e['statuses']}",
-            f"unexpected 5xx: {self.unexpected}; no answer: {self.no_answer}",
+            f"unexpected 5xx: {self.unexpected}; no answer: {self.no_answer}; "
+            f"cheap requests refused: {self.cheap_refused}",
         ]
         for name, part in self.by_name.items():
             lines.append(
@@ -172,6 +192,77 @@ class Client:
             self.conn = None
 
 
+#: Processes the clients are spread over: one Python process cannot drive 58 busy connections
+#: without its own GIL queueing inflating the latencies it measures.
+CLIENT_PROCESSES = 4
+
+
+@dataclass(frozen=True)
+class Group:
+    """The clients one process runs (numbers below ``expensive_clients`` are expensive)."""
+
+    port: int
+    numbers: tuple[int, ...]
+    expensive_clients: int
+    seconds: float
+    max_requests: int
+    entities: int
+    request_timeout: float
+    seed: int
+
+
+def run_group(group: Group, ready: Any, results: Any) -> None:
+    """Run one process's clients, each a thread with its own keep-alive connection, once every
+    process is ready (``ready``: a barrier); put the samples on ``results``."""
+    cheap, expensive = requests_for(group.entities)
+    samples: list[Sample] = []
+    lock = threading.Lock()
+    budget = {"left": group.max_requests}
+    ready.wait()
+    start = time.time()
+    deadline = start + group.seconds
+
+    def take() -> bool:
+        with lock:
+            budget["left"] -= 1
+            return budget["left"] >= 0
+
+    def work(number: int) -> None:
+        rng = random.Random(group.seed * 1000 + number)
+        client = Client(group.port, group.request_timeout)
+        mine: list[Sample] = []
+        try:
+            while time.time() < deadline and take():
+                if number < group.expensive_clients:
+                    request = rng.choice(expensive)
+                    path = request.varied(rng)
+                else:
+                    request = rng.choice(cheap)
+                    path = request.path.replace(NUMBER, str(rng.randrange(group.entities)))
+                began = time.time()
+                status = client.get(path, request.accept)
+                mine.append(
+                    Sample(
+                        request.kind,
+                        request.name,
+                        status,
+                        time.time() - began,
+                        began - start,
+                    )
+                )
+        finally:
+            client.close()
+            with lock:
+                samples.extend(mine)
+
+    threads = [threading.Thread(target=work, args=(n,), daemon=True) for n in group.numbers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(group.seconds + group.request_timeout + 30)
+    results.put(samples)
+
+
 def run_clients(
     port: int,
     *,
@@ -183,48 +274,53 @@ def run_clients(
     request_timeout: float,
     seed: int = 1,
 ) -> tuple[list[Sample], float]:
-    cheap, expensive = requests_for(entities)
-    samples: list[Sample] = []
-    lock = threading.Lock()
-    budget = {"left": max_requests}
-    start = time.monotonic()
-    deadline = start + seconds
+    """All clients, spread over :data:`CLIENT_PROCESSES` processes (expensive ones too)."""
+    processes = max(1, min(CLIENT_PROCESSES, clients))
+    groups = [
+        Group(
+            port,
+            tuple(range(clients))[index::processes],
+            expensive_clients,
+            seconds,
+            max_requests // processes,
+            entities,
+            request_timeout,
+            seed,
+        )
+        for index in range(processes)
+    ]
+    context = multiprocessing.get_context("spawn")
+    ready = context.Barrier(processes + 1)
+    results = context.Queue()
+    workers = [context.Process(target=run_group, args=(g, ready, results)) for g in groups]
+    for worker in workers:
+        worker.start()
+    ready.wait(120)  # every process has imported and is about to start its clients
+    start = time.time()
+    samples = [sample for _ in workers for sample in results.get(timeout=seconds + 300)]
+    elapsed = time.time() - start
+    for worker in workers:
+        worker.join(30)
+    return samples, elapsed
 
-    def take() -> bool:
-        with lock:
-            budget["left"] -= 1
-            return budget["left"] >= 0
 
-    def work(number: int) -> None:
-        rng = random.Random(seed * 1000 + number)
-        client = Client(port, request_timeout)
-        mine: list[Sample] = []
+#: Fresh connections that warm the server up before a run (they reach every worker process).
+WARM_UP_CONNECTIONS = 16
+
+
+def warm_up(port: int, entities: int) -> None:
+    """Open each worker's dataset and start its query workers before the clock runs: the first
+    request of a worker opens the store, the first query starts the query processes."""
+    cheap, _ = requests_for(entities)
+    light = "/sparql?query=" + quote("SELECT (COUNT(*) AS ?n) { ?s a ?t }")
+    for number in range(WARM_UP_CONNECTIONS):
+        client = Client(port, 60.0)
         try:
-            while time.monotonic() < deadline and take():
-                if number < expensive_clients:
-                    request = rng.choice(expensive)
-                    path = request.path
-                else:
-                    request = rng.choice(cheap)
-                    path = request.path.replace(NUMBER, str(rng.randrange(entities)))
-                began = time.monotonic()
-                status = client.get(path, request.accept)
-                mine.append(
-                    Sample(
-                        request.kind, request.name, status, time.monotonic() - began, began - start
-                    )
-                )
+            client.get(light, "application/sparql-results+json")
+            for request in cheap:
+                client.get(request.path.replace(NUMBER, str(number)), request.accept)
         finally:
             client.close()
-            with lock:
-                samples.extend(mine)
-
-    threads = [threading.Thread(target=work, args=(n,), daemon=True) for n in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(seconds + request_timeout + 30)
-    return samples, time.monotonic() - start
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -268,14 +364,15 @@ def summarise(samples: list[Sample], elapsed: float, config: dict[str, Any]) -> 
         by_name={name: stats([s for s in samples if s.name == name]) for name in names},
         unexpected=unexpected,
         no_answer=sum(1 for s in samples if s.status == 0),
+        cheap_refused=sum(1 for s in samples if s.kind == "cheap" and s.status != 200),
     )
 
 
 def run_load(
     dist: Path | None = None,
     *,
-    clients: int = 50,
-    expensive_clients: int = 4,
+    clients: int = 58,
+    expensive_clients: int = 8,
     seconds: float = 20.0,
     max_requests: int = 200_000,
     entities: int = 3000,
@@ -284,7 +381,7 @@ def run_load(
     threads: int | None = None,
     results: Path | None = RESULTS,
 ) -> Summary:
-    """Serve ``dist`` (or a synthetic build) with gunicorn and run the clients against it."""
+    """Serve ``dist`` (or a synthetic build) as ``kg serve`` does and run the clients against it."""
     env = {"KG_BASE_IRI": BASE, "KG_QUERY_TIMEOUT": str(query_timeout)}
     if workers is not None:
         env["KG_WORKERS"] = str(workers)
@@ -307,6 +404,7 @@ def run_load(
             write_build(dist, synthetic_nquads(entities), format=RdfFormat.N_QUADS)
         with live_server(dist, env=env) as url:
             port = int(url.rstrip("/").rsplit(":", 1)[1])
+            warm_up(port, entities)
             samples, elapsed = run_clients(
                 port,
                 clients=clients,
@@ -328,7 +426,8 @@ def section(*, seconds: float = 20.0) -> tuple[list[Row], dict[str, Any]]:
     summary = run_load(seconds=seconds, results=None)
     cheap, expensive = summary.cheap, summary.expensive
     config = summary.config
-    clients = f"{config['clients']} clients, {config['expensive_clients']} expensive"
+    costly = config["expensive_clients"]
+    clients = f"{config['clients'] - costly} cheap clients, {costly} expensive"
     rows = [
         Row("load", f"all requests, {clients}", summary.requests_per_second, "req/s"),
         Row(
@@ -339,7 +438,22 @@ def section(*, seconds: float = 20.0) -> tuple[list[Row], dict[str, Any]]:
             note=f"statuses {cheap['statuses']}",
         ),
         Row("load", "cheap requests p50", cheap["p50_ms"], "ms"),
-        Row("load", "cheap requests p99", cheap["p99_ms"], "ms"),
+        Row(
+            "load",
+            "cheap requests p99",
+            cheap["p99_ms"],
+            "ms",
+            goal="< 1000",
+            met=cheap["p99_ms"] < P99_GOAL_MS,
+        ),
+        Row(
+            "load",
+            "cheap requests refused",
+            summary.cheap_refused,
+            "",
+            goal="0",
+            met=summary.cheap_refused == 0,
+        ),
         Row(
             "load",
             "expensive requests p50",
@@ -366,8 +480,10 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--dist", type=Path, help="a build to serve (default: synthetic)")
-    parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--expensive-clients", type=int, default=4)
+    parser.add_argument(
+        "--clients", type=int, default=58, help="all clients, expensive ones included [58]"
+    )
+    parser.add_argument("--expensive-clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--max-requests", type=int, default=200_000)
     parser.add_argument("--entities", type=int, default=3000)
@@ -390,7 +506,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(summary.text())
     print(f"written to {args.out}")
-    return 1 if summary.unexpected else 0
+    return 1 if summary.unexpected or summary.cheap_refused else 0
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """The two servers compared, each on a free port of 127.0.0.1, always stopped when the block ends.
 
-* newskg: ``python -m server DIR`` (gunicorn, what ``kg serve`` runs), via
+* newskg: ``python -m server DIR`` (granian, what ``kg serve`` runs), via
   :func:`server.testing.live_server`; SPARQL at ``/sparql``.
 * Oxigraph: ``oxigraph serve-read-only`` from the PyPI ``oxigraph`` package on the same store,
   union default graph (as our endpoint); SPARQL at ``/query``.

@@ -158,7 +158,7 @@ def serve(
     debug: bool,
     endpoint: str | None,
 ) -> None:
-    """Serve a build: SPARQL endpoint, Linked Data pages, dumps (gunicorn)."""
+    """Serve a build: SPARQL endpoint, Linked Data pages, dumps (granian; KG_SERVER)."""
     from server import serve as run_server
 
     settings = _settings(host=host, port=port, base_iri=base_iri, endpoint=endpoint)

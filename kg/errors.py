@@ -85,6 +85,10 @@ class PayloadTooLarge(KgError):
     status = 413
 
 
+class UriTooLong(KgError):
+    status = 414
+
+
 class UnsupportedMediaType(KgError):
     status = 415
 
@@ -97,3 +101,11 @@ class QueryTimeout(KgError):
 
 class Unavailable(KgError):
     status = 503
+
+
+def clipped(text: str, limit: int = 120) -> str:
+    """``text`` cut to ``limit`` characters for a message that echoes what a client sent (a
+    20 MB path must not come back whole in its 404)."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text):,} characters)"

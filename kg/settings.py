@@ -20,6 +20,8 @@ from kg.errors import SettingsError
 #: ``shapes/``; a wheel copies the files), so an installed newskg finds them without a checkout.
 RESOURCES = Path(__file__).resolve().parent / "resources"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: The HTTP servers ``kg serve`` can run the app under (``KG_SERVER``).
+SERVERS = ("granian", "gunicorn")
 
 
 @dataclass(frozen=True)
@@ -99,8 +101,25 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("host", "127.0.0.1", "Address the server listens on."),
     Setting("port", 8000, "Port the server listens on."),
-    Setting("workers", 2, "gunicorn worker processes."),
-    Setting("threads", 8, "Threads per gunicorn worker (concurrent requests per worker)."),
+    Setting(
+        "server",
+        "granian",
+        "HTTP server of kg serve: granian, or gunicorn (without granian's guards against slow"
+        " clients).",
+    ),
+    Setting("workers", 2, "Server worker processes."),
+    Setting("threads", 8, "Threads per server worker (requests the app handles at once)."),
+    Setting(
+        "client_timeout",
+        10.0,
+        "Seconds a client may take to send its request head (at most 60 under granian) and its"
+        " body.",
+    ),
+    Setting(
+        "max_url_bytes",
+        32_768,
+        "Longest accepted request target (path and query string); longer gets 414.",
+    ),
     Setting("query_timeout", 10.0, "Seconds a SPARQL query may run before it is stopped."),
     Setting("row_limit", 10_000, "Most result rows (or triples) a query returns; announced."),
     Setting("max_body_bytes", 1_000_000, "Largest accepted request body; larger gets 413."),
@@ -167,8 +186,11 @@ class Settings:
     publish_password: str = field(default="", repr=False)
     host: str = "127.0.0.1"
     port: int = 8000
+    server: str = "granian"
     workers: int = 2
     threads: int = 8
+    client_timeout: float = 10.0
+    max_url_bytes: int = 32_768
     query_timeout: float = 10.0
     row_limit: int = 10_000
     max_body_bytes: int = 1_000_000
@@ -194,6 +216,10 @@ class Settings:
             raise SettingsError(
                 f"unknown linker {self.linker!r}", fix="choose one of: offline, wikidata, none"
             )
+        if self.server not in SERVERS:
+            raise SettingsError(
+                f"unknown server {self.server!r}", fix="choose one of: " + ", ".join(SERVERS)
+            )
         for name in (
             "processes",
             "batch_size",
@@ -206,11 +232,13 @@ class Settings:
             "max_article_bytes",
             "max_article_chars",
             "max_word_chars",
+            "max_url_bytes",
         ):
             if getattr(self, name) < 1:
                 raise SettingsError(f"setting {name} must be at least 1")
-        if self.query_timeout <= 0:
-            raise SettingsError("setting query_timeout must be positive")
+        for name in ("query_timeout", "client_timeout"):
+            if getattr(self, name) <= 0:
+                raise SettingsError(f"setting {name} must be positive")
         if not 0 <= self.article_timeout < float("inf"):
             raise SettingsError(
                 f"setting article_timeout must be a number of seconds, not {self.article_timeout}",

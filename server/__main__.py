@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kg.errors import KgError
 from kg.settings import Settings
-from server.gunicorn import serve
+from server.serve import serve
 
 
 def main(argv: list[str] | None = None) -> None:

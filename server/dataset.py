@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,7 +35,9 @@ from kg.dataset.store import open_store
 from kg.errors import KgError
 from kg.layout import REPORT, Layout
 from kg.settings import Settings
-from kg.sparql import QueryPool
+from kg.sparql import QueryPlan, QueryPool, QueryResult, QueryShape, check_query, execute
+from kg.sparql.lexer import CACHED_LENGTH
+from kg.sparql.plan import checked_shape
 
 log = logging.getLogger(__name__)
 #: Named graphs listed in the service description at most.
@@ -77,6 +80,28 @@ class Dataset:
                     memory_mb=self.settings.query_memory_mb,
                 )
             return self._pool
+
+    def shape(self, query: str, deadline: float) -> QueryShape:
+        """The checked shape of ``query`` (updates, SERVICE and deep nesting refused): scanned
+        here when it is short, in a query worker (memory capped, killed at the deadline) when it
+        is long, so no text a client sends can make this process scan it for long."""
+        if len(query) <= CACHED_LENGTH:
+            return check_query(query, deadline=deadline)
+        now = time.monotonic()
+        return self.pool.call(
+            checked_shape, query, deadline, timeout=max(0.0, deadline - now), started=now
+        )
+
+    def answer(self, plan: QueryPlan, *, timeout: float, started: float) -> QueryResult:
+        """Run a planned query: a lookup (``plan.shape.lookup``, which provably reads one
+        subject's triples) in place on this process's store, anything else in a killable query
+        worker within ``timeout`` from ``started``; the slow-query memory knows it by its
+        normalised form (``plan.shape.key``)."""
+        if plan.shape.lookup:
+            return execute(self.store, plan.job)
+        return self.pool.call(
+            execute, plan.job, timeout=timeout, started=started, key=plan.shape.key
+        )
 
     def counts(self) -> Counts | None:
         """Headline counts: from ``void.ttl``, else counted once in a worker (None if that fails:
@@ -153,14 +178,20 @@ class DatasetHolder:
     def __init__(self, directory: Path, settings: Settings) -> None:
         self.directory = directory
         self.settings = settings
+        self._report = os.path.join(directory, REPORT)
         self._lock = threading.Lock()
         self._current: Dataset | None = None
         self._key: tuple[str, int, int] | None = None
 
     def _key_now(self) -> tuple[str, int, int] | None:
-        target = os.path.realpath(self.directory)
+        """What identifies the released build: the symlink's target and its report's inode and
+        time (two system calls; resolving the whole path each request cost six)."""
         try:
-            stat = os.stat(os.path.join(target, REPORT))
+            target = os.readlink(self.directory)
+        except OSError:
+            target = ""  # a plain folder, not a symlink: its report alone tells builds apart
+        try:
+            stat = os.stat(self._report)
         except OSError:
             return None
         return target, stat.st_ino, stat.st_mtime_ns

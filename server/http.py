@@ -1,4 +1,10 @@
-"""HTTP behaviour shared by every route: caching validators, gzip, CORS.
+"""HTTP behaviour shared by every route: caching validators, gzip, CORS, security headers, the
+request-target cap and the host every link and redirect is built from.
+
+Links and redirects (werkzeug's own, such as ``/dumps`` -> ``/dumps/``, and ``url_for`` with
+``_external``) are built from the configured base IRI, never from the client's ``Host`` header:
+the app sees the base IRI's host and scheme whatever the client sent. HTML pages carry a
+Content-Security-Policy that allows only this server's own scripts, styles and requests.
 
 Everything the server answers from a build depends only on that build and on the request, so a
 validator is the dataset hash plus the request (path, query string, Accept); it is weak because
@@ -8,13 +14,20 @@ without the query running again.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
 
 import flask
 from flask import Flask, Request, Response
+from werkzeug.http import http_date
 
 from kg.dataset.info import BuildInfo
+from kg.errors import UriTooLong
 from kg.settings import Settings
 
 #: Seconds a response from a build may be reused before revalidation.
@@ -35,6 +48,23 @@ GZIP_TYPES = (
 EXPOSED = (
     "ETag, Last-Modified, Link, Content-Location, Retry-After, X-Result-Limit, "
     "X-Result-Truncated, X-Result-Rows, X-Query-Seconds"
+)
+_CORS_HEADERS = (
+    ("Access-Control-Allow-Origin", "*"),
+    ("Access-Control-Expose-Headers", EXPOSED),
+)
+
+
+#: What an HTML page may load and run: only this server's own scripts and requests; inline
+#: styles (the query editor sets some); no plugins, frames, or forms posted elsewhere.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
 )
 
 
@@ -60,13 +90,22 @@ def is_fresh(info: BuildInfo, request: Request, etag: str) -> bool:
     return since is not None and info.finished is not None and info.finished <= since
 
 
+_CACHE_CONTROL = f"public, max-age={MAX_AGE}"
+
+
+@functools.lru_cache(maxsize=64)
+def _http_date(moment: datetime) -> str:
+    return http_date(moment)
+
+
 def validated(response: Response, info: BuildInfo, etag: str) -> Response:
-    """Add the validators and Cache-Control a response from a build carries."""
-    response.set_etag(etag, weak=True)
+    """Add the validators and Cache-Control a response from a build carries (written as plain
+    headers: werkzeug's cache-control object costs more than the lookup it describes)."""
+    headers = response.headers
+    headers["ETag"] = f'W/"{etag}"'
     if info.finished is not None:
-        response.last_modified = info.finished
-    response.cache_control.public = True
-    response.cache_control.max_age = MAX_AGE
+        headers["Last-Modified"] = _http_date(info.finished)
+    headers["Cache-Control"] = _CACHE_CONTROL
     return response
 
 
@@ -103,8 +142,7 @@ def _gzip(response: Response, request: Request) -> Response:
 
 
 def _cors(response: Response, request: Request) -> Response:
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = EXPOSED
+    response.headers.extend(_CORS_HEADERS)  # no view sets these: appended, not searched for
     if request.method == "OPTIONS":
         response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
         asked = request.headers.get("Access-Control-Request-Headers")
@@ -115,8 +153,47 @@ def _cors(response: Response, request: Request) -> Response:
     return response
 
 
+def _secure(response: Response) -> Response:
+    response.headers.extend(SECURITY_HEADERS)
+    if response.mimetype == "text/html":
+        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    return response
+
+
+def _target_length(request: Request) -> int:
+    """Length of the request target as sent (the path and query string)."""
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+    if raw:
+        return len(raw)
+    return len(request.environ.get("PATH_INFO", "")) + len(request.query_string) + 1
+
+
+def _base_host(wsgi_app: Callable[..., Iterable[bytes]], base_iri: str) -> Callable[..., Any]:
+    """The app as seen with the base IRI's host and scheme, whatever ``Host`` the client sent."""
+    parts = urlsplit(base_iri)
+
+    def pinned(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        environ["HTTP_HOST"] = parts.netloc
+        environ["wsgi.url_scheme"] = parts.scheme
+        return wsgi_app(environ, start_response)
+
+    return pinned
+
+
 def install(app: Flask, settings: Settings) -> None:
-    """Register the after-request hook: gzip, CORS (when ``settings.cors``), no-store on errors."""
+    """Register the hooks: the request-target cap (414) before; gzip, CORS (when
+    ``settings.cors``), security headers and no-store on errors after; links from the base IRI."""
+    app.wsgi_app = _base_host(app.wsgi_app, settings.base_iri)  # type: ignore[method-assign]
+
+    @app.before_request
+    def limit_target() -> None:
+        length = _target_length(flask.request)
+        if length > settings.max_url_bytes:
+            raise UriTooLong(
+                f"the request target is {length:,} bytes long; at most "
+                f"{settings.max_url_bytes:,} are accepted",
+                fix="POST long queries (application/sparql-query)",
+            )
 
     @app.after_request
     def finish(response: Response) -> Response:
@@ -126,4 +203,4 @@ def install(app: Flask, settings: Settings) -> None:
             response = _cors(response, request)
         if response.status_code >= 400:
             response.cache_control.no_store = True
-        return response
+        return _secure(response)

@@ -5,22 +5,31 @@ Three ways to send a query are accepted: GET with ``query=``, POST form-encoded,
 ``application/sparql-update`` body is refused (403: read-only); two queries, a missing or unknown
 Content-Type, or a body in another charset are client errors.
 
-The query string and url-encoded bodies are decoded strictly here (werkzeug would replace bytes
-that are not UTF-8 with U+FFFD, and the altered query would run). A body without Content-Length
-(chunked) is read up to the cap here, so one over it is refused, never cut short and run.
+The query string, url-encoded and multipart bodies are decoded strictly here (werkzeug would
+replace bytes that are not UTF-8 with U+FFFD, and the altered query would run). A body without
+Content-Length (chunked) is read up to the cap here, so one over it is refused, never cut short
+and run.
 """
 
 from __future__ import annotations
 
+import codecs
 import io
 import math
 from dataclasses import dataclass
-from urllib.parse import unquote_to_bytes
 
 from flask import Request
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 
-from kg.errors import BadRequest, PayloadTooLarge, QueryRefused, UnsupportedMediaType
+from kg.errors import (
+    BadRequest,
+    PayloadTooLarge,
+    QueryRefused,
+    UnsupportedMediaType,
+    clipped,
+)
 from kg.settings import Settings
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -45,10 +54,30 @@ class ProtocolRequest:
     format: str | None
 
 
+def percent_decoded(raw: bytes) -> bytes:
+    """``raw`` with ``+`` as a space and every ``%XX`` as its byte; ValueError on a ``%`` that
+    two hex digits do not follow (RFC 3986, section 2.1). Each ``%XX`` becomes a ``\\xXX``
+    escape for the C escape decoder (pickle's), ten times faster than ``unquote_to_bytes`` on
+    a 1 KB query, which a lookup's request paid on every call."""
+    escaped = raw.replace(b"\\", b"\\\\").replace(b"%", b"\\x").replace(b"+", b" ")
+    try:
+        decoded: bytes = codecs.escape_decode(escaped)[0]
+    except ValueError as exc:
+        raise ValueError("a % not followed by two hex digits") from exc
+    return decoded
+
+
 def _decoded(raw: bytes, where: str, name: str | None) -> str:
     try:
-        return unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
-    except UnicodeDecodeError as exc:
+        return percent_decoded(raw).decode("utf-8")
+    except ValueError as exc:
+        if not isinstance(exc, UnicodeDecodeError):
+            what = f"parameter {clipped(name, 40)!r}" if name is not None else "a parameter name"
+            raise BadRequest(
+                f"{what} in the {where} is not percent-encoded correctly",
+                why=str(exc),
+                fix="percent-encode the UTF-8 bytes of the text (as encodeURIComponent does)",
+            ) from exc
         what = f"parameter {name!r}" if name is not None else "a parameter name"
         raise BadRequest(
             f"{what} in the {where} is not valid UTF-8 once percent-decoded",
@@ -185,10 +214,55 @@ def _posted(request: Request) -> MultiDict[str, str]:
     )
 
 
+#: Most parts a multipart form may have (a SPARQL form has a handful).
+MAX_FORM_PARTS = 100
+
+
+def _multipart(request: Request) -> MultiDict[str, str]:
+    """A ``multipart/form-data`` body, each field decoded strictly as UTF-8 (a part's own
+    charset is not honoured: browsers send UTF-8)."""
+    boundary = request.mimetype_params.get("boundary", "")
+    if not boundary:
+        raise BadRequest("the multipart form has no boundary", fix="send a well-formed form")
+    decoder = MultipartDecoder(boundary.encode("latin-1"), max_parts=MAX_FORM_PARTS)
+    fields: MultiDict[str, str] = MultiDict()
+    name, parts = "", list[bytes]()
+    body = request.get_data(cache=False)  # 413 past the body cap (the app's error handler)
+    try:
+        decoder.receive_data(body)
+        decoder.receive_data(None)
+        while not isinstance(event := decoder.next_event(), NeedData | Epilogue):
+            if isinstance(event, Field | File):
+                name, parts = event.name, []
+            elif isinstance(event, Data):
+                parts.append(event.data)
+                if not event.more_data:
+                    fields.add(name, _strict(b"".join(parts), name))
+    except RequestEntityTooLarge as exc:
+        raise PayloadTooLarge(
+            f"the form has more than {MAX_FORM_PARTS} parts",
+            fix="send only the query parameters, or the query as application/sparql-query",
+        ) from exc
+    except ValueError as exc:
+        raise BadRequest("the multipart form is malformed", why=str(exc)) from exc
+    return fields
+
+
+def _strict(value: bytes, name: str) -> str:
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadRequest(
+            f"parameter {clipped(name, 40)!r} of the multipart form is not valid UTF-8",
+            why=str(exc),
+            fix="send the form in UTF-8",
+        ) from exc
+
+
 def _form(request: Request) -> MultiDict[str, str]:
-    """An URL-encoded form (UTF-8 only) or a multipart one."""
+    """An URL-encoded form or a multipart one, UTF-8 only."""
     if request.mimetype != FORM_TYPES[0]:
-        return request.form
+        return _multipart(request)
     if _charset(request) not in ("utf-8", "utf8"):
         raise UnsupportedMediaType(
             f"a form in {_charset(request)} is not accepted",

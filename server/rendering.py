@@ -44,8 +44,18 @@ class Site:
             return f"{self.script_root}/{iri[len(self.base_iri) :]}"
         return None
 
-    def href(self, iri: str) -> str:
-        return self.local(iri) or iri
+    def href(self, iri: str) -> str | None:
+        """Where a link to ``iri`` points: its page here, or the IRI itself when it is an
+        http(s) IRI; None for any other scheme (``javascript:``, ``data:``...), which is shown
+        as text, never as a link."""
+        local = self.local(iri)
+        if local is not None:
+            return local
+        return iri if iri.lower().startswith(("http://", "https://")) else None
+
+    def page_link(self, iri: str) -> str:
+        """:meth:`href` for a template's ``href`` attribute: ``#`` where no link may be made."""
+        return self.href(iri) or "#"
 
 
 def compact(iri: str) -> str:

@@ -2,7 +2,8 @@
 
 :func:`write_build` turns RDF into a released build folder exactly as ``kg build`` lays it out
 (store, sorted dumps, SHA256SUMS, build-report.json, the ``dist`` symlink), without spaCy.
-:func:`live_server` runs the real gunicorn server (what ``kg serve`` runs) on a free port.
+:func:`live_server` runs the real server (what ``kg serve`` runs, granian unless ``KG_SERVER``
+says otherwise) on a free port.
 :func:`synthetic_nquads` makes a graph shaped like ours (articles, entities, ``nk:related`` links
 between entities, labels) that is big enough to make cartesian products, property paths and
 sorts expensive, yet loads in a fraction of a second (the robustness tests and the load bench).
@@ -111,7 +112,7 @@ def free_port() -> int:
 def live_server(
     directory: Path, *, env: dict[str, str] | None = None, startup_seconds: float = 20.0
 ) -> Iterator[str]:
-    """Run ``python -m server DIR`` (gunicorn) on a free port; yield its base URL."""
+    """Run ``python -m server DIR`` (what ``kg serve`` runs) on a free port; yield its base URL."""
     port = free_port()
     command = [sys.executable, "-m", "server", str(directory), "--port", str(port)]
     url = f"http://127.0.0.1:{port}/"

@@ -95,6 +95,10 @@ def test_bench_every_section_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
             "0",
             "--load-seconds",
             "1",
+            "--realnews-articles",
+            "2",
+            "--realnews-repeats",
+            "1",
             "--results",
             str(results),
             "--workdir",
@@ -102,7 +106,7 @@ def test_bench_every_section_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
         ]
     )
     assert code == 0
-    for section in ("build", "query", "http", "dumps", "load"):
+    for section in ("build", "realnews", "query", "http", "dumps", "load"):
         document = json.loads((results / f"{section}.json").read_text(encoding="utf-8"))
         assert document["rows"], section
     build = json.loads((results / "build.json").read_text(encoding="utf-8"))

@@ -218,7 +218,7 @@ def test_robust_protocol_oversized_bodies_are_a_413(client: FlaskClient) -> None
 
 
 def streamed(client: FlaskClient, body: bytes, content_type: str) -> TestResponse:
-    """A body without Content-Length, as gunicorn hands on a chunked request."""
+    """A body without Content-Length, as gunicorn and the front hand on a chunked request."""
     return client.open(
         "/sparql",
         method="POST",
@@ -413,3 +413,21 @@ def test_robust_protocol_too_many_form_parts_are_named_as_such(dist: Path) -> No
         assert "larger than" not in error_of(response)["message"], error_of(response)
     finally:
         application.extensions["newskg"].close()
+
+
+@FUZZ
+@given(st.binary(max_size=200))
+def test_robust_protocol_percent_decoding_matches_the_standard_library(value: bytes) -> None:
+    """The fast decoder gives what ``unquote_to_bytes`` gives on any well-formed input (every
+    byte percent-encoded, or left as is where it is safe), and refuses a stray ``%``."""
+    from urllib.parse import quote_from_bytes, unquote_to_bytes
+
+    from server.protocol import percent_decoded
+
+    for encoded in (quote_from_bytes(value, safe=""), quote_from_bytes(value, safe="\\/'\"x")):
+        raw = encoded.encode("ascii")
+        assert percent_decoded(raw) == unquote_to_bytes(raw) == value
+    assert percent_decoded(b"a+b%2B") == b"a b+"
+    for stray in (b"%", b"%4", b"%zz", b"a%4g"):
+        with pytest.raises(ValueError, match="hex digits"):
+            percent_decoded(stray)

@@ -1,4 +1,4 @@
-"""A live server (gunicorn, what ``kg serve`` runs) keeps answering while new builds are released
+"""A live server (granian, what ``kg serve`` runs) keeps answering while new builds are released
 behind it, and switches to each new build without a failed request.
 
 Client threads ask a cheap query (how many articles?) and a page (health) in a loop, bounded in

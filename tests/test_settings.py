@@ -41,6 +41,8 @@ def test_settings_are_frozen() -> None:
         ({"KG_LINKER": "dbpedia"}, "unknown linker"),
         ({"KG_BASE_IRI": "ftp://x/"}, "not an http(s) IRI"),
         ({"KG_QUERY_TIMEOUT": "0"}, "query_timeout"),
+        ({"KG_CLIENT_TIMEOUT": "-1"}, "client_timeout"),
+        ({"KG_SERVER": "waitress"}, "unknown server"),
     ],
 )
 def test_settings_bad_value_is_named(env: dict[str, str], message: str) -> None:

@@ -1,4 +1,4 @@
-"""SPARQLWrapper, a real client, against a live server (gunicorn, what ``kg serve`` runs)."""
+"""SPARQLWrapper, a real client, against a live server (granian, what ``kg serve`` runs)."""
 
 from __future__ import annotations
 

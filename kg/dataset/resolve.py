@@ -45,10 +45,22 @@ def resolve(store: Store, base: str, decoded: str, raw: str) -> Resolved | None:
     return None if found is None else Resolved(found, forced)
 
 
+#: Segments of the fixed part of a minted path (``id/article/`` + a quoted article id).
+_MINTED_HEAD = 3
+
+
 def candidates(base: str, decoded: str, raw: str) -> list[str]:
-    """IRIs a path may stand for: as sent, as minted (kg.iris quotes ids), as decoded."""
+    """IRIs a path may stand for: as sent, as minted (kg.iris quotes ids), as decoded. A server
+    that hands on only the decoded path (granian) makes ``a%2Fb`` and ``a/b`` look alike, so the
+    last segments are also tried as one quoted id after each of the first few segments."""
+    paths = [raw, quote(decoded, safe="/-._~"), quote(decoded, safe=_PCHAR), decoded]
+    segments = decoded.split("/")
+    for head in range(1, min(_MINTED_HEAD, len(segments) - 1) + 1):
+        paths.append(
+            "/".join(segments[:head]) + "/" + quote("/".join(segments[head:]), safe="-._~")
+        )
     found: list[str] = []
-    for path in (raw, quote(decoded, safe="/-._~"), quote(decoded, safe=_PCHAR), decoded):
+    for path in paths:
         iri = base + path
         if iri not in found:
             found.append(iri)

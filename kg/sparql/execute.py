@@ -36,7 +36,7 @@ from pyoxigraph import (
     serialize,
 )
 
-from kg.errors import BadRequest, DatasetError, QuerySyntaxError
+from kg.errors import BadRequest, DatasetError, NotAcceptable, QuerySyntaxError
 from kg.sparql.jsonld import compact_jsonld
 from kg.sparql.negotiation import GRAPH_FORMATS, RESULT_FORMATS, bare
 from kg.vocab import PREFIXES
@@ -171,9 +171,23 @@ def _solutions(result: QuerySolutions, job: QueryJob) -> tuple[bytes, str, bool,
         document["newskg"] = _note(job, truncated, len(bindings))
         body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     else:
-        parsed = parse_query_results(json.dumps(document), QueryResultsFormat.JSON)
-        body = parsed.serialize(format=fmt) or b""
+        try:
+            parsed = parse_query_results(json.dumps(document), QueryResultsFormat.JSON)
+            body = parsed.serialize(format=fmt) or b""
+        except (OSError, ValueError) as exc:
+            raise _unwritable(fmt.name, exc) from exc
     return body, fmt.media_type, truncated, len(bindings)
+
+
+def _unwritable(name: str, exc: Exception) -> NotAcceptable:
+    """The result holds what the chosen format cannot write (an RDF 1.2 triple term in
+    JSON-LD): the client's choice of format, not the store, is at fault (406, never 503)."""
+    return NotAcceptable(
+        f"the result cannot be written as {name}",
+        why=str(exc),
+        fix="ask for Turtle or N-Triples (graphs) or SPARQL JSON (results), which carry RDF 1.2 "
+        "triple terms",
+    )
 
 
 def _boolean(result: QueryBoolean, job: QueryJob) -> tuple[bytes, str, bool, int]:
@@ -201,11 +215,14 @@ def _triples(result: QueryTriples, job: QueryJob) -> tuple[bytes, str, bool, int
             truncated = True
             break
         triples.append(triple)
-    if fmt == RdfFormat.JSON_LD:
-        body = compact_jsonld(triples, PREFIXES)
-    else:
-        prefixes = PREFIXES if fmt in _PREFIXED else None
-        body = serialize(triples, format=fmt, prefixes=prefixes) or b""
+    prefixes = PREFIXES if fmt in _PREFIXED else None
+    try:
+        if fmt == RdfFormat.JSON_LD:
+            body = compact_jsonld(triples, PREFIXES)
+        else:
+            body = serialize(triples, format=fmt, prefixes=prefixes) or b""
+    except (OSError, ValueError) as exc:  # JSON-LD: "does not support RDF 1.2 yet"
+        raise _unwritable(fmt.name, exc) from exc
     if truncated and fmt in _COMMENTABLE:
         note = f"# newskg: truncated to the first {len(triples)} triples (limit {job.row_limit})\n"
         body = note.encode("utf-8") + body

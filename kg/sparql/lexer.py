@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import enum
 import functools
+import hashlib
 import re
 import time
 from dataclasses import dataclass
 
-from kg.errors import QueryRefused, QueryTimeout
+from kg.errors import BadRequest, QueryRefused, QueryTimeout
+from kg.sparql.bounded import is_lookup
 
 
 class QueryForm(enum.Enum):
@@ -89,12 +91,19 @@ _CLOCK_EVERY = 2048
 
 @dataclass(frozen=True)
 class QueryShape:
-    """What the text asks for: ``form`` is None when it is no query the scanner recognises."""
+    """What the text asks for: ``form`` is None when it is no query the scanner recognises;
+    ``lookup``: it provably reads one subject's triples and nothing more
+    (:mod:`kg.sparql.bounded`), so it may run in place."""
 
     form: QueryForm | None
     update: str | None
     service: bool
     dataset_clause: bool
+    lookup: bool = False
+    #: How deeply groups, brackets and parentheses nest.
+    depth: int = 0
+    #: A digest of the normalised query (:func:`normal_key`): what the slow-query memory holds.
+    key: str = ""
 
 
 def _next(text: str, pos: int) -> tuple[str, int, str]:
@@ -202,6 +211,61 @@ def _first_keyword(significant: list[tuple[str, str]]) -> str:
     return significant[index][1].upper() if index < len(significant) else ""
 
 
+#: Deepest nesting of ``{``, ``(`` and ``[`` accepted: pyoxigraph's recursive parser overflows
+#: the stack of a thread (8 MB) between 1,000 and 2,000 nested subqueries, which kills the
+#: process (``kg query``) or the query worker.
+MAX_DEPTH = 256
+_OPENING, _CLOSING = frozenset("{(["), frozenset("})]")
+
+
+def nesting(significant: list[tuple[str, str]]) -> int:
+    """The deepest nesting of brackets in the tokens of the first reading."""
+    depth = deepest = 0
+    for kind, text in significant:
+        if text in _OPENING and kind in ("punct", "("):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif text in _CLOSING and kind in ("punct", ")"):
+            depth = max(0, depth - 1)
+    return deepest
+
+
+def normal_key(significant: list[tuple[str, str]]) -> str:
+    """A digest of the query with what does not change its work left out: comments and spaces
+    (already gone), the case of keywords, the names of variables and blank nodes (numbered in
+    order of appearance), prefix labels (names expanded by the query's own PREFIX lines) and the
+    values of literals and numbers. Two texts of the same expensive query, differing by a
+    trailing comment, a renamed variable or another literal, share one key."""
+    prefixes: dict[str, str] = {}
+    names: dict[str, str] = {}
+    parts: list[str] = []
+    index = 0
+    while index < len(significant):
+        kind, text = significant[index]
+        upper = text.upper() if kind == "word" else ""
+        if upper == "PREFIX" and index + 2 < len(significant):
+            prefixes[significant[index + 1][1]] = significant[index + 2][1]
+            index += 3
+            continue
+        if upper == "BASE" and index + 1 < len(significant):
+            index += 2
+            continue
+        if kind in ("var", "bnode"):
+            name = text[1:] if kind == "var" else text
+            part = names.setdefault(kind + name, f"{kind[0]}{len(names)}")
+        elif kind == "pname":
+            label, _, local = text.partition(":")
+            namespace = prefixes.get(label + ":")
+            part = f"{namespace[:-1]}{local}>" if namespace else text
+        elif kind == "string" or (kind == "word" and text[:1].isdigit()):
+            part = "L"
+        else:
+            part = upper or text
+        parts.append(part)
+        index += 1
+    return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
 #: Texts up to this long are scanned in a few milliseconds at most, and their shapes remembered:
 #: most queries an endpoint gets repeat (saved queries, dashboards, a query editor's prologue).
 CACHED_LENGTH = 16_384
@@ -230,7 +294,10 @@ def _scan_shape(text: str, deadline: float | None) -> QueryShape:
     form = QueryForm[first] if first in QueryForm.__members__ else None
     update = first if first in UPDATE_KEYWORDS else None
     dataset_clause = any(k == "word" and t.upper() == "FROM" for k, t in scan.main)
-    return QueryShape(form, update, service, dataset_clause)
+    lookup = len(text) <= CACHED_LENGTH and form is not None and is_lookup(scan.main)
+    depth = nesting(scan.main)
+    key = normal_key(scan.main)
+    return QueryShape(form, update, service, dataset_clause, lookup, depth, key)
 
 
 def check_query(text: str, deadline: float | None = None) -> QueryShape:
@@ -247,5 +314,11 @@ def check_query(text: str, deadline: float | None = None) -> QueryShape:
             "SERVICE clauses are not accepted",
             why="the endpoint makes no outbound requests for a query",
             fix="send the SERVICE part to the other endpoint, or federate from your own engine",
+        )
+    if found.depth > MAX_DEPTH:
+        raise BadRequest(
+            f"the query nests {found.depth:,} levels deep; at most {MAX_DEPTH} are accepted",
+            why="the SPARQL parser would overflow its stack on deeper nesting",
+            fix="flatten the query (fewer nested groups, subqueries or parentheses)",
         )
     return found

@@ -6,7 +6,8 @@ against the timeout); past it, the worker is killed (SIGKILL) and replaced by a 
 caller gets :class:`QueryTimeout`. As a second guard a worker arms ``alarm(2)`` before each job, so
 even a worker whose server died stops soon after its deadline. Each worker's address space is
 capped (``RLIMIT_AS``, ``memory_mb``): a query that allocates past it kills only its worker, and
-the caller gets a 503 that says so.
+the caller gets a 503 that says so. Workers run at a lower CPU priority (:data:`NICENESS`) than
+the server, so the server's own work (lookups, pages) comes first on a busy machine.
 
 So that a few expensive queries cannot starve everyone, the pool may start up to ``spare`` extra
 workers while all of its ``size`` workers are busy (stopped again after :data:`LINGER` idle
@@ -21,6 +22,7 @@ Workers start from a ``forkserver`` (about 15 ms each once it runs) and import n
 from __future__ import annotations
 
 import multiprocessing
+import os
 import resource
 import signal
 import threading
@@ -52,6 +54,9 @@ SLOW = 0.5
 LINGER = 30.0
 #: Address space of a worker in MB unless the caller says otherwise (settings.query_memory_mb).
 MEMORY_MB = 2048
+#: How much lower a query worker's CPU priority is than the server's: a query burning its time
+#: yields the CPU to the server's threads, so lookups and pages stay quick under expensive load.
+NICENESS = 10
 _PRELOAD = ["kg.sparql.pool", "kg.sparql.execute", "kg.dataset.info"]
 
 
@@ -67,6 +72,7 @@ def _limit_memory(memory_mb: int | None) -> None:
 
 def _serve(build: str, conn: Connection, memory_mb: int | None = None) -> None:
     """A worker's loop: open the store once, then run one job at a time until the pipe closes."""
+    os.nice(NICENESS)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGALRM, signal.SIG_DFL)
     _limit_memory(memory_mb)
@@ -148,10 +154,12 @@ class _Worker:
 class SlowLane:
     """Queries known to be slow run ``lanes`` at a time; more are refused at once (503).
 
-    A query text whose job ran past :data:`SLOW` (or its timeout) is remembered (the last
-    ``remember`` such texts); while ``lanes`` of them run, another one is refused instead of
-    taking a worker that cheap queries need. Run fast again, a text is forgotten. Only a text's
-    first slow run can hold a worker for a whole timeout.
+    A query whose job ran past :data:`SLOW` (or its timeout) is remembered by its key (the last
+    ``remember`` such keys; the endpoint passes the digest of the normalised query, so the same
+    query with another comment, variable name or literal is the same key, and the memory holds
+    32-character digests, never query texts); while ``lanes`` of them run, another one is
+    refused instead of taking a worker that cheap queries need. Run fast again, a key is
+    forgotten. Only a key's first slow run can hold a worker for a whole timeout.
     """
 
     def __init__(self, lanes: int = 1, remember: int = 1024) -> None:
@@ -368,8 +376,8 @@ class QueryPool:
     ) -> R:
         """``fn(store, *args)`` in a worker, all within ``timeout`` seconds from ``started``
         (``time.monotonic``, default now; waiting for a free worker included); the worker is
-        killed (:class:`QueryTimeout`) past it. A ``key`` (the query text) whose job ran slow
-        before runs in the slow lane (see :class:`SlowLane`)."""
+        killed (:class:`QueryTimeout`) past it. A ``key`` (the digest of the normalised query)
+        whose job ran slow before runs in the slow lane (see :class:`SlowLane`)."""
         started = time.monotonic() if started is None else started
         lane = self.slow_lane.enter(key)
         ran = -1.0

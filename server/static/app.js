@@ -3,7 +3,8 @@
 (function () {
   "use strict";
   var script = document.currentScript;
-  var endpoint = script.getAttribute("data-endpoint");
+  // Relative in the page (the Content-Security-Policy allows requests to this origin only).
+  var endpoint = new URL(script.getAttribute("data-endpoint"), window.location.href).href;
   var examples = JSON.parse(document.getElementById("examples").textContent);
   var plain = document.getElementById("plain-editor");
   var yasgui = null;

@@ -97,7 +97,7 @@ def entities() -> Response:
             q=name,
             offset=offset,
             page_size=PAGE_SIZE,
-            href=site.href,
+            href=site.page_link,
         )
         return cached(Response(page, mimetype="text/html"), dataset.info, request)
 
@@ -137,7 +137,7 @@ def events(fmt: str = "html") -> Response:
             types=types,
             factualities=("asserted", "reported", "denied", "hypothetical"),
             params=wanted.params(),
-            href=site.href,
+            href=site.page_link,
         )
         return cached(Response(page, mimetype="text/html"), dataset.info, request)
 
@@ -160,6 +160,6 @@ def map_page() -> Response:
         view = map_view(dataset.store, labeller, rows)
         site = Site(dataset.base_iri, request.script_root)
         page = render_template(
-            "map.html", view=view, wanted=wanted, params=wanted.params(), href=site.href
+            "map.html", view=view, wanted=wanted, params=wanted.params(), href=site.page_link
         )
         return cached(Response(page, mimetype="text/html"), dataset.info, request)

@@ -20,7 +20,7 @@ from pyoxigraph import RdfFormat
 from kg.dataset.page import Page, resource_page
 from kg.dataset.resolve import HTML_EXTENSION, LD_FORMATS, resolve
 from kg.dataset.resource import describe, entity_for_qid, graph_contents
-from kg.errors import NotFound
+from kg.errors import NotFound, clipped
 from kg.iris import Iris
 from kg.sparql.negotiation import HTML, negotiate
 from server import context
@@ -51,7 +51,7 @@ def _page(page: Page, site: Site) -> str:
         page=page,
         d=page.description,
         view=view,
-        href=site.href,
+        href=site.page_link,
         title=page.title,
     )
 
@@ -86,7 +86,7 @@ def serve(dataset: Dataset, iri: str, forced: RdfFormat | str | None) -> Respons
             triples=graph[0],
             truncated=graph[1],
             view=lambda term: term_view(term, site),
-            href=site.href,
+            href=site.page_link,
         )
         response = Response(page_html, mimetype="text/html")
     else:
@@ -96,7 +96,7 @@ def serve(dataset: Dataset, iri: str, forced: RdfFormat | str | None) -> Respons
         truncated = description.truncated if description else bool(graph and graph[1])
         if truncated:
             response.headers["X-Result-Truncated"] = "true"
-    response.headers["Link"] = link_header(site.href(iri))
+    response.headers["Link"] = link_header(site.page_link(iri))
     if forced is None:
         response.vary.add("Accept")
     return cached(response, dataset.info, request)
@@ -105,13 +105,13 @@ def serve(dataset: Dataset, iri: str, forced: RdfFormat | str | None) -> Respons
 @bp.route("/wikidata/<qid>")
 def wikidata(qid: str) -> Response:
     if not _QID.fullmatch(qid):
-        raise NotFound(f"{qid!r} is not a Wikidata item id", fix="use an id like Q212")
+        raise NotFound(f"{clipped(qid)!r} is not a Wikidata item id", fix="use an id like Q212")
     with context.holder().use() as dataset:
         node = entity_for_qid(dataset.store, qid, dataset.base_iri)
         base = dataset.base_iri
     if node is None:
         raise NotFound(f"no entity here is linked to wd:{qid}")
-    return cast(Response, redirect(Site(base, request.script_root).href(node.value), code=303))
+    return cast(Response, redirect(Site(base, request.script_root).page_link(node.value), code=303))
 
 
 @bp.route("/<path:path>", methods=["GET", "HEAD"])
@@ -119,5 +119,5 @@ def resource(path: str) -> Response:
     with context.holder().use() as dataset:
         found = resolve(dataset.store, dataset.base_iri, path, raw_path(request))
         if found is None:
-            raise NotFound(f"/{path} is not a resource of this dataset")
+            raise NotFound(f"/{clipped(path)} is not a resource of this dataset")
         return serve(dataset, found.iri, HTML if found.forced == HTML_EXTENSION else found.forced)

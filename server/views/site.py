@@ -22,7 +22,7 @@ from werkzeug.utils import send_file
 from kg import __version__
 from kg.dataset.info import BuildInfo, published_file, published_files
 from kg.dataset.ontology_doc import ontology_html
-from kg.errors import DatasetError, KgError, NotFound
+from kg.errors import DatasetError, KgError, NotFound, clipped
 from kg.sparql.negotiation import GRAPH_FORMATS, HTML, best_offer, format_from_name, negotiate
 from kg.vocab import DCT, RDF, VOID
 from server import context
@@ -217,7 +217,7 @@ def download(name: str) -> Response:
     with context.holder().use() as dataset:
         path = published_file(dataset.info, name)
         if path is None:
-            raise NotFound(f"{name!r} is not a published file", fix="see /dumps/")
+            raise NotFound(f"{clipped(name)!r} is not a published file", fix="see /dumps/")
         etag = dataset.info.checksums.get(name) or dataset.info.dataset_hash + name
         response = send_file(
             path,

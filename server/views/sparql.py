@@ -16,7 +16,7 @@ from flask import Blueprint, Response, render_template, request
 from pyoxigraph import RdfFormat
 
 from kg.errors import BadRequest
-from kg.sparql import QueryJob, execute, plan_query
+from kg.sparql import QueryJob, plan_query
 from kg.sparql.description import service_description
 from kg.sparql.negotiation import (
     GRAPH_FORMATS,
@@ -32,10 +32,14 @@ from server.rendering import Site, rdf_body, term_view
 
 
 def _headers(response: Response, truncated: bool, limit: int, rows: int, seconds: float) -> None:
-    response.headers["X-Result-Limit"] = str(limit)
-    response.headers["X-Result-Truncated"] = "true" if truncated else "false"
-    response.headers["X-Result-Rows"] = str(rows)
-    response.headers["X-Query-Seconds"] = f"{seconds:.3f}"
+    response.headers.extend(
+        (
+            ("X-Result-Limit", str(limit)),
+            ("X-Result-Truncated", "true" if truncated else "false"),
+            ("X-Result-Rows", str(rows)),
+            ("X-Query-Seconds", f"{seconds:.3f}"),
+        )
+    )
 
 
 bp = Blueprint("sparql", __name__)
@@ -106,15 +110,13 @@ def sparql() -> Response:
             base_iri=request.base_url,
             default_graphs=sent.default_graphs,
             named_graphs=sent.named_graphs,
-            deadline=started + sent.timeout,
+            shape=dataset.shape(sent.query, started + sent.timeout),
         )
         etag = etag_for(dataset.info, request)
         if request.method == "GET" and is_fresh(dataset.info, request, etag):
             return not_modified(dataset.info, etag)
         job = plan.job
-        result = dataset.pool.call(
-            execute, job, timeout=sent.timeout, started=started, key=sent.query
-        )
+        result = dataset.answer(plan, timeout=sent.timeout, started=started)
         if plan.html:
             page = results_page(dataset, job, result.body, result.truncated, result.rows)
             response = Response(page, mimetype="text/html")

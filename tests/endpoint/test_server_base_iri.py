@@ -13,7 +13,7 @@ from flask import Flask
 from kg.cli import main
 from kg.errors import SettingsError
 from kg.settings import Settings
-from server.gunicorn import check_base_iri
+from server.serve import check_base_iri
 from server.testing import write_build
 
 OTHER = "https://data.example.org/newskg/"

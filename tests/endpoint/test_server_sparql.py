@@ -7,6 +7,7 @@ import json
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -16,6 +17,7 @@ from pyoxigraph import RdfFormat, parse
 from werkzeug.test import TestResponse
 
 from kg.errors import BadRequest
+from kg.sparql import QueryPool
 from server.protocol import parse_urlencoded
 
 SELECT = "SELECT ?s ?label { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?s"
@@ -259,3 +261,21 @@ def test_server_protocol_parses_urlencoded_strictly() -> None:
     assert fields["a b"] == "c d"
     with pytest.raises(BadRequest, match=r"'query'.*UTF-8"):
         parse_urlencoded(b"format=json&query=caf%E9", "form body")
+
+
+def test_server_sparql_lookups_run_in_place(
+    make_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lookup is answered with no query worker at all; anything else still needs one."""
+
+    def no_worker(self: QueryPool, *args: Any, **options: Any) -> Any:
+        raise AssertionError("a query worker was asked for")
+
+    monkeypatch.setattr(QueryPool, "call", no_worker)
+    client = make_app(query_workers=1).test_client()
+    lookup = "SELECT ?p ?o { <http://kg.test/id/entity/zaporizhzhia-npp-bbbbbbbbbbbb> ?p ?o }"
+    response = client.get("/sparql?query=" + quote(lookup))
+    assert response.status_code == 200
+    assert response.get_json()["results"]["bindings"]
+    other = client.get("/sparql?query=" + quote("SELECT * { ?s ?p ?o } LIMIT 1"))
+    assert other.status_code == 500  # it went for a worker

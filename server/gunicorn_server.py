@@ -1,9 +1,13 @@
-"""Run the app under gunicorn, in-process (``kg serve``), or under Flask's server with --debug.
+"""Run the app under gunicorn (``KG_SERVER=gunicorn``), the server ``kg serve`` used before granian.
 
 gunicorn's ``gthread`` worker gives each of ``settings.workers`` processes
 ``settings.threads`` threads, so a request waiting for a slow query holds one thread, not a
 process. Each worker builds its own app after the fork (no ``preload_app``), so its query workers
 and store handles are its own.
+
+Kept as an option, with known limits granian does not have (README, "The server"): a thread
+reads each request, so clients that send half a request (slowloris) or stop reading a download
+hold threads; the request line is read whole before the app can refuse it (414).
 """
 
 from __future__ import annotations
@@ -14,8 +18,6 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from kg.dataset.info import read_build_info, served_base_iri
-from kg.errors import DatasetError
 from kg.settings import Settings
 
 #: Seconds gunicorn waits for a silent worker; above the query timeout so slow queries survive.
@@ -51,24 +53,6 @@ class _Application(BaseApplication):  # type: ignore[misc]
         return create_app(self.settings, self.directory)
 
 
-def check_base_iri(directory: Path, settings: Settings) -> None:
-    """Refuse to start when a base IRI was given that is not the build's own (SettingsError,
-    which says both); without a build yet, the server checks each build as it opens it."""
-    try:
-        info = read_build_info(directory)
-    except DatasetError:
-        return
-    served_base_iri(info, settings)
-
-
-def serve(directory: Path, settings: Settings, *, debug: bool = False) -> None:
-    """Serve ``directory`` on ``settings.host:settings.port`` until interrupted, under the base
-    IRI the build was made with (``build-report.json``)."""
-    check_base_iri(directory, settings)
-    if debug:
-        from server.app import create_app
-
-        app = create_app(settings, directory)
-        app.run(host=settings.host, port=settings.port, debug=True, threaded=True)
-        return
+def run_gunicorn(directory: Path, settings: Settings) -> None:
+    """Serve ``directory`` with gunicorn until interrupted."""
     _Application(directory, settings).run()
