@@ -39,6 +39,13 @@ def named(entities: tuple[Entity, ...], anchor: str) -> Entity:
         ("Ukrainian troops left Kursk Oblast in April.", "Kursk Oblast", "Kursk Oblast", "region"),
         ("Drones flew over the city of Kursk.", "Kursk", "Kursk", "town"),
         ("Drones hit Kursk overnight.", "Kursk", "Kursk", ""),
+        (
+            "The wounded were flown to a clinic in Kursk, Russia, on Monday.",
+            "Kursk",
+            "Kursk",
+            "town",
+        ),
+        ("Drones hit Kursk, Belgorod and Bryansk.", "Kursk", "Kursk", ""),
     ],
 )
 def test_extract_levels_from_the_words_around(

@@ -9,7 +9,9 @@ itself. The bare name alone means the town in most news, so these words decide:
   region's: "<name> region", level ``region`` (a capitalised one is taken into the name:
   "Kyiv Oblast");
 - "the city of", "town of", "village of" before the name, or "city" after it, make it the
-  town: level ``town``.
+  town: level ``town``;
+- so does a country in apposition after it ("a hospital in Gomel, Belarus"): news writes
+  "<town>, <country>" for towns, while a region named like its main town is called a region.
 
 The linker then considers only gazetteer entries of that level (:attr:`kg.model.Entity.level`),
 and abstains rather than link the town for a region (or the reverse). Pure.
@@ -70,7 +72,14 @@ def _levelled(doc: Doc, candidate: Candidate, starts: dict[int, Candidate]) -> C
     after = doc[candidate.end] if candidate.end < len(doc) else None
     if after is not None and after.lower_ == "city" and after.text.islower():
         return replace(candidate, level="town")
+    if after is not None and after.text == "," and _country_at(starts, candidate.end + 1):
+        return replace(candidate, level="town")
     return candidate
+
+
+def _country_at(starts: dict[int, Candidate], start: int) -> bool:
+    following = starts.get(start)
+    return following is not None and following.cls == "Country"
 
 
 def _capitalised_region_word_after(doc: Doc, end: int) -> bool:
