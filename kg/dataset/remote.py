@@ -5,7 +5,11 @@ report, VoID, dumps) stay in ``DIR``, and the quads live in a store elsewhere (l
 publish``). The pages (:mod:`kg.dataset.resource`, :mod:`kg.dataset.resolve`) ask a store for
 quads by pattern and for named graphs; :class:`RemoteStore` answers those few calls with SPARQL
 1.1 Protocol queries (``GRAPH ?g { ... }``: the dataset lives in named graphs), so a page says
-exactly what it says over the local store.
+exactly what it says over the local store. The local store's default graph is the RDF merge of
+the named graphs (README, "Named graphs"); a store loaded by ``kg publish`` holds named graphs
+only, so a pattern on the default graph is asked as the distinct matches in any named graph.
+The browsing pages that run whole SPARQL queries (entities, map, counts) need the build's own
+store and answer 503 with that reason here.
 
 A page asks for the same patterns several times (the label of a node, the mentions of an
 entity), so answers are kept for :data:`CACHE_SECONDS`, at most :data:`CACHE_PATTERNS` of them:
@@ -25,6 +29,7 @@ from collections.abc import Iterator
 
 from pyoxigraph import (
     BlankNode,
+    DefaultGraph,
     Literal,
     NamedNode,
     Quad,
@@ -34,7 +39,7 @@ from pyoxigraph import (
     parse_query_results,
 )
 
-from kg.errors import DatasetError
+from kg.errors import DatasetError, Unavailable
 
 Term = NamedNode | BlankNode | Literal | Triple
 #: Most quads one pattern returns (a page shows far fewer; it marks the rest as truncated).
@@ -61,8 +66,11 @@ class RemoteStore:
         subject: NamedNode | BlankNode | Triple | None,
         predicate: NamedNode | None,
         object: Term | None,
-        graph_name: NamedNode | None = None,
+        graph_name: NamedNode | DefaultGraph | None = None,
     ) -> Iterator[Quad]:
+        if isinstance(graph_name, DefaultGraph):
+            yield from self._merged(subject, predicate, object)
+            return
         terms = {"s": subject, "p": predicate, "o": object, "g": graph_name}
         pattern = " ".join(
             str(t) if t is not None else f"?{n}" for n, t in terms.items() if n != "g"
@@ -76,6 +84,35 @@ class RemoteStore:
         for row in self._select(query):
             values = {name: term if term is not None else row[name] for name, term in terms.items()}
             yield Quad(values["s"], values["p"], values["o"], values["g"])  # type: ignore[arg-type]
+
+    def _merged(
+        self,
+        subject: NamedNode | BlankNode | Triple | None,
+        predicate: NamedNode | None,
+        object: Term | None,
+    ) -> Iterator[Quad]:
+        """The default graph's matches: each triple once, whichever named graphs hold it."""
+        terms = {"s": subject, "p": predicate, "o": object}
+        pattern = " ".join(str(t) if t is not None else f"?{n}" for n, t in terms.items())
+        wanted = [f"?{name}" for name, term in terms.items() if term is None]
+        query = (
+            f"SELECT DISTINCT {' '.join(wanted) or '?g'} WHERE {{ GRAPH ?g {{ {pattern} }} }} "
+            f"LIMIT {MAX_QUADS}"
+        )
+        for row in self._select(query):
+            values = {name: term if term is not None else row[name] for name, term in terms.items()}
+            yield Quad(values["s"], values["p"], values["o"], DefaultGraph())  # type: ignore[arg-type]
+            if not wanted:
+                return  # a fully bound pattern: present once
+
+    def query(self, query: str) -> None:
+        """Whole queries are not sent to the external store (their default graph may not be
+        the merge this dataset's queries assume)."""
+        raise Unavailable(
+            "this page needs the build's own store, and the server reads an external endpoint",
+            why="browsing pages run whole SPARQL queries over the merged default graph",
+            fix="use the endpoint's own query service, or serve the build without --endpoint",
+        )
 
     def contains_named_graph(self, graph_name: NamedNode) -> bool:
         return bool(
