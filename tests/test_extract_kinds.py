@@ -75,3 +75,31 @@ def test_extract_kinds_the_name_in_a_dateline_is_a_news_organisation(
 def test_extract_kinds_brackets_outside_a_dateline_say_nothing(extract: Any) -> None:
     entities = extract("The talks (Veltra said) went on in Kursk, officials said.")
     assert all(e.cls != "NewsOrganisation" for e in entities)
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "cls"),
+    [
+        ("Two officials told the Morning Ledger Group that the plant was safe.",
+         "Morning Ledger Group", "NewsOrganisation"),
+        ("Two officials met the Morning Ledger Group on Monday.", "Morning Ledger Group",
+         "Organisation"),
+    ],
+)  # fmt: skip
+def test_extract_kinds_an_organisation_in_a_news_role(
+    extract: Any, text: str, anchor: str, cls: str
+) -> None:
+    """Told something, an unknown organisation is a news organisation; met, it stays one."""
+    assert cls_of(extract(text), anchor) == cls
+
+
+def test_extract_kinds_news_roles_on_the_parse(nlp: Any) -> None:
+    from kg.extract.kinds import in_news_role
+
+    def role(text: str, start: int, end: int) -> bool:
+        return in_news_role(nlp(text)[start:end])
+
+    assert role("He told Zorba that the plant was safe.", 2, 3)
+    assert role("A Zorba correspondent saw the convoy.", 1, 2)
+    assert not role("A Zorba engineer saw the convoy.", 1, 2)
+    assert not role("He met Zorba at the plant.", 2, 3)

@@ -33,7 +33,10 @@ def with_kinds(
         if candidate.qid is None and candidate.key is None:
             core = CORE_CLASS[candidate.cls]
             if core in CORRECTABLE and (core != "Person" or candidate.length == 1):
-                cls = kind_of(doc[candidate.start : candidate.end], kinds)
+                span = doc[candidate.start : candidate.end]
+                cls = kind_of(span, kinds)
+                if cls is None and candidate.cls == "Organisation" and in_news_role(span):
+                    cls = "NewsOrganisation"
                 if cls is not None:
                     candidate = replace(candidate, cls=cls)
         result.append(candidate)
@@ -78,6 +81,29 @@ def dateline_candidates(doc: Doc, taken: Sequence[Candidate]) -> list[Candidate]
         ):
             found.append(Candidate(span.start, span.end, "NewsOrganisation", span.text, FIXED))
     return found
+
+
+#: Nouns of the people a news organisation employs: "a BBC correspondent", "Reuters' reporter".
+JOURNALIST_NOUNS = frozenset(
+    {"correspondent", "reporter", "journalist", "anchor", "interviewer", "editor", "columnist"}
+)
+#: Verbs whose subject, an organisation, is one that reports: "Ukrinform reported".
+REPORTING_VERBS = frozenset({"report", "broadcast"})
+
+
+def in_news_role(span: Span) -> bool:
+    """Whether an organisation's name plays a news organisation's part: it was told or
+    interviewed ("told the BBC", "in an interview with AFP"), it employs journalists ("a BBC
+    correspondent"), or it reported ("Ukrinform reported")."""
+    root = span.root
+    head = root.head
+    if root.dep_ == "dobj" and head.lemma_ == "tell":
+        return True
+    if root.dep_ == "pobj" and head.lower_ in ("with", "to") and head.head.lemma_ == "interview":
+        return True
+    if root.dep_ in ("poss", "compound") and head.lemma_.lower() in JOURNALIST_NOUNS:
+        return True
+    return root.dep_ == "nsubj" and head.lemma_ in REPORTING_VERBS
 
 
 def kind_of(span: Span, kinds: Mapping[tuple[str, ...], str]) -> str | None:
