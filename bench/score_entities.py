@@ -31,6 +31,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 from pyoxigraph import NamedNode, QuerySolutions, Store
@@ -114,11 +115,18 @@ class Scores:
     class_errors: list[str] = field(default_factory=list)
 
     def ratio(self, part: int, whole: int) -> str:
-        return f"{part / whole:.3f} ({part}/{whole})" if whole else "n/a"
+        return ratio(part, whole)
 
 
-def read_gold(path: Path, split: str) -> tuple[list[Gold], dict[str, tuple[int, int]]]:
-    mentions: list[Gold] = []
+def ratio(part: int, whole: int) -> str:
+    """A share with its counts, "0.920 (481/523)"; "n/a" of nothing."""
+    return f"{part / whole:.3f} ({part}/{whole})" if whole else "n/a"
+
+
+def gold_rows(path: Path, split: str) -> tuple[list[dict[str, Any]], dict[str, tuple[int, int]]]:
+    """The rows of a gold JSON Lines file in ``split`` ("all": every row), and each row's
+    article window (begin, end); shared by the entity and event scorers."""
+    rows: list[dict[str, Any]] = []
     windows: dict[str, tuple[int, int]] = {}
     for line in path.read_text("utf-8").splitlines():
         if not line.strip():
@@ -127,6 +135,14 @@ def read_gold(path: Path, split: str) -> tuple[list[Gold], dict[str, tuple[int, 
         if split != "all" and row["split"] != split:
             continue
         windows[row["article"]] = (row["window"][0], row["window"][1])
+        rows.append(row)
+    return rows, windows
+
+
+def read_gold(path: Path, split: str) -> tuple[list[Gold], dict[str, tuple[int, int]]]:
+    mentions: list[Gold] = []
+    rows, windows = gold_rows(path, split)
+    for row in rows:
         for m in row["mentions"]:
             qid = m.get("qid")
             mentions.append(

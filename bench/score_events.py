@@ -44,7 +44,7 @@ from urllib.parse import unquote
 
 from pyoxigraph import QuerySolutions, Store
 
-from bench.score_entities import NK, ROOT, WD
+from bench.score_entities import NK, ROOT, WD, gold_rows, ratio
 
 GOLD = ROOT / "bench" / "gold" / "events.jsonl"
 GROUPS = ROOT / "kg" / "data" / "gazetteer" / "groups-cc0.tsv"
@@ -185,10 +185,6 @@ class Scores:
     type_errors: list[str] = field(default_factory=list)
 
 
-def ratio(part: int, whole: int) -> str:
-    return f"{part / whole:.3f} ({part}/{whole})" if whole else "n/a"
-
-
 # -- reading -------------------------------------------------------------------------------------
 def reconcile(article: str, action: str, key: str | None) -> str | None:
     """The action's cross-article key after :data:`ACTION_KEYS` and :data:`KEY_ALIASES`."""
@@ -224,16 +220,8 @@ def _action(article: str, a: dict[str, Any]) -> Action:
 
 
 def read_gold(path: Path, split: str) -> tuple[list[Action], dict[str, tuple[int, int]]]:
-    actions: list[Action] = []
-    windows: dict[str, tuple[int, int]] = {}
-    for line in path.read_text("utf-8").splitlines():
-        if not line.strip():
-            continue
-        row = json.loads(line)
-        if split != "all" and row["split"] != split:
-            continue
-        windows[row["article"]] = (row["window"][0], row["window"][1])
-        actions += [_action(row["article"], a) for a in row["actions"]]
+    rows, windows = gold_rows(path, split)
+    actions = [_action(row["article"], a) for row in rows for a in row["actions"]]
     return actions, windows
 
 
