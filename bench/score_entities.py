@@ -36,25 +36,12 @@ from urllib.parse import unquote
 
 from pyoxigraph import NamedNode, QuerySolutions, Store
 
+from kg.model import CORE_CLASS
+
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "bench" / "gold" / "entities.jsonl"
 NK = "https://w3id.org/newskg/ontology#"
 WD = "http://www.wikidata.org/entity/"
-CORE = {
-    "Person": "Person",
-    "Organisation": "Organisation",
-    "ArmedForces": "Organisation",
-    "GovernmentBody": "Organisation",
-    "NewsOrganisation": "Organisation",
-    "InternationalOrganisation": "Organisation",
-    "Company": "Organisation",
-    "Place": "Place",
-    "Country": "Place",
-    "Facility": "Place",
-    "NuclearPowerPlant": "Place",
-    "Laboratory": "Place",
-    "Hospital": "Place",
-}
 
 QUERY = f"""
 PREFIX gaf: <http://groundedannotationframework.org/gaf#>
@@ -231,7 +218,7 @@ def score(gold: list[Gold], predicted: list[Predicted]) -> Scores:
         scores.found += 1
         scores.exact += (best.begin, best.end) == (g.begin, g.end)
         scores.class_right += best.cls == g.cls
-        scores.core_right += CORE.get(best.cls) == CORE[g.cls]
+        scores.core_right += CORE_CLASS.get(best.cls) == CORE_CLASS[g.cls]
         if best.cls != g.cls:
             scores.class_errors.append(f"{g.article} {g.text!r}: {best.cls}, gold {g.cls}")
         per_ref[g.ref].add(best.entity)
