@@ -4,17 +4,17 @@ impact, nationality words as doers, and the cues that keep what did not happen a
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from test_extract_events import entities
 
 from kg.extract.events import find_events_and_actors
 from kg.extract.tables import load_tables
 from kg.gazetteer.table import Gazetteer
-from kg.model import Entity, Mention
+from kg.model import Entity
 
 ANCHOR = datetime(2023, 11, 16, 9, 30, tzinfo=UTC)  # a Thursday
 TABLES = load_tables()
@@ -29,16 +29,6 @@ class Seen:
     locations: tuple[str, ...]
     date: tuple[date | None, date | None] | None
     factuality: str
-
-
-def entities(text: str, *spec: tuple[str, str]) -> tuple[Entity, ...]:
-    made = []
-    for phrase, cls in spec:
-        found = re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", text)
-        mentions = tuple(Mention(m.start(), m.end(), m.group(0)) for m in found)
-        assert mentions, f"{phrase!r} is not in the test sentence"
-        made.append(Entity(key=phrase.lower(), name=phrase, cls=cls, mentions=mentions))
-    return tuple(made)
 
 
 def events_in(
