@@ -100,7 +100,7 @@ def state_actors(
     armed: dict[int, tuple[int, ...]] = {}
     phrases: dict[tuple[int, int], Mention] = {}
     if doc is not None:
-        covered = _covered_tokens(doc, entities)
+        covered = covered_tokens(doc, entities)
         for token in doc:
             if token.i in covered:
                 continue
@@ -123,8 +123,9 @@ def state_actors(
     )
 
 
-def _covered_tokens(doc: Doc, entities: Sequence[Entity]) -> set[int]:
-    """Tokens inside some entity's mention: a craft there is part of a name ("Israeli Navy")."""
+def covered_tokens(doc: Doc, entities: Sequence[Entity]) -> set[int]:
+    """Tokens inside some entity's mention: a craft there is part of a name ("Israeli Navy"),
+    a facility noun there is no unnamed target (:mod:`kg.extract.unnamed`)."""
     covered: set[int] = set()
     for entity in entities:
         for mention in entity.mentions:

@@ -16,6 +16,7 @@ from types import MappingProxyType
 
 from spacy.tokens import Doc, Span, Token
 
+from kg.extract.actors import covered_tokens
 from kg.extract.eventdata import read_event_table
 from kg.model import ENTITY_CLASSES, Entity, Mention
 from kg.names import normalise
@@ -63,7 +64,7 @@ def unnamed_targets(
 ) -> list[Entity]:
     """An unnamed entity for each facility noun phrase no entity covers (one per distinct
     name; each mention of that name is one of its mentions)."""
-    covered = _covered(doc, entities)
+    covered = covered_tokens(doc, entities)
     found: dict[str, Entity] = {}
     for chunk in doc.noun_chunks:
         root = chunk.root
@@ -108,13 +109,3 @@ def _named_part(chunk: Span) -> Span | None:
         start += 1
     span = chunk.doc[start : chunk.end]
     return span if len(span) > 0 else None
-
-
-def _covered(doc: Doc, entities: Sequence[Entity]) -> set[int]:
-    covered: set[int] = set()
-    for entity in entities:
-        for mention in entity.mentions:
-            span = doc.char_span(mention.begin, mention.end, alignment_mode="expand")
-            if span is not None:
-                covered.update(range(span.start, span.end))
-    return covered
